@@ -1,0 +1,529 @@
+package scope
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxDescription is the longest catalog description, in bytes.
+const MaxDescription = 200
+
+// An Entry describes one scope of a [Catalog].
+type Entry struct {
+	Scope Scope `json:"scope"`
+	// Description is one line of plain text for consent screens and
+	// documentation: what an app holding the scope can do.
+	Description string `json:"description"`
+	// Implies lists the scopes that holding Scope also grants, such as
+	// users:readonly for users:manage. Implication is transitive.
+	Implies []Scope `json:"implies,omitempty"`
+}
+
+// A Rule adds implications by naming convention, so that a catalog with
+// hundreds of scopes need not list every edge. Every catalog scope whose last
+// part is Action implies the scope with that part replaced by Implies, when
+// the catalog has such a scope: {Action: "manage", Implies: "readonly"}
+// makes users:manage imply users:readonly, and routing:queue:manage imply
+// routing:queue:readonly. An empty Action matches bare scopes, which then
+// imply their Implies form: {Implies: "readonly"} makes users imply
+// users:readonly.
+type Rule struct {
+	Action  string `json:"action,omitempty"`
+	Implies string `json:"implies"`
+}
+
+// BareImplies returns the rule "a bare scope implies its :action form"
+// (users ⇒ users:readonly).
+func BareImplies(action string) Rule { return Rule{Implies: action} }
+
+// ActionImplies returns the rule "a scope ending in :action implies the same
+// scope ending in :implied" (users:manage ⇒ users:readonly).
+func ActionImplies(action, implied string) Rule { return Rule{Action: action, Implies: implied} }
+
+func (r Rule) String() string {
+	from := "*:" + r.Action
+	if r.Action == "" {
+		from = "*"
+	}
+	return from + " ⇒ *:" + r.Implies
+}
+
+func (r Rule) validate() error {
+	isPart := func(p string) bool {
+		return p != "" && check(p, p, 0, "") == nil && !strings.Contains(p, ":")
+	}
+	switch {
+	case r.Action != "" && !isPart(r.Action):
+		return fmt.Errorf("%w: action %q is not a single scope part", ErrRule, r.Action)
+	case !isPart(r.Implies):
+		return fmt.Errorf("%w: implied action %q is not a single scope part", ErrRule, r.Implies)
+	case r.Action == r.Implies:
+		return fmt.Errorf("%w: %s implies itself", ErrRule, r)
+	}
+	return nil
+}
+
+// target returns the scope that r makes s imply, if r applies to s.
+func (r Rule) target(s Scope) (string, bool) {
+	i := strings.LastIndexByte(s.name, ':')
+	switch {
+	case r.Action == "" && i < 0:
+		return s.name + ":" + r.Implies, true
+	case r.Action != "" && i >= 0 && s.name[i+1:] == r.Action:
+		return s.name[:i+1] + r.Implies, true
+	}
+	return "", false
+}
+
+// A Catalog is the list of scopes an authorization server knows, with a
+// description of each and the implications between them. Build one with
+// [NewCatalog] or [ParseCatalogJSON]; the sample package has a ready one.
+//
+// A Catalog is immutable once built and safe for concurrent use. Building it
+// interns every scope and computes each scope's transitive implications as a
+// bit set, so that [Granted.Satisfies] costs a few machine words.
+type Catalog struct {
+	entries  []Entry // sorted by scope; Implies holds the explicit edges only
+	direct   [][]int // direct edges, explicit and from rules, sorted by id
+	rules    []Rule  // as given
+	ids      map[string]int
+	words    int      // bit set length in uint64 words
+	down     []uint64 // len(entries)*words: each scope and all it implies
+	up       []uint64 // len(entries)*words: each scope and all that imply it
+	suggests suggestIndex
+}
+
+// NewCatalog builds a catalog from entries and convention rules. It reports
+// every problem it finds, as [*EntryError] values (joined when there are
+// several): a zero or duplicate scope, a missing or multi-line description,
+// an implied scope that is not in the catalog (with suggestions), a malformed
+// rule, and implication cycles ([*CycleError]). Entries may come in any
+// order; the catalog lists them in canonical order.
+func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
+	var errs []error
+	fail := func(i int, s Scope, err error) { errs = append(errs, &EntryError{Index: i, Scope: s, Err: err}) }
+	for _, r := range rules {
+		if err := r.validate(); err != nil {
+			fail(-1, Scope{}, err)
+		}
+	}
+
+	c := &Catalog{rules: slices.Clone(rules), ids: make(map[string]int, len(entries))}
+	first := make(map[Scope]int, len(entries))
+	for i, e := range entries {
+		switch {
+		case !e.Scope.IsValid():
+			fail(i, e.Scope, fmt.Errorf("%w: entry has no scope", ErrEmpty))
+			continue
+		case first[e.Scope] > 0:
+			fail(i, e.Scope, fmt.Errorf("%w: also entry %d", ErrDuplicate, first[e.Scope]-1))
+			continue
+		}
+		first[e.Scope] = i + 1
+		if err := checkDescription(e.Description); err != nil {
+			fail(i, e.Scope, err)
+		}
+		c.entries = append(c.entries, Entry{Scope: e.Scope, Description: e.Description})
+	}
+	slices.SortFunc(c.entries, func(a, b Entry) int { return compareScopes(a.Scope, b.Scope) })
+	for id, e := range c.entries {
+		c.ids[e.Scope.name] = id
+	}
+	c.suggests = newSuggestIndex(c.entries)
+
+	// Edges: the explicit ones, checked, then those the rules add.
+	c.direct = make([][]int, len(c.entries))
+	for i, e := range entries {
+		from, ok := c.ids[e.Scope.name]
+		if !ok || first[e.Scope] != i+1 {
+			continue // already reported
+		}
+		for _, to := range e.Implies {
+			id, known := c.ids[to.name]
+			switch {
+			case !to.IsValid():
+				fail(i, e.Scope, fmt.Errorf("%w: implies a zero Scope", ErrEmpty))
+			case !known:
+				fail(i, e.Scope, &UnknownError{Scope: to, Suggestions: c.Suggest(to.name)})
+			case id == from:
+				fail(i, e.Scope, &CycleError{Path: []Scope{e.Scope}})
+			default:
+				c.direct[from] = append(c.direct[from], id)
+				c.entries[from].Implies = append(c.entries[from].Implies, to)
+			}
+		}
+	}
+	for from, e := range c.entries {
+		slices.SortFunc(c.entries[from].Implies, compareScopes)
+		c.entries[from].Implies = slices.Compact(c.entries[from].Implies)
+		for _, r := range rules {
+			if name, ok := r.target(e.Scope); ok {
+				if id, known := c.ids[name]; known {
+					c.direct[from] = append(c.direct[from], id)
+				}
+			}
+		}
+		slices.Sort(c.direct[from])
+		c.direct[from] = slices.Compact(c.direct[from])
+	}
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	order, cycle := c.topoOrder()
+	if cycle != nil {
+		return nil, &EntryError{Index: first[cycle.Path[0]] - 1, Scope: cycle.Path[0], Err: cycle}
+	}
+	c.closures(order)
+	return c, nil
+}
+
+func checkDescription(d string) error {
+	switch {
+	case strings.TrimSpace(d) == "":
+		return fmt.Errorf("%w: description is empty", ErrDescription)
+	case len(d) > MaxDescription:
+		return fmt.Errorf("%w: description is longer than %d bytes", ErrDescription, MaxDescription)
+	case !utf8.ValidString(d):
+		return fmt.Errorf("%w: description is not valid UTF-8", ErrDescription)
+	case strings.ContainsFunc(d, func(r rune) bool { return r != ' ' && (unicode.IsControl(r) || unicode.IsSpace(r)) }):
+		return fmt.Errorf("%w: description must be one line without tabs or control characters", ErrDescription)
+	}
+	return nil
+}
+
+// topoOrder returns the scope ids so that every scope comes after all the
+// scopes it implies, or the first cycle found.
+func (c *Catalog) topoOrder() ([]int, *CycleError) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := make([]uint8, len(c.entries))
+	order := make([]int, 0, len(c.entries))
+	type frame struct{ id, next int }
+	var stack []frame
+	for root := range c.entries {
+		if state[root] != unseen {
+			continue
+		}
+		stack = append(stack[:0], frame{id: root})
+		state[root] = active
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.next == len(c.direct[top.id]) {
+				state[top.id] = done
+				order = append(order, top.id)
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			child := c.direct[top.id][top.next]
+			top.next++
+			switch state[child] {
+			case unseen:
+				state[child] = active
+				stack = append(stack, frame{id: child})
+			case active:
+				var path []Scope
+				for i := len(stack) - 1; i >= 0; i-- {
+					path = append(path, c.entries[stack[i].id].Scope)
+					if stack[i].id == child {
+						break
+					}
+				}
+				slices.Reverse(path)
+				return nil, &CycleError{Path: path}
+			}
+		}
+	}
+	return order, nil
+}
+
+// closures fills c.down and c.up, visiting scopes in topological order.
+func (c *Catalog) closures(order []int) {
+	n := len(c.entries)
+	c.words = (n + 63) / 64
+	c.down = make([]uint64, n*c.words)
+	c.up = make([]uint64, n*c.words)
+	for _, id := range order {
+		d := c.row(c.down, id)
+		d[id/64] |= 1 << (id % 64)
+		for _, child := range c.direct[id] {
+			for w, x := range c.row(c.down, child) {
+				d[w] |= x
+			}
+		}
+	}
+	for id := range n {
+		for w, x := range c.row(c.down, id) {
+			for x != 0 {
+				j := w*64 + bits.TrailingZeros64(x)
+				x &= x - 1
+				c.row(c.up, j)[id/64] |= 1 << (id % 64)
+			}
+		}
+	}
+}
+
+func (c *Catalog) row(m []uint64, id int) []uint64 { return m[id*c.words : (id+1)*c.words] }
+
+// Len returns the number of scopes in c.
+func (c *Catalog) Len() int { return len(c.entries) }
+
+// Rules returns the convention rules c was built with.
+func (c *Catalog) Rules() []Rule { return slices.Clone(c.rules) }
+
+// Contains reports whether c knows s.
+func (c *Catalog) Contains(s Scope) bool {
+	_, ok := c.ids[s.name]
+	return ok
+}
+
+// Lookup returns the entry for s. Its Implies lists every scope s implies
+// directly, whether listed in the entry or added by a [Rule]; see
+// [Catalog.Implied] for the transitive set.
+func (c *Catalog) Lookup(s Scope) (Entry, bool) {
+	id, ok := c.ids[s.name]
+	if !ok {
+		return Entry{}, false
+	}
+	e := c.entries[id]
+	e.Implies = make([]Scope, len(c.direct[id]))
+	for i, to := range c.direct[id] {
+		e.Implies[i] = c.entries[to].Scope
+	}
+	return e, true
+}
+
+// All returns an iterator over the catalog's entries in canonical order, as
+// [Catalog.Lookup] returns them.
+func (c *Catalog) All() iter.Seq[Entry] {
+	return func(yield func(Entry) bool) {
+		for _, e := range c.entries {
+			full, _ := c.Lookup(e.Scope)
+			if !yield(full) {
+				return
+			}
+		}
+	}
+}
+
+// Implies reports whether holding a grants b, directly or through a chain
+// of implications. Every known scope implies itself; an unknown scope
+// implies nothing, not even itself.
+func (c *Catalog) Implies(a, b Scope) bool {
+	ia, ok := c.ids[a.name]
+	if !ok {
+		return false
+	}
+	ib, ok := c.ids[b.name]
+	return ok && c.row(c.down, ia)[ib/64]&(1<<(ib%64)) != 0
+}
+
+// Implied returns every scope that s implies, transitively, not counting s
+// itself. It is empty for an unknown scope.
+func (c *Catalog) Implied(s Scope) Set {
+	id, ok := c.ids[s.name]
+	if !ok {
+		return Set{}
+	}
+	out := c.members(c.row(c.down, id))
+	return Set{scopes: slices.DeleteFunc(out, func(x Scope) bool { return x == s })}
+}
+
+// Expand returns s with every scope its members imply, transitively: the
+// access s really grants. Unknown scopes are kept as they are.
+func (c *Catalog) Expand(s Set) Set {
+	acc := make([]uint64, c.words)
+	var unknown []Scope
+	for _, sc := range s.scopes {
+		id, ok := c.ids[sc.name]
+		if !ok {
+			unknown = append(unknown, sc)
+			continue
+		}
+		for w, x := range c.row(c.down, id) {
+			acc[w] |= x
+		}
+	}
+	return Set{scopes: c.members(acc)}.Union(Set{scopes: unknown})
+}
+
+// members lists the scopes whose bits are set in b, in canonical order.
+func (c *Catalog) members(b []uint64) []Scope {
+	var out []Scope
+	for w, x := range b {
+		for x != 0 {
+			out = append(out, c.entries[w*64+bits.TrailingZeros64(x)].Scope)
+			x &= x - 1
+		}
+	}
+	return out
+}
+
+// A Redundancy reports a scope of a set that another scope of the same set
+// implies.
+type Redundancy struct {
+	Scope     Scope
+	ImpliedBy Scope
+}
+
+// Reduce returns the smallest subset of s that grants the same access, and
+// the scopes it dropped with a scope that implies each: "users
+// users:readonly" reduces to "users". Unknown scopes are kept.
+func (c *Catalog) Reduce(s Set) (Set, []Redundancy) {
+	var kept []Scope
+	var dropped []Redundancy
+	for _, sc := range s.scopes {
+		var by Scope
+		for _, other := range s.scopes {
+			if other != sc && c.Implies(other, sc) {
+				if !by.IsValid() || c.Implies(other, by) {
+					by = other // prefer the broadest, which is never dropped itself
+				}
+			}
+		}
+		if by.IsValid() {
+			dropped = append(dropped, Redundancy{Scope: sc, ImpliedBy: by})
+		} else {
+			kept = append(kept, sc)
+		}
+	}
+	return Set{scopes: kept}, dropped
+}
+
+// Validate reports each scope of s that c does not know, as an
+// [*UnknownError] with the closest known scopes (joined when there are
+// several). It returns nil when c knows every scope of s.
+func (c *Catalog) Validate(s Set) error {
+	var errs []error
+	for _, sc := range s.scopes {
+		if _, ok := c.ids[sc.name]; !ok {
+			errs = append(errs, &UnknownError{Scope: sc, Suggestions: c.Suggest(sc.name)})
+			if len(errs) == maxErrors {
+				break
+			}
+		}
+	}
+	return joinErrors(errs)
+}
+
+// Parse parses one scope and checks that c knows it. Syntax errors carry a
+// suggestion checked against the catalog.
+func (c *Catalog) Parse(s string) (Scope, error) {
+	sc, err := Parse(s)
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			c.refine(pe)
+		}
+		return Scope{}, err
+	}
+	if _, ok := c.ids[sc.name]; !ok {
+		return Scope{}, &UnknownError{Scope: sc, Suggestions: c.Suggest(s)}
+	}
+	return sc, nil
+}
+
+// ParseSet parses a scope string like [ParseSet] and checks that c knows
+// every scope in it. It reports syntax errors and unknown scopes together,
+// each with a suggestion drawn from the catalog: "users :manage",
+// "users-manage" and "Users:Manage" all suggest users:manage, and
+// "conversation:view" suggests conversations:readonly.
+func (c *Catalog) ParseSet(s string) (Set, error) {
+	scopes, errs := parseSet(s)
+	for _, err := range errs {
+		if pe, ok := err.(*ParseError); ok {
+			c.refine(pe)
+		}
+	}
+	for _, sc := range scopes {
+		if len(errs) == maxErrors {
+			break
+		}
+		if _, ok := c.ids[sc.name]; !ok {
+			errs = append(errs, &UnknownError{Scope: sc, Suggestions: c.Suggest(sc.name)})
+		}
+	}
+	if err := joinErrors(errs); err != nil {
+		return Set{}, err
+	}
+	return Set{scopes: scopes}, nil
+}
+
+// refine replaces a syntax error's suggestion with a scope the catalog
+// knows, or drops it when the catalog knows nothing close. Suggestions that
+// rewrite a whole scope string (for whitespace) are left alone.
+func (c *Catalog) refine(pe *ParseError) {
+	if pe.Err == ErrSpace && strings.Contains(pe.Suggestion, " ") || pe.Err == ErrDuplicate {
+		return
+	}
+	if pe.Suggestion != "" && c.Contains(Scope{name: pe.Suggestion}) {
+		return
+	}
+	text := pe.Suggestion
+	if text == "" {
+		text = tokenAt(pe.Input, pe.Offset)
+	}
+	pe.Suggestion = ""
+	if best := c.Suggest(text); len(best) > 0 {
+		pe.Suggestion = best[0].name
+	}
+}
+
+// tokenAt returns the space-delimited token of s that contains offset.
+func tokenAt(s string, offset int) string {
+	offset = min(max(offset, 0), len(s))
+	start := strings.LastIndexByte(s[:offset], ' ') + 1
+	end := strings.IndexByte(s[offset:], ' ')
+	if end < 0 {
+		return s[start:]
+	}
+	return s[start : offset+end]
+}
+
+type catalogJSON struct {
+	Rules  []Rule  `json:"rules,omitempty"`
+	Scopes []Entry `json:"scopes"`
+}
+
+// ParseCatalogJSON builds a catalog from JSON of the form
+//
+//	{
+//	  "rules":  [{"action": "manage", "implies": "readonly"}],
+//	  "scopes": [{"scope": "users:manage", "description": "Create, update and delete users",
+//	              "implies": ["users:readonly"]}, ...]
+//	}
+//
+// Unknown fields and trailing data are errors; the catalog is then checked
+// as [NewCatalog] does.
+func ParseCatalogJSON(data []byte) (*Catalog, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var doc catalogJSON
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("scope: reading catalog JSON: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("scope: reading catalog JSON: data after the catalog object")
+	}
+	if doc.Scopes == nil {
+		return nil, fmt.Errorf("%w: catalog JSON has no \"scopes\" list", ErrEmpty)
+	}
+	return NewCatalog(doc.Scopes, doc.Rules...)
+}
+
+// MarshalJSON writes the catalog in the form [ParseCatalogJSON] reads: its
+// rules, and its entries in canonical order with their listed implications
+// (not those the rules add).
+func (c *Catalog) MarshalJSON() ([]byte, error) {
+	return json.Marshal(catalogJSON{Rules: c.rules, Scopes: c.entries})
+}

@@ -1,0 +1,83 @@
+package scope
+
+import "testing"
+
+// FuzzWellFormed checks that the fast path of parsing agrees with the
+// detailed checker that explains failures: a token is well formed exactly
+// when check finds no problem.
+func FuzzWellFormed(f *testing.F) {
+	for _, s := range []string{"", "a", "a:b", "a::b", ":a", "a:", "a-", "-a", "a--b", "a-:b", "a:-b", "a_b", "é", "a b", "a\tb", "a.b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		fast := wellFormed(tok)
+		slow := check(tok, tok, 0, "") == nil
+		if fast != slow {
+			t.Fatalf("wellFormed(%q) = %v, check says %v", tok, fast, slow)
+		}
+	})
+}
+
+// FuzzParseSetFast checks that the one-pass parser accepts exactly the
+// strings the explaining parser accepts, with the same result.
+func FuzzParseSetFast(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "a b", "b a", "a a", "a  b", " a", "a ", "a:b c::d", "a-b c_d", "a\tb", "é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := parseSetFast(s)
+		slow, errs := parseSetSlow(s)
+		if ok != (len(errs) == 0) {
+			t.Fatalf("parseSetFast(%q) ok=%v, parseSetSlow errors %v", s, ok, errs)
+		}
+		if ok && (Set{scopes: fast}).String() != (Set{scopes: slow}).String() {
+			t.Fatalf("parseSetFast(%q) = %v, parseSetSlow %v", s, fast, slow)
+		}
+	})
+}
+
+// osa is the textbook optimal string alignment distance, the reference for
+// the banded editor.
+func osa(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+func FuzzDistance(f *testing.F) {
+	f.Add("users:manage", "users:mange", 2)
+	f.Add("ab", "ba", 1)
+	f.Add("", "abc", 3)
+	f.Add("conversations:readonly", "conversation:view", 3)
+	f.Fuzz(func(t *testing.T, a, b string, limit int) {
+		if len(a) > 64 || len(b) > 64 || limit < 0 || limit > 70 {
+			return
+		}
+		var e editor
+		want := min(osa(a, b), limit+1)
+		if got := e.distance(a, b, limit); got != want {
+			t.Fatalf("distance(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
+		}
+		if got := e.distance(b, a, limit); got != want { // reusing the buffer
+			t.Fatalf("distance(%q, %q, %d) = %d, want %d", b, a, limit, got, want)
+		}
+	})
+}
