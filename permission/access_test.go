@@ -1,0 +1,295 @@
+package permission_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/permission"
+)
+
+var ctx = context.Background()
+
+func role(id string, policies ...string) permission.Role {
+	r := permission.Role{ID: permission.RoleID(id), Name: id}
+	for _, s := range policies {
+		r.Policies = append(r.Policies, p(s))
+	}
+	return r
+}
+
+func divs(ids ...string) []permission.DivisionID {
+	out := make([]permission.DivisionID, len(ids))
+	for i, id := range ids {
+		out[i] = permission.DivisionID(id)
+	}
+	return out
+}
+
+// store builds a MemStore with the given roles and grants.
+func store(t *testing.T, roles []permission.Role, grants ...permission.Grant) *permission.MemStore {
+	t.Helper()
+	s := permission.NewMemStore()
+	for _, r := range roles {
+		require.NoError(t, s.PutRole(r))
+	}
+	for _, g := range grants {
+		require.NoError(t, s.AddGrant(g))
+	}
+	return s
+}
+
+var alice = permission.User("alice")
+
+// missing is the comparable summary of a Result.
+type outcome struct {
+	Satisfied bool
+	Missing   []permission.Missing
+}
+
+func summarize(r permission.Result) outcome { return outcome{r.Satisfied(), r.Missing()} }
+
+var permCmp = cmp.Comparer(func(a, b permission.Permission) bool { return a == b })
+
+func TestCheck(t *testing.T) {
+	roles := []permission.Role{
+		role("user-admin", "directory:user:add", "directory:user:edit"),
+		role("user-editor", "directory:user:edit"),
+		role("viewer", "directory:user:view"),
+		role("routing-admin", "routing:*:*"),
+		role("any-editor", "directory:*:edit"),
+		role("user-all", "directory:user:*"),
+	}
+	add, edit, view := p("directory:user:add"), p("directory:user:edit"), p("directory:user:view")
+	allOf := func(ps ...permission.Permission) permission.Requirement { return permission.MustAllOf(ps...) }
+	anyOf := func(ps ...permission.Permission) permission.Requirement { return permission.MustAnyOf(ps...) }
+	grant := func(r string, ds ...string) permission.Grant {
+		return permission.Grant{Subject: alice, Role: permission.RoleID(r), Divisions: divs(ds...)}
+	}
+	everywhere := func(r string) permission.Grant {
+		return permission.Grant{Subject: alice, Role: permission.RoleID(r), AllDivisions: true}
+	}
+
+	tests := []struct {
+		name   string
+		grants []permission.Grant
+		req    permission.Requirement
+		target permission.Target
+		want   outcome
+	}{
+		{name: "granted in Home, resource in Home", grants: []permission.Grant{grant("user-admin", "home")},
+			req: allOf(add), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "granted in Home only, resource in Sales", grants: []permission.Grant{grant("user-admin", "home")},
+			req: allOf(add), target: permission.In("sales"),
+			want: outcome{Missing: []permission.Missing{{Permission: add, HeldIn: divs("home")}}}},
+		{name: "granted in a list", grants: []permission.Grant{grant("user-admin", "home", "sales", "support")},
+			req: allOf(add, edit), target: permission.In("sales"), want: outcome{Satisfied: true}},
+		{name: "granted in a list, resource elsewhere", grants: []permission.Grant{grant("user-admin", "home", "sales")},
+			req: allOf(edit), target: permission.In("marketing"),
+			want: outcome{Missing: []permission.Missing{{Permission: edit, HeldIn: divs("home", "sales")}}}},
+		{name: "granted in all divisions", grants: []permission.Grant{everywhere("user-admin")},
+			req: allOf(add), target: permission.In("sales"), want: outcome{Satisfied: true}},
+		{name: "all divisions covers a division created later", grants: []permission.Grant{everywhere("user-admin")},
+			req: allOf(add), target: permission.In("created-tomorrow"), want: outcome{Satisfied: true}},
+		{name: "org-wide, granted in one division", grants: []permission.Grant{grant("user-admin", "sales")},
+			req: allOf(add), target: permission.OrgWide(), want: outcome{Satisfied: true}},
+		{name: "org-wide, not granted", grants: []permission.Grant{grant("viewer", "sales")},
+			req: allOf(add), target: permission.OrgWide(),
+			want: outcome{Missing: []permission.Missing{{Permission: add}}}},
+		{name: "all of, one missing", grants: []permission.Grant{grant("user-editor", "home")},
+			req: allOf(add, edit), target: permission.In("home"),
+			want: outcome{Missing: []permission.Missing{{Permission: add}}}},
+		{name: "all of, both missing", grants: []permission.Grant{grant("viewer", "home")},
+			req: allOf(add, edit), target: permission.In("home"),
+			want: outcome{Missing: []permission.Missing{{Permission: add}, {Permission: edit}}}},
+		{name: "any of, one held", grants: []permission.Grant{grant("user-editor", "home")},
+			req: anyOf(add, edit), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "any of, none held here", grants: []permission.Grant{grant("user-editor", "sales")},
+			req: anyOf(add, edit), target: permission.In("home"),
+			want: outcome{Missing: []permission.Missing{{Permission: add}, {Permission: edit, HeldIn: divs("sales")}}}},
+		{name: "roles combine", grants: []permission.Grant{grant("user-editor", "home"), grant("viewer", "home")},
+			req: allOf(edit, view), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "roles combine per division", grants: []permission.Grant{grant("user-editor", "home"), grant("viewer", "sales")},
+			req: allOf(edit, view), target: permission.In("sales"),
+			want: outcome{Missing: []permission.Missing{{Permission: edit, HeldIn: divs("home")}}}},
+		{name: "wildcard domain policy", grants: []permission.Grant{grant("routing-admin", "home")},
+			req: allOf(p("routing:queue:view"), p("routing:skill:manage")), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "wildcard does not cross domains", grants: []permission.Grant{everywhere("routing-admin")},
+			req: allOf(view), target: permission.In("home"), want: outcome{Missing: []permission.Missing{{Permission: view}}}},
+		{name: "wildcard entity", grants: []permission.Grant{grant("any-editor", "home")},
+			req: allOf(p("directory:group:edit")), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "wildcard entity, other action", grants: []permission.Grant{grant("any-editor", "home")},
+			req: allOf(p("directory:group:add")), target: permission.In("home"),
+			want: outcome{Missing: []permission.Missing{{Permission: p("directory:group:add")}}}},
+		{name: "wildcard action", grants: []permission.Grant{grant("user-all", "sales")},
+			req: allOf(add, edit, view), target: permission.In("sales"), want: outcome{Satisfied: true}},
+		{name: "exact in one division, wildcard in another", grants: []permission.Grant{grant("user-admin", "sales"), grant("user-all", "home")},
+			req: allOf(add), target: permission.In("support"),
+			want: outcome{Missing: []permission.Missing{{Permission: add, HeldIn: divs("home", "sales")}}}},
+		{name: "no grants", req: allOf(add), target: permission.In("home"),
+			want: outcome{Missing: []permission.Missing{{Permission: add}}}},
+		{name: "none required", req: permission.NoneRequired(), target: permission.In("home"), want: outcome{Satisfied: true}},
+		{name: "zero requirement never satisfied", grants: []permission.Grant{everywhere("routing-admin")},
+			req: permission.Requirement{}, target: permission.In("home"), want: outcome{}},
+		{name: "zero target never satisfied", grants: []permission.Grant{everywhere("user-admin")},
+			req: allOf(add), target: permission.Target{}, want: outcome{Missing: []permission.Missing{{Permission: add}}}},
+		{name: "empty division never satisfied", grants: []permission.Grant{everywhere("user-admin")},
+			req: allOf(add), target: permission.In(""), want: outcome{Missing: []permission.Missing{{Permission: add}}}},
+		{name: "none required still needs a target", req: permission.NoneRequired(), target: permission.Target{}, want: outcome{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := store(t, roles, tt.grants...)
+			a, err := permission.Compile(ctx, s, alice)
+			require.NoError(t, err)
+			require.Equal(t, alice, a.Subject())
+			got := a.Check(tt.req, tt.target)
+			if diff := cmp.Diff(tt.want, summarize(got), permCmp); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			res, err := permission.Evaluate(ctx, s, alice, tt.req, tt.target)
+			require.NoError(t, err)
+			require.Equal(t, got.Satisfied(), res.Satisfied(), "Evaluate agrees with Compile+Check")
+		})
+	}
+}
+
+func TestResultString(t *testing.T) {
+	s := store(t, []permission.Role{role("editor", "directory:user:edit"), role("viewer", "directory:user:view")},
+		permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home", "support")},
+		permission.Grant{Subject: alice, Role: "viewer", AllDivisions: true})
+	a, err := permission.Compile(ctx, s, alice)
+	require.NoError(t, err)
+	add, edit, view := p("directory:user:add"), p("directory:user:edit"), p("directory:user:view")
+
+	tests := []struct {
+		req    permission.Requirement
+		target permission.Target
+		want   string
+	}{
+		{permission.MustAllOf(view), permission.In("sales"), "satisfied"},
+		{permission.MustAllOf(add, edit), permission.In("sales"), "missing in division sales: directory:user:add (held nowhere), directory:user:edit (held only in home, support)"},
+		{permission.MustAnyOf(add, edit), permission.In("sales"), "needs any of them in division sales, holds none: directory:user:add (held nowhere), directory:user:edit (held only in home, support)"},
+		{permission.MustAllOf(add), permission.OrgWide(), "missing org-wide: directory:user:add (held nowhere)"},
+		{permission.Requirement{}, permission.In("sales"), "not satisfied: invalid requirement"},
+		{permission.MustAllOf(add), permission.Target{}, "not satisfied: invalid target"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, a.Check(tt.req, tt.target).String())
+	}
+	var zero permission.Result
+	require.False(t, zero.Satisfied())
+	require.Nil(t, zero.Missing())
+	var nilAccess *permission.Access
+	require.False(t, nilAccess.Check(permission.NoneRequired(), permission.OrgWide()).Satisfied(), "a nil Access satisfies nothing")
+}
+
+func TestHas(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "directory:user:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
+	a, err := permission.Compile(ctx, s, alice)
+	require.NoError(t, err)
+	require.True(t, a.Has(p("directory:user:add"), permission.In("home")))
+	require.False(t, a.Has(p("directory:user:add"), permission.In("sales")))
+	require.True(t, a.Has(p("directory:user:add"), permission.OrgWide()))
+	require.False(t, a.Has(p("directory:user:*"), permission.In("home")), "Has asks about concrete permissions")
+}
+
+func TestGroupsAndClients(t *testing.T) {
+	s := store(t, []permission.Role{role("supervisor", "quality:evaluation:view"), role("reporter", "analytics:*:view")})
+	supervisors := permission.Group("supervisors")
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: supervisors, Role: "supervisor", Divisions: divs("sales")}))
+	require.NoError(t, s.AddMember(supervisors, alice))
+	job := permission.Client("0f8fad5b-d9cb-469f-a165-70867728950e")
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: job, Role: "reporter", Divisions: divs("home")}))
+
+	view := permission.MustAllOf(p("quality:evaluation:view"))
+	a, err := permission.Compile(ctx, s, alice)
+	require.NoError(t, err)
+	require.True(t, a.Check(view, permission.In("sales")).Satisfied(), "a group's grants apply to its members")
+	require.False(t, a.Check(view, permission.In("home")).Satisfied())
+
+	require.NoError(t, s.RemoveMember(supervisors, alice))
+	a, err = permission.Compile(ctx, s, alice)
+	require.NoError(t, err)
+	require.False(t, a.Check(view, permission.In("sales")).Satisfied(), "leaving the group takes its grants away")
+
+	c, err := permission.Compile(ctx, s, job)
+	require.NoError(t, err)
+	require.True(t, c.Check(permission.MustAllOf(p("analytics:conversationDetail:view")), permission.In("home")).Satisfied())
+	require.False(t, c.Check(permission.MustAllOf(p("analytics:conversationDetail:view")), permission.In("sales")).Satisfied())
+
+	require.ErrorIs(t, s.AddMember(alice, supervisors), permission.ErrInvalid)
+}
+
+func TestStoreChangesSeenByNextEvaluation(t *testing.T) {
+	s := store(t, []permission.Role{role("editor", "directory:user:edit")})
+	req := permission.MustAllOf(p("directory:user:edit"))
+	check := func() bool {
+		res, err := permission.Evaluate(ctx, s, alice, req, permission.In("sales"))
+		require.NoError(t, err)
+		return res.Satisfied()
+	}
+	require.False(t, check())
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
+	require.False(t, check())
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("sales")}))
+	require.True(t, check(), "divisions add up")
+	require.NoError(t, s.PutRole(role("editor", "directory:user:view")))
+	require.False(t, check(), "a changed role applies at once")
+	require.NoError(t, s.PutRole(role("editor", "directory:user:edit")))
+	require.True(t, check())
+	require.NoError(t, s.RemoveGrant(alice, "editor"))
+	require.False(t, check())
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
+	require.True(t, check())
+	require.NoError(t, s.DeleteRole("editor"))
+	require.False(t, check(), "deleting a role removes its grants")
+}
+
+// brokenStore grants a role that does not exist, as a database without
+// referential integrity might.
+type brokenStore struct{ *permission.MemStore }
+
+func (brokenStore) Grants(context.Context, permission.Subject) ([]permission.Grant, error) {
+	return []permission.Grant{{Subject: alice, Role: "ghost", AllDivisions: true}}, nil
+}
+
+type failingStore struct{ *permission.MemStore }
+
+var errDown = errors.New("directory is down")
+
+func (failingStore) Groups(context.Context, permission.Subject) ([]permission.Subject, error) {
+	return nil, errDown
+}
+
+func TestCompileErrors(t *testing.T) {
+	_, err := permission.Compile(ctx, brokenStore{permission.NewMemStore()}, alice)
+	require.ErrorIs(t, err, permission.ErrRoleNotFound, "a dangling grant means the access cannot be decided")
+	require.ErrorContains(t, err, `"ghost"`)
+
+	_, err = permission.Compile(ctx, failingStore{permission.NewMemStore()}, alice)
+	require.ErrorIs(t, err, errDown)
+
+	_, err = permission.Compile(ctx, permission.NewMemStore(), permission.Subject{})
+	require.ErrorIs(t, err, permission.ErrInvalid)
+
+	_, err = permission.Evaluate(ctx, brokenStore{permission.NewMemStore()}, alice, permission.NoneRequired(), permission.OrgWide())
+	require.ErrorIs(t, err, permission.ErrRoleNotFound)
+}
+
+func TestChecksDoNotAllocate(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "directory:user:add", "routing:*:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
+	a, err := permission.Compile(ctx, s, alice)
+	require.NoError(t, err)
+	req := permission.MustAllOf(p("directory:user:add"), p("routing:queue:view"), p("routing:skill:view"))
+	home, sales := permission.In("home"), permission.In("sales")
+	var res permission.Result
+	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, home) }))
+	require.True(t, res.Satisfied())
+	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, sales) }), "a denial does not allocate either")
+	require.False(t, res.Satisfied())
+	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, permission.OrgWide()) }))
+}

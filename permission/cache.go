@@ -1,0 +1,107 @@
+package permission
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultCacheSize is how many subjects a [Cache] keeps unless told
+// otherwise.
+const DefaultCacheSize = 10000
+
+// A Versioner is a store that can tell when it changed: Version returns a
+// different number after every change. [MemStore] is one. A [Cache] over a
+// Versioner notices changes by itself.
+type Versioner interface {
+	Version() uint64
+}
+
+// A Cache keeps compiled accesses, so that a request checks permissions
+// without going to the store. It is safe for concurrent use.
+//
+// A cached Access is a snapshot, so the cache must learn of changes:
+//
+//   - If the store implements [Versioner] (as [MemStore] does), every
+//     change makes the cached entries stale and the next call recompiles.
+//   - Otherwise call [Cache.Invalidate] when a subject's grants or groups
+//     change, and [Cache.InvalidateAll] when a role changes (it may be
+//     held by anyone), typically from the database's change notifications.
+//
+// When the cache is full, adding a subject evicts another one at random.
+type Cache struct {
+	store Store
+	size  int
+	epoch atomic.Uint64 // bumped by every invalidation
+	mu    sync.RWMutex
+	m     map[Subject]cacheEntry
+}
+
+type cacheEntry struct {
+	access  *Access
+	version uint64 // the store's version when compiled
+}
+
+// NewCache returns a cache over st that keeps up to size subjects; a size
+// of zero or less means DefaultCacheSize.
+func NewCache(st Store, size int) *Cache {
+	if size <= 0 {
+		size = DefaultCacheSize
+	}
+	return &Cache{store: st, size: size, m: make(map[Subject]cacheEntry)}
+}
+
+func (c *Cache) version() uint64 {
+	if v, ok := c.store.(Versioner); ok {
+		return v.Version()
+	}
+	return 0
+}
+
+// Access returns the compiled access of s, compiling it on a miss or when
+// the store changed since it was compiled. A hit does not allocate.
+func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
+	// Read the version and the epoch before compiling: a change or an
+	// invalidation during the compilation then keeps its result out of
+	// the cache, so a stale access is never kept.
+	version, epoch := c.version(), c.epoch.Load()
+	c.mu.RLock()
+	e, ok := c.m[s]
+	c.mu.RUnlock()
+	if ok && e.version == version {
+		return e.access, nil
+	}
+	a, err := Compile(ctx, c.store, s)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.epoch.Load() != epoch {
+		return a, nil
+	}
+	if _, ok := c.m[s]; !ok && len(c.m) >= c.size {
+		for victim := range c.m { // map order is random
+			delete(c.m, victim)
+			break
+		}
+	}
+	c.m[s] = cacheEntry{access: a, version: version}
+	return a, nil
+}
+
+// Invalidate drops the cached access of s.
+func (c *Cache) Invalidate(s Subject) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch.Add(1)
+	delete(c.m, s)
+}
+
+// InvalidateAll makes every cached access stale.
+func (c *Cache) InvalidateAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch.Add(1)
+	clear(c.m)
+}

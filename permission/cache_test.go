@@ -1,0 +1,191 @@
+package permission_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/permission"
+)
+
+func TestCacheSeesMemStoreChanges(t *testing.T) {
+	s := store(t, []permission.Role{role("editor", "directory:user:edit")})
+	c := permission.NewCache(s, 0)
+	req := permission.MustAllOf(p("directory:user:edit"))
+	check := func() bool {
+		a, err := c.Access(ctx, alice)
+		require.NoError(t, err)
+		return a.Check(req, permission.In("home")).Satisfied()
+	}
+	require.False(t, check())
+	v := s.Version()
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
+	require.Greater(t, s.Version(), v)
+	require.True(t, check(), "the store's version changed, so the cache recompiled")
+	require.NoError(t, s.PutRole(role("editor", "directory:user:view")))
+	require.False(t, check())
+}
+
+// countingStore counts compilations and hides MemStore's Version, like a
+// database without change tracking.
+type countingStore struct {
+	inner    *permission.MemStore
+	compiles atomic.Int64
+}
+
+func (s *countingStore) Grants(ctx context.Context, sub permission.Subject) ([]permission.Grant, error) {
+	s.compiles.Add(1)
+	return s.inner.Grants(ctx, sub)
+}
+
+func (s *countingStore) Groups(ctx context.Context, sub permission.Subject) ([]permission.Subject, error) {
+	return s.inner.Groups(ctx, sub)
+}
+
+func (s *countingStore) Role(ctx context.Context, id permission.RoleID) (permission.Role, error) {
+	return s.inner.Role(ctx, id)
+}
+
+func TestCacheInvalidation(t *testing.T) {
+	inner := store(t, []permission.Role{role("editor", "directory:user:edit")})
+	s := &countingStore{inner: inner}
+	c := permission.NewCache(s, 0)
+	bob := permission.User("bob")
+	req := permission.MustAllOf(p("directory:user:edit"))
+	check := func(who permission.Subject) bool {
+		a, err := c.Access(ctx, who)
+		require.NoError(t, err)
+		return a.Check(req, permission.OrgWide()).Satisfied()
+	}
+
+	require.False(t, check(alice))
+	require.False(t, check(alice))
+	require.EqualValues(t, 1, s.compiles.Load(), "the second call is a hit")
+
+	require.NoError(t, inner.AddGrant(permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
+	require.False(t, check(alice), "without a Versioner the cache keeps its snapshot...")
+	c.Invalidate(alice)
+	require.True(t, check(alice), "...until it is told")
+
+	require.False(t, check(bob))
+	require.NoError(t, inner.AddGrant(permission.Grant{Subject: bob, Role: "editor", AllDivisions: true}))
+	require.False(t, check(bob), "cached")
+	c.InvalidateAll()
+	require.True(t, check(bob))
+	require.True(t, check(alice))
+
+	require.NoError(t, inner.PutRole(role("editor", "directory:user:view")))
+	require.True(t, check(alice), "a role change needs InvalidateAll")
+	c.InvalidateAll()
+	require.False(t, check(alice))
+	require.False(t, check(bob))
+}
+
+func TestCacheBounded(t *testing.T) {
+	inner := store(t, []permission.Role{role("r", "a:b:c")})
+	s := &countingStore{inner: inner}
+	c := permission.NewCache(s, 10)
+	for i := range 100 {
+		_, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		require.NoError(t, err)
+	}
+	before := s.compiles.Load()
+	hits := 0
+	for i := range 100 {
+		_, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		require.NoError(t, err)
+		if s.compiles.Load() == before {
+			hits++
+		}
+		before = s.compiles.Load()
+	}
+	require.LessOrEqual(t, hits, 10, "at most 10 subjects stay cached")
+}
+
+func TestCacheHitDoesNotAllocate(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "a:b:c")}, permission.Grant{Subject: alice, Role: "r", AllDivisions: true})
+	c := permission.NewCache(s, 0)
+	_, err := c.Access(ctx, alice)
+	require.NoError(t, err)
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.Access(ctx, alice) }))
+}
+
+func TestCacheConcurrent(t *testing.T) {
+	s := store(t, []permission.Role{role("editor", "directory:user:edit")})
+	c := permission.NewCache(s, 0)
+	req := permission.MustAllOf(p("directory:user:edit"))
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				who := permission.User(fmt.Sprint(i % 5))
+				a, err := c.Access(ctx, who)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_ = a.Check(req, permission.In("home")).String()
+				if w == 0 && i%20 == 0 {
+					granted := permission.User(fmt.Sprint(i / 20 % 5))
+					_ = s.AddGrant(permission.Grant{Subject: granted, Role: "editor", Divisions: divs("home")})
+					c.Invalidate(granted)
+				}
+				if w == 1 && i%50 == 0 {
+					c.InvalidateAll()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// After the dust settles every subject's grant is visible.
+	for i := range 5 {
+		a, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		require.NoError(t, err)
+		require.True(t, a.Check(req, permission.In("home")).Satisfied())
+	}
+}
+
+func TestMemStoreCopiesAndConcurrency(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "a:b:c")})
+	g := permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")}
+	require.NoError(t, s.AddGrant(g))
+	g.Divisions[0] = "changed"
+	got, err := s.Grants(ctx, alice)
+	require.NoError(t, err)
+	require.Equal(t, divs("home"), got[0].Divisions)
+	got[0].Divisions[0] = "changed"
+	again, err := s.Grants(ctx, alice)
+	require.NoError(t, err)
+	require.Equal(t, divs("home"), again[0].Divisions)
+
+	require.ErrorIs(t, s.AddGrant(permission.Grant{Subject: alice, Role: "ghost", AllDivisions: true}), permission.ErrRoleNotFound)
+	require.ErrorIs(t, s.DeleteRole("ghost"), permission.ErrRoleNotFound)
+	require.ErrorIs(t, s.PutRole(permission.Role{}), permission.ErrInvalid)
+	_, err = s.Role(ctx, "ghost")
+	require.ErrorIs(t, err, permission.ErrRoleNotFound)
+
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 100 {
+				sub := permission.User(fmt.Sprint(i))
+				_ = s.AddGrant(permission.Grant{Subject: sub, Role: "r", Divisions: divs(fmt.Sprint(j))})
+				_, _ = permission.Compile(ctx, s, sub)
+				_ = s.PutRole(role("r", "a:b:c", fmt.Sprintf("a:b:d%d", j)))
+			}
+		}()
+	}
+	wg.Wait()
+	gs, err := s.Grants(ctx, permission.User("0"))
+	require.NoError(t, err)
+	require.Len(t, gs, 1, "grants of one role merge")
+	require.Len(t, gs[0].Divisions, 100)
+}

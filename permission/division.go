@@ -1,0 +1,114 @@
+package permission
+
+import (
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"slices"
+)
+
+// A DivisionID identifies a division: a partition of an org's resources.
+type DivisionID string
+
+// A Division is a partition of an org's resources. Every org has exactly
+// one Home division.
+type Division struct {
+	ID   DivisionID
+	Name string
+	Home bool
+}
+
+// Divisions is an org's list of divisions: unique non-empty IDs and names,
+// and exactly one Home division. It is immutable and safe for concurrent
+// use.
+type Divisions struct {
+	list []Division // sorted by ID
+	home int
+}
+
+// NewDivisions validates and returns an org's divisions.
+func NewDivisions(ds ...Division) (*Divisions, error) {
+	d := &Divisions{list: slices.Clone(ds), home: -1}
+	slices.SortFunc(d.list, func(a, b Division) int { return cmp.Compare(a.ID, b.ID) })
+	names := make(map[string]bool, len(ds))
+	for i, div := range d.list {
+		switch {
+		case div.ID == "":
+			return nil, fmt.Errorf("%w: division %q has no ID", ErrInvalid, div.Name)
+		case div.Name == "":
+			return nil, fmt.Errorf("%w: division %q has no name", ErrInvalid, div.ID)
+		case i > 0 && d.list[i-1].ID == div.ID:
+			return nil, fmt.Errorf("%w: division ID %q listed twice", ErrInvalid, div.ID)
+		case names[div.Name]:
+			return nil, fmt.Errorf("%w: division name %q used twice", ErrInvalid, div.Name)
+		case div.Home && d.home >= 0:
+			return nil, fmt.Errorf("%w: two Home divisions, %q and %q", ErrInvalid, d.list[d.home].ID, div.ID)
+		}
+		names[div.Name] = true
+		if div.Home {
+			d.home = i
+		}
+	}
+	if d.home < 0 {
+		return nil, fmt.Errorf("%w: no Home division", ErrInvalid)
+	}
+	return d, nil
+}
+
+// Home returns the Home division.
+func (d *Divisions) Home() Division { return d.list[d.home] }
+
+// Lookup returns the division with the given ID.
+func (d *Divisions) Lookup(id DivisionID) (Division, bool) {
+	i, ok := slices.BinarySearchFunc(d.list, id, func(div Division, id DivisionID) int { return cmp.Compare(div.ID, id) })
+	if !ok {
+		return Division{}, false
+	}
+	return d.list[i], true
+}
+
+// All returns the divisions, sorted by ID, in a new slice.
+func (d *Divisions) All() []Division { return slices.Clone(d.list) }
+
+// A Target says where a requirement must hold: in the division of the
+// resource a request touches ([In]), or anywhere for an org-wide action
+// that is not division-aware ([OrgWide]). The zero Target is invalid and
+// satisfies nothing, so a division that could not be resolved never widens
+// access to "any division".
+type Target struct {
+	div     DivisionID
+	hash    uint64
+	orgWide bool
+}
+
+// In returns the target of a resource in division id. An empty id gives
+// the invalid zero Target.
+func In(id DivisionID) Target {
+	if id == "" {
+		return Target{}
+	}
+	return Target{div: id, hash: maphash.String(seed, string(id))}
+}
+
+// OrgWide returns the target of an action that is not division-aware: a
+// permission held in any division satisfies it.
+func OrgWide() Target { return Target{orgWide: true} }
+
+// IsValid reports whether t is a division or org-wide.
+func (t Target) IsValid() bool { return t.orgWide || t.div != "" }
+
+// IsOrgWide reports whether t is [OrgWide].
+func (t Target) IsOrgWide() bool { return t.orgWide }
+
+// Division returns the division of an [In] target, or "".
+func (t Target) Division() DivisionID { return t.div }
+
+func (t Target) String() string {
+	switch {
+	case t.orgWide:
+		return "org-wide"
+	case t.div != "":
+		return "in division " + string(t.div)
+	}
+	return "nowhere (invalid target)"
+}

@@ -1,0 +1,62 @@
+package permission
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Sentinel errors. Every error of this package wraps one of them.
+var (
+	// ErrEmpty reports an empty permission, or an empty list where one is
+	// needed.
+	ErrEmpty = errors.New("permission: empty")
+	// ErrSegments reports a permission without exactly three parts.
+	ErrSegments = errors.New("permission: not domain:entity:action")
+	// ErrCharacter reports a character a permission may not contain.
+	ErrCharacter = errors.New("permission: character not allowed")
+	// ErrWildcard reports a wildcard where none is allowed: in the domain,
+	// or in a requirement.
+	ErrWildcard = errors.New("permission: wildcard not allowed here")
+	// ErrTooLong reports a permission longer than MaxLen bytes.
+	ErrTooLong = errors.New("permission: too long")
+	// ErrDuplicate reports a permission listed twice in a requirement.
+	ErrDuplicate = errors.New("permission: duplicate")
+	// ErrTooMany reports a requirement of more than MaxRequirement
+	// permissions.
+	ErrTooMany = errors.New("permission: too many permissions")
+	// ErrInvalid reports a malformed role, grant, division list or
+	// subject.
+	ErrInvalid = errors.New("permission: invalid")
+	// ErrRoleNotFound reports a role ID that names no role.
+	ErrRoleNotFound = errors.New("permission: role not found")
+)
+
+// A ParseError reports why text is not a permission, where, and what was
+// probably meant.
+type ParseError struct {
+	// Input is the text that was parsed.
+	Input string
+	// Offset is the byte offset of the problem in Input.
+	Offset int
+	// Err is one of the sentinel errors.
+	Err error
+	// Reason says what is wrong, in words.
+	Reason string
+	// Hint is the permission probably meant, or "".
+	Hint string
+}
+
+func (e *ParseError) Error() string {
+	in := e.Input
+	if len(in) > 64 {
+		in = in[:64] + "…"
+	}
+	msg := fmt.Sprintf("permission: parsing %s at offset %d: %s", strconv.Quote(in), e.Offset, e.Reason)
+	if e.Hint != "" {
+		msg += fmt.Sprintf("; did you mean %q?", e.Hint)
+	}
+	return msg
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }

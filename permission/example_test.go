@@ -1,0 +1,90 @@
+package permission_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scopegate/scopegate/permission"
+)
+
+func ExampleParse() {
+	for _, s := range []string{"directory:user:add", "Routing > Direct Routing Backup > Self Delete", "routing:*:*", "Directory:User:Add"} {
+		p, err := permission.Parse(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%s  (%s)\n", p, p.Label())
+	}
+	// Output:
+	// directory:user:add  (Directory > User > Add)
+	// routing:directRoutingBackup:selfDelete  (Routing > Direct Routing Backup > Self Delete)
+	// routing:*:*  (Routing > * > *)
+	// permission: parsing "Directory:User:Add" at offset 0: domain "Directory" must start with a lower-case letter; did you mean "directory:user:add"?
+}
+
+func ExampleAllOf() {
+	req, err := permission.AllOf(permission.MustParse("directory:user:add"), permission.MustParse("directory:user:edit"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(req)
+
+	_, err = permission.AnyOf(permission.MustParse("directory:user:*"))
+	fmt.Println(err)
+	// Output:
+	// all of directory:user:add, directory:user:edit
+	// permission: wildcard not allowed here: requirements name concrete permissions, not directory:user:*
+}
+
+func ExampleAccess_Check() {
+	ctx := context.Background()
+	store := permission.NewMemStore()
+	_ = store.PutRole(permission.Role{ID: "user-editor", Name: "User editor", Policies: []permission.Permission{
+		permission.MustParse("directory:user:edit"),
+		permission.MustParse("directory:user:view"),
+	}})
+	alice := permission.User("alice")
+	_ = store.AddGrant(permission.Grant{Subject: alice, Role: "user-editor", Divisions: []permission.DivisionID{"home"}})
+
+	access, err := permission.Compile(ctx, store, alice)
+	if err != nil {
+		panic(err)
+	}
+	edit := permission.MustAllOf(permission.MustParse("directory:user:edit"))
+
+	fmt.Println(access.Check(edit, permission.In("home")).Satisfied())
+
+	res := access.Check(edit, permission.In("sales"))
+	fmt.Println(res.Satisfied())
+	for _, m := range res.Missing() {
+		fmt.Printf("you have %s, but not in division sales; you have it in %v\n", m.Permission, m.HeldIn)
+	}
+	fmt.Println(access.Check(edit, permission.OrgWide()).Satisfied())
+	// Output:
+	// true
+	// false
+	// you have directory:user:edit, but not in division sales; you have it in [home]
+	// true
+}
+
+func ExampleCache() {
+	ctx := context.Background()
+	store := permission.NewMemStore()
+	_ = store.PutRole(permission.Role{ID: "admin", Name: "Admin", Policies: []permission.Permission{permission.MustParse("directory:*:*")}})
+	cache := permission.NewCache(store, 0)
+	bob := permission.User("bob")
+	add := permission.MustAllOf(permission.MustParse("directory:user:add"))
+
+	a, _ := cache.Access(ctx, bob)
+	fmt.Println(a.Check(add, permission.OrgWide()).Satisfied())
+
+	// MemStore reports every change through its Version, so the cache
+	// recompiles on the next call; with your own store, call Invalidate.
+	_ = store.AddGrant(permission.Grant{Subject: bob, Role: "admin", AllDivisions: true})
+	a, _ = cache.Access(ctx, bob)
+	fmt.Println(a.Check(add, permission.OrgWide()).Satisfied())
+	// Output:
+	// false
+	// true
+}

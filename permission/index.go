@@ -1,0 +1,86 @@
+package permission
+
+import "hash/maphash"
+
+// seed hashes permission and division keys. Requirements and targets hash
+// their keys when they are built and compiled accesses when they are
+// compiled, so checks only compare precomputed hashes; one seed, made at
+// start-up, makes the hashes agree. A random seed keeps the hash tables
+// safe from inputs crafted to collide.
+var seed = maphash.MakeSeed()
+
+// index maps string keys, looked up by their precomputed hash, to dense
+// numbers: open addressing with linear probing, at most half full.
+type index struct {
+	slots []slot // length a power of two
+	keys  []string
+}
+
+type slot struct {
+	hash uint64
+	n    int32 // key number + 1; 0 marks an empty slot
+	all  bool  // for policies: held in all divisions (kept here to save a load)
+}
+
+// newIndex returns an index sized for n keys.
+func newIndex(n int) index {
+	size := 8
+	for size < 2*n {
+		size *= 2
+	}
+	return index{slots: make([]slot, size)}
+}
+
+// find returns the number of key, whose hash is h, or -1.
+func (x *index) find(h uint64, key string) int {
+	if len(x.slots) == 0 {
+		return -1
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s.n == 0 {
+			return -1
+		}
+		if s.hash == h && x.keys[s.n-1] == key {
+			return int(s.n - 1)
+		}
+	}
+}
+
+// add returns the number of key, adding it if it is new.
+func (x *index) add(key string) int {
+	h := maphash.String(seed, key)
+	if n := x.find(h, key); n >= 0 {
+		return n
+	}
+	if 2*(len(x.keys)+1) > len(x.slots) {
+		x.grow()
+	}
+	x.keys = append(x.keys, key)
+	x.place(h, int32(len(x.keys)))
+	return len(x.keys) - 1
+}
+
+func (x *index) place(h uint64, n int32) {
+	x.placeSlot(slot{hash: h, n: n})
+}
+
+func (x *index) placeSlot(s slot) {
+	mask := uint64(len(x.slots) - 1)
+	i := s.hash & mask
+	for x.slots[i].n != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = s
+}
+
+func (x *index) grow() {
+	old := x.slots
+	x.slots = make([]slot, max(8, 2*len(old)))
+	for _, s := range old {
+		if s.n != 0 {
+			x.placeSlot(s)
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package permission
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"strings"
+)
+
+// MaxRequirement is the most permissions one requirement may list.
+const MaxRequirement = 64
+
+// A Kind says how a [Requirement] combines its permissions. The zero Kind
+// is invalid.
+type Kind uint8
+
+const (
+	_ Kind = iota
+	// None: no permission is needed.
+	None
+	// Any: at least one of the permissions.
+	Any
+	// All: every one of the permissions.
+	All
+)
+
+var kindWords = [...]string{None: "none", Any: "any", All: "all"}
+
+func (k Kind) String() string {
+	if k >= None && k <= All {
+		return kindWords[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// A Requirement is what an endpoint demands of its caller: no permission,
+// any one of a list, or all of a list, as Genesys Cloud endpoints declare
+// them. Requirements name concrete permissions: no wildcards.
+//
+// A Requirement is immutable and cheap to copy; it precomputes what a check
+// needs. The zero Requirement is invalid and never satisfied.
+type Requirement struct {
+	r *requirement
+}
+
+type requirement struct {
+	kind  Kind
+	perms []Permission
+	// probes[i] are the keys that may grant perms[i]: the permission
+	// itself, then with a wildcard entity, action, or both.
+	probes [][shapes]probe
+}
+
+// The four shapes of policy that can grant a concrete permission.
+const (
+	exact = iota
+	anyAction
+	anyEntity
+	anyBoth
+	shapes
+)
+
+type probe struct {
+	hash uint64
+	key  string
+}
+
+var noneRequired = &requirement{kind: None}
+
+// NoneRequired returns the requirement that is always satisfied: an
+// endpoint any authenticated caller may use.
+func NoneRequired() Requirement { return Requirement{noneRequired} }
+
+// AnyOf returns the requirement that at least one of ps be held.
+func AnyOf(ps ...Permission) (Requirement, error) { return newRequirement(Any, ps) }
+
+// AllOf returns the requirement that every one of ps be held.
+func AllOf(ps ...Permission) (Requirement, error) { return newRequirement(All, ps) }
+
+func newRequirement(k Kind, ps []Permission) (Requirement, error) {
+	switch {
+	case len(ps) == 0:
+		return Requirement{}, fmt.Errorf("%w: %s of no permission", ErrEmpty, k)
+	case len(ps) > MaxRequirement:
+		return Requirement{}, fmt.Errorf("%w: %d permissions; at most %d", ErrTooMany, len(ps), MaxRequirement)
+	}
+	r := &requirement{kind: k, perms: make([]Permission, 0, len(ps)), probes: make([][shapes]probe, 0, len(ps))}
+	seen := make(map[Permission]bool, len(ps))
+	for _, p := range ps {
+		switch {
+		case !p.IsValid():
+			return Requirement{}, fmt.Errorf("%w: zero Permission in a requirement", ErrEmpty)
+		case p.IsWildcard():
+			return Requirement{}, fmt.Errorf("%w: requirements name concrete permissions, not %s", ErrWildcard, p)
+		case seen[p]:
+			return Requirement{}, fmt.Errorf("%w: %s listed twice", ErrDuplicate, p)
+		}
+		seen[p] = true
+		d, e, a := p.Domain(), p.Entity(), p.Action()
+		var pr [shapes]probe
+		for shape, key := range [shapes]string{
+			exact:     p.s,
+			anyAction: d + ":" + e + ":*",
+			anyEntity: d + ":*:" + a,
+			anyBoth:   d + ":*:*",
+		} {
+			pr[shape] = probe{hash: maphash.String(seed, key), key: key}
+		}
+		r.perms = append(r.perms, p)
+		r.probes = append(r.probes, pr)
+	}
+	return Requirement{r}, nil
+}
+
+// MustAllOf is like [AllOf] but panics on error: for requirements written
+// in the program's source.
+func MustAllOf(ps ...Permission) Requirement { return must(AllOf(ps...)) }
+
+// MustAnyOf is like [AnyOf] but panics on error.
+func MustAnyOf(ps ...Permission) Requirement { return must(AnyOf(ps...)) }
+
+func must(r Requirement, err error) Requirement {
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// Kind returns None, Any or All, or the invalid zero Kind for the zero
+// Requirement.
+func (r Requirement) Kind() Kind {
+	if r.r == nil {
+		return 0
+	}
+	return r.r.kind
+}
+
+// IsValid reports whether r is not the zero Requirement.
+func (r Requirement) IsValid() bool { return r.r != nil }
+
+// Permissions returns the permissions r lists, in a new slice.
+func (r Requirement) Permissions() []Permission {
+	if r.r == nil {
+		return nil
+	}
+	return append([]Permission(nil), r.r.perms...)
+}
+
+// String describes r: "none", "any of a:b:c, d:e:f", "all of a:b:c".
+func (r Requirement) String() string {
+	switch r.Kind() {
+	case 0:
+		return "invalid requirement"
+	case None:
+		return "none"
+	}
+	names := make([]string, len(r.r.perms))
+	for i, p := range r.r.perms {
+		names[i] = p.s
+	}
+	return r.r.kind.String() + " of " + strings.Join(names, ", ")
+}
+
+type requirementJSON struct {
+	None *bool        `json:"none,omitempty"`
+	Any  []Permission `json:"any,omitempty"`
+	All  []Permission `json:"all,omitempty"`
+}
+
+// MarshalJSON writes {"none":true}, {"any":[...]} or {"all":[...]}. The
+// zero Requirement does not marshal.
+func (r Requirement) MarshalJSON() ([]byte, error) {
+	switch r.Kind() {
+	case None:
+		t := true
+		return json.Marshal(requirementJSON{None: &t})
+	case Any:
+		return json.Marshal(requirementJSON{Any: r.r.perms})
+	case All:
+		return json.Marshal(requirementJSON{All: r.r.perms})
+	}
+	return nil, fmt.Errorf("%w: the zero Requirement", ErrEmpty)
+}
+
+// UnmarshalJSON reads the forms MarshalJSON writes. Exactly one of none,
+// any and all must be present; unknown keys are errors.
+func (r *Requirement) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var v requirementJSON
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Errorf("permission: reading a requirement: %w", err)
+	}
+	if dec.More() {
+		return errors.New("permission: reading a requirement: data after the object")
+	}
+	kinds := 0
+	for _, present := range []bool{v.None != nil, v.Any != nil, v.All != nil} {
+		if present {
+			kinds++
+		}
+	}
+	if kinds != 1 {
+		return fmt.Errorf("%w: a requirement is exactly one of {\"none\":true}, {\"any\":[...]} or {\"all\":[...]}", ErrInvalid)
+	}
+	var (
+		req Requirement
+		err error
+	)
+	switch {
+	case v.None != nil && *v.None:
+		req = NoneRequired()
+	case v.None != nil:
+		err = fmt.Errorf("%w: {\"none\":false} means nothing; use any or all", ErrInvalid)
+	case v.Any != nil:
+		req, err = AnyOf(v.Any...)
+	default:
+		req, err = AllOf(v.All...)
+	}
+	if err != nil {
+		return err
+	}
+	*r = req
+	return nil
+}
