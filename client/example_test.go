@@ -1,0 +1,104 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
+)
+
+// exampleAdmin returns the compiled access of an admin holding every
+// OAuth client permission.
+func exampleAdmin(perms *permission.MemStore) *permission.Access {
+	role := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
+	if err := perms.PutRole(role); err != nil {
+		panic(err)
+	}
+	if err := perms.AddGrant(permission.Grant{Subject: permission.User("alice"), Role: role.ID, AllDivisions: true}); err != nil {
+		panic(err)
+	}
+	admin, err := permission.Compile(context.Background(), perms, permission.User("alice"))
+	if err != nil {
+		panic(err)
+	}
+	return admin
+}
+
+func ExampleRegistry_Create() {
+	ctx := context.Background()
+	perms := permission.NewMemStore()
+	admin := exampleAdmin(perms)
+	registry := client.NewRegistry(client.NewMemStore(), sample.Catalog(), perms, nil)
+
+	app, secret, err := registry.Create(ctx, admin, "provider-org", client.Registration{
+		Name:         "Agent Desktop",
+		GrantType:    client.AuthorizationCode,
+		Scopes:       scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"),
+		RedirectURIs: []string{"https://desktop.example.com/callback"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(app.Name, app.GrantType, app.State, app.TokenLifetime)
+	fmt.Println("secret:", secret, "—", len(secret.Reveal()), "characters, shown once")
+
+	// Every problem at once, each naming its field.
+	_, _, err = registry.Create(ctx, admin, "provider-org", client.Registration{
+		GrantType:    client.AuthorizationCode,
+		Scopes:       scope.MustParseSet("users-manage"),
+		RedirectURIs: []string{"http://desktop.example.com/callback"},
+	})
+	fmt.Println(err)
+	// Output:
+	// Agent Desktop authorization_code active 24h0m0s
+	// secret: [redacted] — 43 characters, shown once
+	// client: name: missing: the name is shown when someone authorizes the client
+	// client: scopes: scope: unknown scope "users-manage"; did you mean "users:manage"?
+	// client: redirect_uris[0]: invalid redirect URI "http://desktop.example.com/callback": must use https (http is allowed only for localhost, 127.0.0.1 and [::1])
+}
+
+func ExampleAuthorizer_Authorize() {
+	ctx := context.Background()
+	perms := permission.NewMemStore()
+	admin := exampleAdmin(perms)
+	clients := client.NewMemStore()
+	registry := client.NewRegistry(clients, sample.Catalog(), perms, nil)
+	authorizer := client.NewAuthorizer(clients, clients)
+
+	app, _, err := registry.Create(ctx, admin, "provider-org", client.Registration{
+		Name:         "Agent Desktop",
+		GrantType:    client.AuthorizationCode,
+		Scopes:       scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"),
+		RedirectURIs: []string{"https://desktop.example.com/callback"},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	// The customer's admin pastes the client ID and grants a subset.
+	id, err := client.ParseID(app.ID.String())
+	if err != nil {
+		panic(err)
+	}
+	auth, err := authorizer.Authorize(ctx, admin, "customer-org", id, scope.MustParseSet("conversations:readonly users:readonly"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("granted:", auth.Granted)
+	fmt.Println("denied:", auth.Denied)
+
+	apps, err := authorizer.List(ctx, "customer-org")
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range apps {
+		fmt.Printf("%s may use %s\n", a.Client.Name, a.Effective)
+	}
+	// Output:
+	// granted: conversations:readonly users:readonly
+	// denied: conversations:call:control presence:manage
+	// Agent Desktop may use conversations:readonly users:readonly
+}

@@ -1,0 +1,121 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// MemStore is an in-memory [Store] and [AuthorizationStore], for tests,
+// examples and small deployments. It is safe for concurrent use. The zero
+// MemStore is ready to use.
+type MemStore struct {
+	mu      sync.RWMutex
+	clients map[ID]Client
+	auths   map[authKey]Authorization
+}
+
+type authKey struct {
+	org OrgID
+	id  ID
+}
+
+var (
+	_ Store              = (*MemStore)(nil)
+	_ AuthorizationStore = (*MemStore)(nil)
+)
+
+// NewMemStore returns an empty MemStore.
+func NewMemStore() *MemStore { return &MemStore{} }
+
+func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c, ok := m.clients[id]
+	if !ok {
+		return Client{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return c.clone(), nil
+}
+
+func (m *MemStore) CreateClient(_ context.Context, c Client) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.clients[c.ID]; ok {
+		return fmt.Errorf("%w: %s", ErrExists, c.ID)
+	}
+	if m.clients == nil {
+		m.clients = make(map[ID]Client)
+	}
+	m.clients[c.ID] = c.clone()
+	return nil
+}
+
+func (m *MemStore) UpdateClient(_ context.Context, c Client) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.clients[c.ID]
+	switch {
+	case !ok:
+		return fmt.Errorf("%w: %s", ErrNotFound, c.ID)
+	case old.Revision != c.Revision:
+		return fmt.Errorf("%w: %s is at revision %d, the update was based on %d", ErrConflict, c.ID, old.Revision, c.Revision)
+	}
+	c = c.clone()
+	c.Revision++
+	m.clients[c.ID] = c
+	return nil
+}
+
+func (m *MemStore) DeleteClient(_ context.Context, id ID) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.clients[id]; !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	delete(m.clients, id)
+	return nil
+}
+
+func (m *MemStore) Authorization(_ context.Context, org OrgID, id ID) (Authorization, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	a, ok := m.auths[authKey{org, id}]
+	if !ok {
+		return Authorization{}, fmt.Errorf("%w: client %s in org %q", ErrNotAuthorized, id, org)
+	}
+	return a, nil
+}
+
+func (m *MemStore) PutAuthorization(_ context.Context, a Authorization) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.auths == nil {
+		m.auths = make(map[authKey]Authorization)
+	}
+	m.auths[authKey{a.Org, a.Client}] = a
+	return nil
+}
+
+func (m *MemStore) DeleteAuthorization(_ context.Context, org OrgID, id ID) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := authKey{org, id}
+	if _, ok := m.auths[k]; !ok {
+		return fmt.Errorf("%w: client %s in org %q", ErrNotAuthorized, id, org)
+	}
+	delete(m.auths, k)
+	return nil
+}
+
+func (m *MemStore) Authorizations(_ context.Context, org OrgID) ([]Authorization, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Authorization
+	for k, a := range m.auths {
+		if k.org == org {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

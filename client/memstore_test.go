@@ -1,0 +1,70 @@
+package client_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
+)
+
+func TestMemStoreCopies(t *testing.T) {
+	ctx := context.Background()
+	s := client.NewMemStore()
+	c := valid(client.ClientCredentials)
+	require.NoError(t, s.CreateClient(ctx, c))
+	require.ErrorIs(t, s.CreateClient(ctx, c), client.ErrExists)
+
+	c.Roles[0].Divisions[0] = "changed"
+	got, err := s.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, permission.DivisionID("home"), got.Roles[0].Divisions[0], "the store keeps its own copy")
+	got.Roles[0].Divisions[0] = "changed again"
+	again, err := s.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, permission.DivisionID("home"), again.Roles[0].Divisions[0], "and hands out copies")
+
+	require.ErrorIs(t, s.UpdateClient(ctx, valid(client.SAML2Bearer)), client.ErrNotFound)
+	require.ErrorIs(t, s.DeleteClient(ctx, client.NewID()), client.ErrNotFound)
+	var zero client.MemStore
+	_, err = zero.Client(ctx, c.ID)
+	require.ErrorIs(t, err, client.ErrNotFound, "the zero MemStore is usable")
+	require.NoError(t, zero.CreateClient(ctx, c))
+}
+
+func TestMemStoreConcurrentUpdates(t *testing.T) {
+	ctx := context.Background()
+	s := client.NewMemStore()
+	c := valid(client.AuthorizationCode)
+	require.NoError(t, s.CreateClient(ctx, c))
+
+	// Every writer retries on conflict; every update must land exactly once.
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				for {
+					cur, err := s.Client(ctx, c.ID)
+					require.NoError(t, err)
+					cur.TokenLifetime++
+					if s.UpdateClient(ctx, cur) == nil {
+						break
+					}
+				}
+				_ = s.PutAuthorization(ctx, client.Authorization{Org: org, Client: c.ID})
+				_, _ = s.Authorizations(ctx, org)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := s.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, uint64(writers*each), got.Revision)
+	require.Equal(t, c.TokenLifetime+writers*each, got.TokenLifetime)
+}

@@ -1,0 +1,209 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+)
+
+func TestCreate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, secret, err := f.registry.Create(ctx, f.actor(t, "oauth:client:add"), org, codeRegistration())
+	require.NoError(t, err)
+	require.True(t, c.ID.IsValid())
+	require.Equal(t, org, c.Org)
+	require.Equal(t, client.Active, c.State)
+	require.Equal(t, client.DefaultTokenLifetime, c.TokenLifetime, "24 hours when not given")
+	require.False(t, secret.IsZero())
+	require.Equal(t, f.clock.now(), c.CreatedAt)
+
+	stored, err := f.registry.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, c.Name, stored.Name)
+	require.True(t, stored.Scopes.Equal(c.Scopes))
+}
+
+func TestCreateNeedsPermission(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, actor := range []*permission.Access{nil, f.actor(t, "oauth:client:edit"), f.actor(t, "oauth:client:view")} {
+		_, _, err := f.registry.Create(ctx, actor, org, codeRegistration())
+		require.ErrorIs(t, err, client.ErrForbidden)
+		require.ErrorContains(t, err, "oauth:client:add")
+	}
+}
+
+func TestCreateSecrets(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin(t)
+
+	public := codeRegistration()
+	public.Public = true
+	c, secret, err := f.registry.Create(ctx, admin, org, public)
+	require.NoError(t, err)
+	require.True(t, secret.IsZero(), "a public client has no secret")
+	require.True(t, c.Credentials.IsZero())
+
+	implicit := codeRegistration()
+	implicit.GrantType = client.Implicit
+	c, secret, err = f.registry.Create(ctx, admin, org, implicit)
+	require.NoError(t, err)
+	require.True(t, secret.IsZero(), "an implicit client has no secret")
+	require.True(t, c.Credentials.IsZero())
+
+	saml := client.Registration{Name: "SSO", GrantType: client.SAML2Bearer, Scopes: scopes("users:readonly")}
+	_, secret, err = f.registry.Create(ctx, admin, org, saml)
+	require.NoError(t, err)
+	require.False(t, secret.IsZero())
+
+	_, err = f.registry.RotateSecret(ctx, admin, org, c.ID, 0)
+	require.ErrorIs(t, err, client.ErrGrantType)
+}
+
+func TestCreateClientCredentialsRoles(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reg := client.Registration{
+		Name:      "Nightly export",
+		GrantType: client.ClientCredentials,
+		Roles: []client.RoleAssignment{
+			{Role: "reporting"},
+		},
+	}
+	c, secret, err := f.registry.Create(ctx, f.admin(t), org, reg)
+	require.NoError(t, err)
+	require.False(t, secret.IsZero())
+	require.Equal(t, []permission.DivisionID{"home"}, c.Roles[0].Divisions, "roles default to the Home division")
+
+	reg.Roles = []client.RoleAssignment{
+		{Role: "reporting", Divisions: []permission.DivisionID{"sales", "atlantis"}},
+		{Role: "no-such-role", AllDivisions: true},
+	}
+	reg.Scopes = scopes("users:readonly")
+	_, _, err = f.registry.Create(ctx, f.admin(t), org, reg)
+	require.Equal(t, []string{"roles[0].divisions", "roles[1].role", "scopes"}, fields(t, err))
+	require.ErrorIs(t, err, permission.ErrRoleNotFound)
+}
+
+func TestCreateClientCredentialsWithoutRoleStore(t *testing.T) {
+	f := newFixture(t)
+	r := client.NewRegistry(f.clients, f.catalog, nil, nil)
+	_, _, err := r.Create(context.Background(), f.admin(t), org, client.Registration{Name: "x", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
+	require.ErrorContains(t, err, "no role or division store")
+}
+
+func TestUpdate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin(t)
+	c, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	require.NoError(t, err)
+
+	f.clock.advance(time.Minute)
+	updated, err := f.registry.Update(ctx, f.actor(t, "oauth:client:edit"), org, c.ID, func(c *client.Client) error {
+		c.Name = "Agent Desktop 2"
+		c.Scopes = c.Scopes.Union(scopes("recordings:view"))
+		c.TokenLifetime = client.MinTokenLifetime
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, "Agent Desktop 2", updated.Name)
+	require.Equal(t, f.clock.now(), updated.UpdatedAt)
+	require.Equal(t, c.Revision+1, updated.Revision)
+	stored, err := f.registry.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, updated.Revision, stored.Revision)
+	require.True(t, stored.Scopes.Contains(scope.MustParse("recordings:view")))
+
+	// The change is validated like a registration.
+	_, err = f.registry.Update(ctx, admin, org, c.ID, func(c *client.Client) error {
+		c.TokenLifetime = 10 * time.Hour * 24
+		c.Scopes = scope.Set{}
+		return nil
+	})
+	require.Equal(t, []string{"token_lifetime", "scopes"}, fields(t, err))
+
+	// Fixed fields cannot change.
+	_, err = f.registry.Update(ctx, admin, org, c.ID, func(c *client.Client) error {
+		c.ID = client.NewID()
+		c.GrantType = client.Implicit
+		c.Org = "other"
+		return nil
+	})
+	require.Equal(t, []string{"id", "org", "grant_type"}, fields(t, err))
+
+	// The change function's error comes back as is.
+	boom := errors.New("boom")
+	_, err = f.registry.Update(ctx, admin, org, c.ID, func(*client.Client) error { return boom })
+	require.ErrorIs(t, err, boom)
+}
+
+func TestUpdateNeedsPermissionAndOwnOrg(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	noop := func(*client.Client) error { return nil }
+
+	_, err = f.registry.Update(ctx, f.actor(t, "oauth:client:add"), org, c.ID, noop)
+	require.ErrorIs(t, err, client.ErrForbidden)
+	require.ErrorContains(t, err, "oauth:client:edit")
+
+	_, err = f.registry.Update(ctx, f.admin(t), "another-org", c.ID, noop)
+	require.ErrorIs(t, err, client.ErrNotFound, "an admin of another org cannot see the client")
+	_, err = f.registry.RotateSecret(ctx, f.admin(t), "another-org", c.ID, 0)
+	require.ErrorIs(t, err, client.ErrNotFound)
+	require.ErrorIs(t, f.registry.Delete(ctx, f.admin(t), "another-org", c.ID), client.ErrNotFound)
+
+	_, err = f.registry.Update(ctx, f.admin(t), org, client.NewID(), noop)
+	require.ErrorIs(t, err, client.ErrNotFound)
+}
+
+func TestUpdateConflict(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	stale := c
+	stale.Name = "Stale"
+	_, err = f.registry.Update(ctx, f.admin(t), org, c.ID, func(c *client.Client) error { c.Name = "Fresh"; return nil })
+	require.NoError(t, err)
+	require.ErrorIs(t, f.clients.UpdateClient(ctx, stale), client.ErrConflict)
+}
+
+func TestDelete(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	require.ErrorIs(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:edit"), org, c.ID), client.ErrForbidden)
+	require.NoError(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:delete"), org, c.ID))
+	_, err = f.registry.Client(ctx, c.ID)
+	require.ErrorIs(t, err, client.ErrNotFound)
+}
+
+func TestAuthenticate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, secret, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+
+	got, err := f.registry.Authenticate(ctx, c.ID, secret.Reveal())
+	require.NoError(t, err)
+	require.Equal(t, c.ID, got.ID)
+
+	_, err = f.registry.Authenticate(ctx, c.ID, "wrong")
+	require.ErrorIs(t, err, client.ErrCredentials)
+	_, err = f.registry.Authenticate(ctx, client.NewID(), secret.Reveal())
+	require.ErrorIs(t, err, client.ErrCredentials, "an unknown ID looks like a wrong secret")
+	require.Equal(t, "client: invalid client credentials", err.Error())
+}

@@ -1,0 +1,93 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+)
+
+func TestSecretNeverPrints(t *testing.T) {
+	f := newFixture(t)
+	_, secret, err := f.registry.Create(context.Background(), f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	clear := secret.Reveal()
+	require.Len(t, clear, 43, "256 bits in unpadded base64url")
+
+	for _, format := range []string{"%v", "%s", "%+v", "%#v", "%q"} {
+		out := fmt.Sprintf(format, secret)
+		require.NotContains(t, out, clear, format)
+		require.Contains(t, out, "redacted", format)
+	}
+	out := fmt.Sprintf("%+v", struct{ S client.Secret }{secret})
+	require.NotContains(t, out, clear, "inside a struct")
+
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("created", "secret", secret)
+	require.NotContains(t, buf.String(), clear)
+	require.Contains(t, buf.String(), "[redacted]")
+
+	_, err = json.Marshal(struct{ S client.Secret }{secret})
+	require.ErrorIs(t, err, client.ErrSecret)
+}
+
+func TestSecretStoredOnlyAsHash(t *testing.T) {
+	f := newFixture(t)
+	c, secret, err := f.registry.Create(context.Background(), f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	stored, err := f.clients.Client(context.Background(), c.ID)
+	require.NoError(t, err)
+	require.NotContains(t, fmt.Sprintf("%#v", stored), secret.Reveal())
+	require.True(t, stored.Credentials.Verify(secret.Reveal(), f.clock.now()))
+}
+
+func TestCredentialsVerify(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin(t)
+	c, first, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	require.NoError(t, err)
+	require.NotEqual(t, first.Reveal(), func() string { _, s, _ := f.registry.Create(ctx, admin, org, codeRegistration()); return s.Reveal() }(), "secrets are random")
+
+	now := f.clock.now()
+	creds := func() client.Credentials {
+		got, err := f.clients.Client(ctx, c.ID)
+		require.NoError(t, err)
+		return got.Credentials
+	}
+	require.True(t, creds().Verify(first.Reveal(), now))
+	for _, wrong := range []string{"", "x", first.Reveal()[:42], first.Reveal() + "x", string(make([]byte, 10000))} {
+		require.False(t, creds().Verify(wrong, now), "%.10q", wrong)
+	}
+
+	// Rotation with a one-hour grace: both work until the grace ends.
+	second, err := f.registry.RotateSecret(ctx, admin, org, c.ID, time.Hour)
+	require.NoError(t, err)
+	require.True(t, creds().Verify(second.Reveal(), now))
+	require.True(t, creds().Verify(first.Reveal(), now))
+	require.True(t, creds().Verify(first.Reveal(), now.Add(time.Hour-time.Nanosecond)))
+	require.False(t, creds().Verify(first.Reveal(), now.Add(time.Hour)), "the grace period ends exactly at NotAfter")
+	require.True(t, creds().Verify(second.Reveal(), now.Add(time.Hour)))
+
+	// Rotation without grace: the previous secret stops at once, and the
+	// one rotated out before is forgotten.
+	third, err := f.registry.RotateSecret(ctx, admin, org, c.ID, 0)
+	require.NoError(t, err)
+	require.True(t, creds().Verify(third.Reveal(), now))
+	require.False(t, creds().Verify(second.Reveal(), now))
+	require.False(t, creds().Verify(first.Reveal(), now))
+}
+
+func TestZeroCredentialsVerifyNothing(t *testing.T) {
+	var c client.Credentials
+	require.True(t, c.IsZero())
+	require.False(t, c.Verify("", time.Now()))
+	require.False(t, c.Verify("anything", time.Now()))
+}
