@@ -45,7 +45,7 @@ type fixture struct {
 	catalog    *scope.Catalog
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{clock: newClock(), clients: client.NewMemStore(), perms: permission.NewMemStore(), catalog: sample.Catalog()}
 	divs, err := permission.NewDivisions(home, sales)
@@ -58,7 +58,7 @@ func newFixture(t *testing.T) *fixture {
 
 // actor returns the compiled access of a user who holds the given
 // permissions in every division.
-func (f *fixture) actor(t *testing.T, perms ...string) *permission.Access {
+func (f *fixture) actor(t testing.TB, perms ...string) *permission.Access {
 	t.Helper()
 	user := permission.User("admin-" + time.Now().Format("150405.000000000"))
 	role := permission.Role{ID: permission.RoleID("role-for-" + user.ID), Name: "Test role"}
@@ -73,16 +73,16 @@ func (f *fixture) actor(t *testing.T, perms ...string) *permission.Access {
 }
 
 // admin holds every OAuth client permission.
-func (f *fixture) admin(t *testing.T) *permission.Access {
+func (f *fixture) admin(t testing.TB) *permission.Access {
 	return f.actor(t, "oauth:client:*")
 }
 
-func putRole(t *testing.T, s *permission.MemStore, r permission.Role) {
+func putRole(t testing.TB, s *permission.MemStore, r permission.Role) {
 	t.Helper()
 	require.NoError(t, s.PutRole(r))
 }
 
-func grantRole(t *testing.T, s *permission.MemStore, g permission.Grant) {
+func grantRole(t testing.TB, s *permission.MemStore, g permission.Grant) {
 	t.Helper()
 	require.NoError(t, s.AddGrant(g))
 }

@@ -83,7 +83,8 @@ func (c Credentials) Verify(secret string, now time.Time) bool {
 	if len(secret) == 0 || len(secret) > maxSecretLen {
 		return false
 	}
-	sum := sha256.Sum256([]byte(secret))
+	var buf [maxSecretLen]byte
+	sum := sha256.Sum256(buf[:copy(buf[:], secret)])
 	current := subtle.ConstantTimeCompare(sum[:], c.Current.Sum[:]) & boolInt(!c.Current.IsZero())
 	previous := subtle.ConstantTimeCompare(sum[:], c.Previous.Sum[:]) &
 		boolInt(!c.Previous.IsZero() && now.Before(c.Previous.NotAfter))

@@ -1,0 +1,67 @@
+// Package grant runs the OAuth grants and issues and validates tokens: the
+// authorization code exchange (with PKCE), the implicit grant, client
+// credentials and SAML2 bearer (RFC 6749, RFC 7636, RFC 7522), user consent,
+// and token validity.
+//
+// # Grant types
+//
+// The four grant types are [client.GrantType] values, whose methods state
+// their rules: which act for a user (all but client credentials), which
+// request scopes and which hold roles (client credentials), which use
+// redirect URIs and consent (authorization code and implicit), and which
+// can keep a secret (all but implicit; an authorization-code client may be
+// registered as public and use PKCE instead).
+//
+// # Issuing tokens
+//
+// An [Issuer] issues a [Token] with the effective scopes: requested ∩ the
+// client's scopes ∩ the org's authorization ∩ the user's consent. An empty
+// request means the client's scopes. Requested scopes beyond the client or
+// the authorization are dropped, as RFC 6749 §3.3 allows, and the token says
+// which it carries. A client-credentials token carries no scope and no
+// user: the client's own roles apply. The token's expiry comes from the
+// client's lifetime. The issuer refuses, with an error wrapping a
+// sentinel, an unknown client ([ErrUnknownClient]), a client not authorized
+// in the org ([client.ErrNotAuthorized]), a request that leaves no scope
+// ([ErrNoScope]), a grant type that does not fit ([ErrGrantType]), and an
+// inactive or disabled client ([ErrClientState]). [OAuthError] maps every
+// error to its RFC 6749 error code.
+//
+// # Consent
+//
+// [Issuer.Prompt] returns what the consent screen shows: the app's name and
+// every scope the token would carry, with its catalog description. The user
+// grants all or none ([Issuer.Consent]). A later request for a scope outside
+// the consent, such as one added to the client since, fails with
+// [ErrConsentRequired] until the user consents again. SAML2 bearer tokens
+// need no prompt: the org's identity provider vouches for the user.
+//
+// # Authorization codes
+//
+// [Issuer.AuthorizeCode] issues a code bound to the client, user, org,
+// redirect URI and scopes. It lives at most [MaxCodeLifetime] (ten minutes)
+// and only its SHA-256 hash is stored. [Issuer.Exchange] uses it up,
+// whatever the outcome. A second exchange fails with [ErrCodeUsed] and
+// revokes the token the first one issued, since the code has leaked (RFC
+// 6749 §4.1.2). PKCE supports S256 only, and public clients must use it. A
+// [Code], like a client secret, prints as "[redacted]".
+//
+// # Validity
+//
+// [Token.CheckTime] checks expiry ([ErrExpired], from ExpiresAt on) and
+// issue time ([ErrNotYetValid]), with a clock skew, without I/O. A
+// [Validator] adds revocation ([ErrRevoked]) and the client's state:
+// tokens of a disabled or deleted client stop working ([ErrClientDisabled]),
+// and tokens of an inactive one keep working until they expire. Revocation
+// goes through a [RevocationStore] the consumer implements. It revokes one
+// token, all of a user's tokens in an org, or all of a client's tokens,
+// issued at or before a time.
+//
+// # Storage, clocks and concurrency
+//
+// Consents, codes and revocations live behind [ConsentStore], [CodeStore]
+// and [RevocationStore]. [MemStore] implements all three in memory and
+// sweeps expired entries. The clock is injectable everywhere
+// ([WithClock]). [Issuer], [Validator] and [MemStore] are safe for
+// concurrent use.
+package grant

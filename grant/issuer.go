@@ -1,0 +1,480 @@
+package grant
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// Authorization code lifetimes.
+const (
+	// MaxCodeLifetime is the longest an authorization code may live, as
+	// RFC 6749 §4.1.2 recommends.
+	MaxCodeLifetime = 10 * time.Minute
+	// DefaultCodeLifetime is how long codes live unless configured.
+	DefaultCodeLifetime = time.Minute
+)
+
+// An Option configures an [Issuer] or a [Validator].
+type Option func(*options)
+
+type options struct {
+	now     func() time.Time
+	codeTTL time.Duration
+	skew    time.Duration
+}
+
+// WithClock sets the clock; the default is time.Now.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithCodeLifetime sets how long authorization codes live: at most
+// MaxCodeLifetime; the default is DefaultCodeLifetime. Longer values are
+// cut to MaxCodeLifetime.
+func WithCodeLifetime(d time.Duration) Option {
+	return func(o *options) { o.codeTTL = min(d, MaxCodeLifetime) }
+}
+
+// WithClockSkew sets how far the [Validator] lets clocks disagree when it
+// checks a token's issue and expiry times; the default is zero.
+func WithClockSkew(d time.Duration) Option { return func(o *options) { o.skew = max(d, 0) } }
+
+func buildOptions(opts []Option) options {
+	o := options{now: time.Now, codeTTL: DefaultCodeLifetime}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.codeTTL <= 0 {
+		o.codeTTL = DefaultCodeLifetime
+	}
+	return o
+}
+
+// An Issuer runs the four grants and issues tokens. Every token carries
+// the effective scopes: requested ∩ the client's scopes ∩ the org's
+// authorization ∩ the user's consent (client-credentials tokens carry no
+// scope; the client's roles apply). It is safe for concurrent use.
+type Issuer struct {
+	clients client.Store
+	auths   client.AuthorizationStore
+	store   Store
+	catalog *scope.Catalog
+	options
+}
+
+// NewIssuer returns an issuer that reads clients and org authorizations
+// from clients and auths, keeps consents, codes and revocations in store,
+// and describes scopes on consent prompts from catalog.
+func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, catalog *scope.Catalog, opts ...Option) *Issuer {
+	return &Issuer{clients: clients, auths: auths, store: store, catalog: catalog, options: buildOptions(opts)}
+}
+
+// An AuthorizeRequest is a user's request, through a browser, for a token
+// or a code for a client: the parameters of RFC 6749 §4.1.1 and §4.2.1
+// after the user has signed in.
+type AuthorizeRequest struct {
+	Org         client.OrgID
+	Client      client.ID
+	User        string
+	RedirectURI string
+	// Scopes requested; empty means every scope the client requests.
+	Scopes scope.Set
+	// CodeChallenge and CodeChallengeMethod are PKCE (RFC 7636), for
+	// authorization code only; the method must be S256. Required for
+	// public clients.
+	CodeChallenge       string
+	CodeChallengeMethod string
+}
+
+// loadClient returns the client with the given ID if it may get new
+// tokens and its grant type is one of want.
+func (i *Issuer) loadClient(ctx context.Context, id client.ID, want ...client.GrantType) (client.Client, error) {
+	c, err := i.clients.Client(ctx, id)
+	if errors.Is(err, client.ErrNotFound) {
+		return client.Client{}, fmt.Errorf("%w: %s", ErrUnknownClient, id)
+	}
+	if err != nil {
+		return client.Client{}, err
+	}
+	if !c.State.CanIssue() {
+		return client.Client{}, fmt.Errorf("%w: %s is %s", ErrClientState, c.Name, c.State)
+	}
+	if !slices.Contains(want, c.GrantType) {
+		return client.Client{}, fmt.Errorf("%w: %s is a %s client, not %s", ErrGrantType, c.Name, c.GrantType, want[0])
+	}
+	return c, nil
+}
+
+// effective returns the scopes a token for c in org may carry:
+// requested ∩ c's scopes ∩ the org's authorization, requested defaulting to
+// all of c's scopes. Requested scopes outside that are dropped, as RFC 6749
+// §3.3 allows; the token says which it carries. It fails when nothing is
+// left.
+func (i *Issuer) effective(ctx context.Context, c client.Client, org client.OrgID, requested scope.Set) (scope.Set, error) {
+	auth, err := i.auths.Authorization(ctx, org, c.ID)
+	if err != nil {
+		return scope.Set{}, err
+	}
+	allowed := auth.Effective(c)
+	if requested.IsEmpty() {
+		requested = c.Scopes
+	}
+	eff := requested.Intersect(allowed)
+	if eff.IsEmpty() {
+		return scope.Set{}, fmt.Errorf("%w: %s asked for %q; org %q allows it %q", ErrNoScope, c.Name, requested, org, allowed)
+	}
+	return eff, nil
+}
+
+// authorize checks an AuthorizeRequest for a client of one of the grant
+// types g, and returns the client and the scopes the token would carry.
+func (i *Issuer) authorize(ctx context.Context, req AuthorizeRequest, g ...client.GrantType) (client.Client, scope.Set, error) {
+	if req.User == "" {
+		return client.Client{}, scope.Set{}, fmt.Errorf("%w: no user", ErrInvalidRequest)
+	}
+	c, err := i.loadClient(ctx, req.Client, g...)
+	if err != nil {
+		return client.Client{}, scope.Set{}, err
+	}
+	if !c.MatchRedirectURI(req.RedirectURI) {
+		return client.Client{}, scope.Set{}, fmt.Errorf("%w: %q", ErrRedirectURI, req.RedirectURI)
+	}
+	eff, err := i.effective(ctx, c, req.Org, req.Scopes)
+	return c, eff, err
+}
+
+// A Prompt is the consent screen: the app's name and every scope the
+// token would carry, with what each allows. The user grants all or none.
+type Prompt struct {
+	App         string
+	Description string
+	Scopes      []ScopeDescription
+	// Consented reports that the user already consented to every scope:
+	// the prompt need not be shown.
+	Consented bool
+}
+
+// A ScopeDescription is one line of a consent prompt.
+type ScopeDescription struct {
+	Scope       scope.Scope
+	Description string
+}
+
+// Prompt checks an authorization request and returns the consent prompt
+// for it.
+func (i *Issuer) Prompt(ctx context.Context, req AuthorizeRequest) (Prompt, error) {
+	c, eff, err := i.authorize(ctx, req, client.AuthorizationCode, client.Implicit)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{App: c.Name, Description: c.Description}
+	for s := range eff.All() {
+		d := ScopeDescription{Scope: s}
+		if e, ok := i.catalog.Lookup(s); ok {
+			d.Description = e.Description
+		}
+		p.Scopes = append(p.Scopes, d)
+	}
+	p.Consented, err = i.consented(ctx, req.Org, c.ID, req.User, eff)
+	return p, err
+}
+
+func (i *Issuer) consented(ctx context.Context, org client.OrgID, id client.ID, user string, scopes scope.Set) (bool, error) {
+	consent, err := i.store.Consent(ctx, org, id, user)
+	if errors.Is(err, ErrNoConsent) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return scopes.SubsetOf(consent.Scopes), nil
+}
+
+// Consent records the user's answer to the prompt for req: all of its
+// scopes, or none. Approving adds them to what the user consented to
+// before; declining records nothing and returns ErrConsentDenied.
+func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, approve bool) error {
+	c, eff, err := i.authorize(ctx, req, client.AuthorizationCode, client.Implicit)
+	if err != nil {
+		return err
+	}
+	if !approve {
+		return fmt.Errorf("%w: %s asked for %s", ErrConsentDenied, c.Name, eff)
+	}
+	prev, err := i.store.Consent(ctx, req.Org, c.ID, req.User)
+	if err != nil && !errors.Is(err, ErrNoConsent) {
+		return err
+	}
+	return i.store.PutConsent(ctx, Consent{
+		Org: req.Org, Client: c.ID, User: req.User,
+		Scopes:    prev.Scopes.Union(eff),
+		GrantedAt: i.now(),
+	})
+}
+
+// requireConsent fails with ErrConsentRequired unless the user consented
+// to every scope in eff.
+func (i *Issuer) requireConsent(ctx context.Context, req AuthorizeRequest, c client.Client, eff scope.Set) error {
+	ok, err := i.consented(ctx, req.Org, c.ID, req.User, eff)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s asks for %s", ErrConsentRequired, c.Name, eff)
+	}
+	return nil
+}
+
+// newToken issues a token for c.
+func (i *Issuer) newToken(c client.Client, org client.OrgID, user string, scopes scope.Set) Token {
+	now := i.now()
+	return Token{
+		ID:        NewTokenID(),
+		Client:    c.ID,
+		Org:       org,
+		GrantType: c.GrantType,
+		User:      user,
+		Scopes:    scopes,
+		IssuedAt:  now,
+		ExpiresAt: now.Add(c.TokenLifetime),
+	}
+}
+
+// Implicit issues a token straight to a browser app (the implicit grant)
+// after the user signed in and consented.
+func (i *Issuer) Implicit(ctx context.Context, req AuthorizeRequest) (Token, error) {
+	if req.CodeChallenge != "" || req.CodeChallengeMethod != "" {
+		return Token{}, fmt.Errorf("%w: PKCE parameters belong to the authorization code grant", ErrInvalidRequest)
+	}
+	c, eff, err := i.authorize(ctx, req, client.Implicit)
+	if err != nil {
+		return Token{}, err
+	}
+	if err := i.requireConsent(ctx, req, c, eff); err != nil {
+		return Token{}, err
+	}
+	return i.newToken(c, req.Org, req.User, eff), nil
+}
+
+// A Code is an authorization code in clear text, to send to the client's
+// redirect URI. Only its hash is stored. Like a secret it prints as
+// "[redacted]"; [Code.Reveal] returns it.
+type Code struct {
+	s string
+}
+
+// Reveal returns the code in clear text.
+func (c Code) Reveal() string { return c.s }
+
+// String returns "[redacted]".
+func (c Code) String() string { return "[redacted]" }
+
+// GoString returns "grant.Code([redacted])".
+func (c Code) GoString() string { return "grant.Code([redacted])" }
+
+// LogValue implements [slog.LogValuer] with "[redacted]".
+func (c Code) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// AuthorizeCode issues an authorization code (RFC 6749 §4.1.2) for a user
+// who signed in and consented. The code is bound to the client, the user,
+// the org, the redirect URI and the scopes, lives for the configured code
+// lifetime (at most ten minutes), and can be exchanged once. Public clients
+// must send a PKCE challenge; confidential ones may.
+func (i *Issuer) AuthorizeCode(ctx context.Context, req AuthorizeRequest) (Code, error) {
+	c, eff, err := i.authorize(ctx, req, client.AuthorizationCode)
+	if err != nil {
+		return Code{}, err
+	}
+	switch {
+	case req.CodeChallenge == "" && req.CodeChallengeMethod != "":
+		return Code{}, fmt.Errorf("%w: a code challenge method without a challenge", ErrPKCE)
+	case req.CodeChallenge == "" && c.Public:
+		return Code{}, fmt.Errorf("%w: %s is a public client and must send a PKCE code challenge", ErrPKCE, c.Name)
+	case req.CodeChallenge != "" && req.CodeChallengeMethod != "S256":
+		return Code{}, fmt.Errorf("%w: code challenge method %q; only S256 is supported", ErrPKCE, req.CodeChallengeMethod)
+	case req.CodeChallenge != "" && !validChallenge(req.CodeChallenge):
+		return Code{}, fmt.Errorf("%w: a S256 code challenge is 43 base64url characters", ErrPKCE)
+	}
+	if err := i.requireConsent(ctx, req, c, eff); err != nil {
+		return Code{}, err
+	}
+	var b [32]byte
+	rand.Read(b[:]) // never returns an error; it crashes the program if the system's source fails
+	code := base64.RawURLEncoding.EncodeToString(b[:])
+	now := i.now()
+	err = i.store.PutCode(ctx, CodeGrant{
+		Hash:          sha256.Sum256([]byte(code)),
+		Org:           req.Org,
+		Client:        c.ID,
+		User:          req.User,
+		RedirectURI:   req.RedirectURI,
+		Scopes:        eff,
+		CodeChallenge: req.CodeChallenge,
+		IssuedAt:      now,
+		ExpiresAt:     now.Add(i.codeTTL),
+	})
+	if err != nil {
+		return Code{}, err
+	}
+	return Code{code}, nil
+}
+
+func validChallenge(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == sha256.Size
+}
+
+// validVerifier checks the PKCE verifier grammar of RFC 7636 §4.1.
+func validVerifier(v string) bool {
+	if len(v) < 43 || len(v) > 128 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+// An ExchangeRequest trades an authorization code for a token (RFC 6749
+// §4.1.3).
+type ExchangeRequest struct {
+	Client client.ID
+	// Secret authenticates a confidential client; public clients send
+	// none.
+	Secret       string
+	Code         string
+	RedirectURI  string
+	CodeVerifier string
+}
+
+// Exchange trades an authorization code for a token. The code is used up
+// by the attempt, whatever its outcome. A second exchange of the same code
+// fails with ErrCodeUsed and revokes the token the first one issued, since
+// the code has evidently leaked (RFC 6749 §4.1.2).
+func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, error) {
+	c, err := i.loadClient(ctx, req.Client, client.AuthorizationCode)
+	if err != nil {
+		return Token{}, err
+	}
+	if !c.Public && !c.Credentials.Verify(req.Secret, i.now()) {
+		return Token{}, client.ErrCredentials
+	}
+	if req.Code == "" {
+		return Token{}, fmt.Errorf("%w: no code", ErrInvalidRequest)
+	}
+	hash := sha256.Sum256([]byte(req.Code))
+	g, err := i.store.TakeCode(ctx, hash)
+	if errors.Is(err, ErrCodeUsed) {
+		if g.Token.ID.IsValid() {
+			if rerr := i.store.RevokeToken(ctx, g.Token); rerr != nil {
+				return Token{}, errors.Join(err, rerr)
+			}
+		}
+		return Token{}, err
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	now := i.now()
+	switch {
+	case g.Client != c.ID:
+		return Token{}, fmt.Errorf("%w: issued to another client", ErrInvalidCode)
+	case !now.Before(g.ExpiresAt):
+		return Token{}, ErrCodeExpired
+	case g.RedirectURI != req.RedirectURI:
+		return Token{}, fmt.Errorf("%w: redirect URI differs from the authorization request's", ErrInvalidCode)
+	case g.CodeChallenge == "" && req.CodeVerifier != "":
+		return Token{}, fmt.Errorf("%w: a code verifier for a code issued without a challenge", ErrPKCE)
+	case g.CodeChallenge != "" && !pkceMatches(g.CodeChallenge, req.CodeVerifier):
+		return Token{}, fmt.Errorf("%w: the code verifier does not match the challenge", ErrPKCE)
+	}
+	// The authorization or the client's scopes may have changed since the
+	// code was issued: check again, and never widen.
+	eff, err := i.effective(ctx, c, g.Org, g.Scopes)
+	if err != nil {
+		return Token{}, err
+	}
+	t := i.newToken(c, g.Org, g.User, eff)
+	if err := i.store.SetCodeToken(ctx, hash, t); err != nil {
+		return Token{}, err
+	}
+	return t, nil
+}
+
+func pkceMatches(challenge, verifier string) bool {
+	if !validVerifier(verifier) {
+		return false
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
+}
+
+// A ClientCredentialsRequest asks for a token for a client itself (RFC
+// 6749 §4.4).
+type ClientCredentialsRequest struct {
+	Org    client.OrgID
+	Client client.ID
+	Secret string
+}
+
+// ClientCredentials issues a token to a client-credentials client, in its
+// own org. The token has no user and no scope: the client's roles, in
+// their divisions, decide what it may do.
+func (i *Issuer) ClientCredentials(ctx context.Context, req ClientCredentialsRequest) (Token, error) {
+	c, err := i.loadClient(ctx, req.Client, client.ClientCredentials)
+	if err != nil {
+		return Token{}, err
+	}
+	if !c.Credentials.Verify(req.Secret, i.now()) {
+		return Token{}, client.ErrCredentials
+	}
+	if req.Org != c.Org {
+		return Token{}, fmt.Errorf("%w: %s acts only in its own org %q, not %q", client.ErrNotAuthorized, c.Name, c.Org, req.Org)
+	}
+	return i.newToken(c, c.Org, "", scope.Set{}), nil
+}
+
+// A SAML2BearerRequest trades a SAML2 assertion for a token (RFC 7522).
+// The consumer validates the assertion with its identity provider and
+// passes the user it names.
+type SAML2BearerRequest struct {
+	Org    client.OrgID
+	Client client.ID
+	Secret string
+	User   string
+	Scopes scope.Set
+}
+
+// SAML2Bearer issues a token for the user a validated SAML2 assertion
+// names. There is no consent prompt: the org's identity provider vouches
+// for the user, and the org's authorization bounds the scopes.
+func (i *Issuer) SAML2Bearer(ctx context.Context, req SAML2BearerRequest) (Token, error) {
+	if req.User == "" {
+		return Token{}, fmt.Errorf("%w: no user from the SAML2 assertion", ErrInvalidRequest)
+	}
+	c, err := i.loadClient(ctx, req.Client, client.SAML2Bearer)
+	if err != nil {
+		return Token{}, err
+	}
+	if !c.Credentials.Verify(req.Secret, i.now()) {
+		return Token{}, client.ErrCredentials
+	}
+	eff, err := i.effective(ctx, c, req.Org, req.Scopes)
+	if err != nil {
+		return Token{}, err
+	}
+	return i.newToken(c, req.Org, req.User, eff), nil
+}

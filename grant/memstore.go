@@ -1,0 +1,181 @@
+package grant
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+)
+
+// MemStore is an in-memory [Store], for tests, examples and small
+// deployments. It is safe for concurrent use. Used and expired codes, and
+// revoked tokens past their expiry, are swept out as new ones arrive, so
+// memory stays bounded by what is live.
+type MemStore struct {
+	mu          sync.RWMutex
+	now         func() time.Time
+	consents    map[consentKey]Consent
+	codes       map[[sha256.Size]byte]*codeEntry
+	tokens      map[TokenID]time.Time // revoked token → its expiry
+	users       map[userKey]time.Time // revoked at or before
+	clients     map[client.ID]time.Time
+	sweepCodes  int
+	sweepTokens int
+}
+
+type consentKey struct {
+	org  client.OrgID
+	id   client.ID
+	user string
+}
+
+type userKey struct {
+	org  client.OrgID
+	user string
+}
+
+type codeEntry struct {
+	grant CodeGrant
+	used  bool
+}
+
+// sweepEvery is how many insertions pass between sweeps of expired
+// entries.
+const sweepEvery = 256
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty MemStore. now is the clock used to sweep
+// expired entries; nil means time.Now.
+func NewMemStore(now func() time.Time) *MemStore {
+	if now == nil {
+		now = time.Now
+	}
+	return &MemStore{
+		now:      now,
+		consents: make(map[consentKey]Consent),
+		codes:    make(map[[sha256.Size]byte]*codeEntry),
+		tokens:   make(map[TokenID]time.Time),
+		users:    make(map[userKey]time.Time),
+		clients:  make(map[client.ID]time.Time),
+	}
+}
+
+func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, user string) (Consent, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c, ok := m.consents[consentKey{org, id, user}]
+	if !ok {
+		return Consent{}, fmt.Errorf("%w: user %q, client %s, org %q", ErrNoConsent, user, id, org)
+	}
+	return c, nil
+}
+
+func (m *MemStore) PutConsent(_ context.Context, c Consent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.consents[consentKey{c.Org, c.Client, c.User}] = c
+	return nil
+}
+
+func (m *MemStore) DeleteConsent(_ context.Context, org client.OrgID, id client.ID, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.consents, consentKey{org, id, user})
+	return nil
+}
+
+func (m *MemStore) PutCode(_ context.Context, g CodeGrant) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.codes[g.Hash]; ok {
+		return fmt.Errorf("%w: duplicate code", ErrInvalidRequest)
+	}
+	if m.sweepCodes++; m.sweepCodes%sweepEvery == 0 {
+		now := m.now()
+		for h, e := range m.codes {
+			if !now.Before(e.grant.ExpiresAt) {
+				delete(m.codes, h)
+			}
+		}
+	}
+	m.codes[g.Hash] = &codeEntry{grant: g}
+	return nil
+}
+
+func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGrant, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.codes[hash]
+	switch {
+	case !ok:
+		return CodeGrant{}, ErrInvalidCode
+	case e.used:
+		return e.grant, ErrCodeUsed
+	}
+	e.used = true
+	return e.grant, nil
+}
+
+func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Token) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.codes[hash]
+	if !ok {
+		return ErrInvalidCode
+	}
+	e.grant.Token = t
+	return nil
+}
+
+func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sweepTokens++; m.sweepTokens%sweepEvery == 0 {
+		now := m.now()
+		for id, exp := range m.tokens {
+			if !now.Before(exp) {
+				delete(m.tokens, id)
+			}
+		}
+	}
+	m.tokens[t.ID] = t.ExpiresAt
+	return nil
+}
+
+func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := userKey{org, user}
+	if prev, ok := m.users[k]; !ok || at.After(prev) {
+		m.users[k] = at
+	}
+	return nil
+}
+
+func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev, ok := m.clients[id]; !ok || at.After(prev) {
+		m.clients[id] = at
+	}
+	return nil
+}
+
+func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if _, ok := m.tokens[t.ID]; ok {
+		return true, nil
+	}
+	if at, ok := m.users[userKey{t.Org, t.User}]; ok && t.User != "" && !t.IssuedAt.After(at) {
+		return true, nil
+	}
+	if at, ok := m.clients[t.Client]; ok && !t.IssuedAt.After(at) {
+		return true, nil
+	}
+	return false, nil
+}

@@ -1,0 +1,86 @@
+package grant
+
+import (
+	"context"
+	"crypto/sha256"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// A Consent records the scopes a user allowed a client in an org.
+type Consent struct {
+	Org       client.OrgID
+	Client    client.ID
+	User      string
+	Scopes    scope.Set
+	GrantedAt time.Time
+}
+
+// A ConsentStore keeps users' consents.
+type ConsentStore interface {
+	// Consent returns the user's consent for the client in the org, or an
+	// error wrapping ErrNoConsent.
+	Consent(ctx context.Context, org client.OrgID, id client.ID, user string) (Consent, error)
+	// PutConsent stores a consent, replacing the earlier one.
+	PutConsent(ctx context.Context, c Consent) error
+	// DeleteConsent forgets a consent (the user withdrew it); deleting a
+	// consent that does not exist is not an error.
+	DeleteConsent(ctx context.Context, org client.OrgID, id client.ID, user string) error
+}
+
+// A CodeGrant is what an authorization code stands for. Stores keep it
+// under the SHA-256 of the code, never the code itself.
+type CodeGrant struct {
+	Hash                [sha256.Size]byte
+	Org                 client.OrgID
+	Client              client.ID
+	User                string
+	RedirectURI         string
+	Scopes              scope.Set
+	CodeChallenge       string // S256 challenge, or "" without PKCE
+	IssuedAt, ExpiresAt time.Time
+	// Token is the token issued for the code, once it is exchanged.
+	Token Token
+}
+
+// A CodeStore keeps authorization codes.
+type CodeStore interface {
+	// PutCode stores a new code.
+	PutCode(ctx context.Context, g CodeGrant) error
+	// TakeCode marks a code used and returns its grant, atomically: of
+	// two concurrent calls for one code, one gets the grant and the other
+	// an error wrapping ErrCodeUsed, with the grant (so that the token
+	// issued for it can be revoked). An unknown code gives an error
+	// wrapping ErrInvalidCode. Stores may forget codes after they expire.
+	TakeCode(ctx context.Context, hash [sha256.Size]byte) (CodeGrant, error)
+	// SetCodeToken records the token issued for a taken code.
+	SetCodeToken(ctx context.Context, hash [sha256.Size]byte, t Token) error
+}
+
+// A RevocationStore keeps revoked tokens. The consumer implements it over
+// its database or cache, or uses [MemStore].
+type RevocationStore interface {
+	// RevokeToken revokes one token. Stores may forget it once it has
+	// expired.
+	RevokeToken(ctx context.Context, t Token) error
+	// RevokeUser revokes every token of the user in the org issued at or
+	// before at.
+	RevokeUser(ctx context.Context, org client.OrgID, user string, at time.Time) error
+	// RevokeClient revokes every token of the client issued at or before
+	// at.
+	RevokeClient(ctx context.Context, id client.ID, at time.Time) error
+	// IsRevoked reports whether t was revoked: by its ID, or by a
+	// revocation of its user's or its client's tokens at or after its
+	// IssuedAt.
+	IsRevoked(ctx context.Context, t Token) (bool, error)
+}
+
+// A Store keeps everything the [Issuer] and [Validator] need besides
+// clients and authorizations.
+type Store interface {
+	ConsentStore
+	CodeStore
+	RevocationStore
+}

@@ -1,0 +1,117 @@
+package grant
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/internal/uuid"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// A TokenID identifies one token, for revocation. The zero TokenID is
+// invalid.
+type TokenID struct {
+	u uuid.UUID
+}
+
+// NewTokenID returns a random token ID.
+func NewTokenID() TokenID { return TokenID{uuid.New()} }
+
+// ParseTokenID parses the 8-4-4-4-12 hexadecimal form.
+func ParseTokenID(s string) (TokenID, error) {
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return TokenID{}, fmt.Errorf("%w: token ID: %v", ErrInvalidRequest, err)
+	}
+	return TokenID{u}, nil
+}
+
+// String returns the 8-4-4-4-12 form, or "" for the zero TokenID.
+func (id TokenID) String() string {
+	if !id.IsValid() {
+		return ""
+	}
+	return id.u.String()
+}
+
+// IsValid reports whether id is not the zero TokenID.
+func (id TokenID) IsValid() bool { return id.u != uuid.UUID{} }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (id TokenID) MarshalText() ([]byte, error) {
+	if !id.IsValid() {
+		return nil, fmt.Errorf("%w: zero token ID", ErrInvalidRequest)
+	}
+	return []byte(id.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (id *TokenID) UnmarshalText(text []byte) error {
+	v, err := ParseTokenID(string(text))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
+}
+
+// A Token is what an access token stands for: its claims. How it travels
+// (an opaque string looked up in a database, a signed JWT, ...) is the
+// consumer's choice; the library only needs these fields back.
+//
+// A Token holds no secret, but the bearer string that carries it is one:
+// never log that.
+type Token struct {
+	ID        TokenID
+	Client    client.ID
+	Org       client.OrgID
+	GrantType client.GrantType
+	// User is the user the token acts for; "" for client credentials.
+	User string
+	// Scopes are the token's effective scopes; empty for client
+	// credentials, whose access comes from the client's own roles.
+	Scopes    scope.Set
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Subject returns who the token's permissions are checked for: its user,
+// or for a client-credentials token the client itself.
+func (t Token) Subject() permission.Subject {
+	if t.User == "" {
+		return permission.Client(t.Client.String())
+	}
+	return permission.User(t.User)
+}
+
+// HasUser reports whether the token acts for a user.
+func (t Token) HasUser() bool { return t.User != "" }
+
+// CheckTime reports whether the token is valid at now, allowing skew for
+// clocks that disagree: it is not yet valid before IssuedAt-skew
+// ([ErrNotYetValid]) and expired from ExpiresAt+skew on ([ErrExpired]). It
+// does no I/O: the [Validator] adds revocation and the client's state.
+func (t Token) CheckTime(now time.Time, skew time.Duration) error {
+	switch {
+	case now.Before(t.IssuedAt.Add(-skew)):
+		return fmt.Errorf("%w: issued at %s, now %s", ErrNotYetValid, t.IssuedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	case !now.Before(t.ExpiresAt.Add(skew)):
+		return fmt.Errorf("%w: at %s", ErrExpired, t.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// LogValue implements [slog.LogValuer].
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("id", t.ID.String()),
+		slog.String("client", t.Client.String()),
+		slog.String("org", string(t.Org)),
+		slog.String("user", t.User),
+		slog.String("scopes", t.Scopes.String()),
+		slog.Time("expires_at", t.ExpiresAt),
+	)
+}

@@ -1,0 +1,55 @@
+package grant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/scopegate/scopegate/client"
+)
+
+// A Validator decides whether a token still works: not expired, not
+// issued in the future (with a configurable clock skew), not revoked, and
+// from a client that is neither disabled nor deleted. It is safe for
+// concurrent use.
+type Validator struct {
+	clients     client.Store
+	revocations RevocationStore
+	options
+}
+
+// NewValidator returns a validator that looks clients up in clients and
+// revocations in revocations.
+func NewValidator(clients client.Store, revocations RevocationStore, opts ...Option) *Validator {
+	return &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
+}
+
+// Validate returns nil if t works now, and otherwise an error wrapping
+// ErrNotYetValid, ErrExpired, ErrRevoked or ErrClientDisabled (for a
+// disabled or deleted client). Other errors mean the validator could not
+// decide (a store failed); treat them as a denial.
+func (v *Validator) Validate(ctx context.Context, t Token) error {
+	if !t.ID.IsValid() || !t.Client.IsValid() {
+		return fmt.Errorf("%w: no token ID or no client", ErrMalformed)
+	}
+	if err := t.CheckTime(v.now(), v.skew); err != nil {
+		return err
+	}
+	revoked, err := v.revocations.IsRevoked(ctx, t)
+	if err != nil {
+		return fmt.Errorf("grant: checking revocation: %w", err)
+	}
+	if revoked {
+		return ErrRevoked
+	}
+	c, err := v.clients.Client(ctx, t.Client)
+	switch {
+	case errors.Is(err, client.ErrNotFound):
+		return fmt.Errorf("%w: client %s was deleted", ErrClientDisabled, t.Client)
+	case err != nil:
+		return fmt.Errorf("grant: looking up client %s: %w", t.Client, err)
+	case !c.State.TokensWork():
+		return fmt.Errorf("%w: %s is %s", ErrClientDisabled, c.Name, c.State)
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package grant_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/grant"
+)
+
+// issue returns a fresh authorization-code token for the desktop app.
+func (f *fixture) issue(app client.Client, secret string) grant.Token {
+	f.t.Helper()
+	req := authorizeRequest(app, "")
+	code := f.consentAndCode(req)
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	require.NoError(f.t, err)
+	return tok
+}
+
+func TestTokenTimes(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	tok := grant.Token{IssuedAt: start, ExpiresAt: start.Add(time.Hour)}
+	tests := []struct {
+		name string
+		at   time.Time
+		skew time.Duration
+		err  error
+	}{
+		{name: "at issue", at: start},
+		{name: "just before expiry", at: start.Add(time.Hour - time.Nanosecond)},
+		{name: "at the exact expiry", at: start.Add(time.Hour), err: grant.ErrExpired},
+		{name: "after expiry", at: start.Add(2 * time.Hour), err: grant.ErrExpired},
+		{name: "expired, within skew", at: start.Add(time.Hour + 30*time.Second), skew: time.Minute},
+		{name: "expired, beyond skew", at: start.Add(time.Hour + time.Minute), skew: time.Minute, err: grant.ErrExpired},
+		{name: "issued in the future", at: start.Add(-time.Second), err: grant.ErrNotYetValid},
+		{name: "issued in the future, within skew", at: start.Add(-30 * time.Second), skew: time.Minute},
+		{name: "issued in the future, beyond skew", at: start.Add(-2 * time.Minute), skew: time.Minute, err: grant.ErrNotYetValid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tok.CheckTime(tt.at, tt.skew)
+			if tt.err == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.err)
+				require.Equal(t, "invalid_token", grant.OAuthError(err))
+			}
+		})
+	}
+}
+
+func TestValidatorExpiry(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+	f.clock.advance(time.Hour - time.Nanosecond)
+	require.NoError(t, f.validator.Validate(ctx, tok))
+	f.clock.advance(time.Nanosecond)
+	require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrExpired)
+
+	skewed := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now), grant.WithClockSkew(time.Minute))
+	require.NoError(t, skewed.Validate(ctx, tok))
+}
+
+func TestRevocation(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	other, otherSecret := f.desktop()
+
+	t.Run("one token", func(t *testing.T) {
+		a, b := f.issue(app, secret), f.issue(app, secret)
+		require.NoError(t, f.store.RevokeToken(ctx, a))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
+		require.NoError(t, f.validator.Validate(ctx, b))
+	})
+	t.Run("all of a user's tokens", func(t *testing.T) {
+		a, b := f.issue(app, secret), f.issue(other, otherSecret)
+		require.NoError(t, f.store.RevokeUser(ctx, customer, user, f.clock.now()))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
+		require.ErrorIs(t, f.validator.Validate(ctx, b), grant.ErrRevoked)
+		f.clock.advance(time.Second)
+		require.NoError(t, f.validator.Validate(ctx, f.issue(app, secret)), "tokens issued after the revocation work")
+		// An earlier revocation does not undo a later one.
+		require.NoError(t, f.store.RevokeUser(ctx, customer, user, f.clock.now().Add(-time.Hour)))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
+	})
+	t.Run("all of a client's tokens", func(t *testing.T) {
+		f.clock.advance(time.Second)
+		a, b := f.issue(app, secret), f.issue(other, otherSecret)
+		require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now()))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
+		require.NoError(t, f.validator.Validate(ctx, b), "other clients' tokens keep working")
+		f.clock.advance(time.Second)
+		require.NoError(t, f.validator.Validate(ctx, f.issue(app, secret)))
+	})
+}
+
+func TestValidatorClientState(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+
+	app = f.update(app, func(c *client.Client) { c.State = client.Inactive })
+	require.NoError(t, f.validator.Validate(ctx, tok), "an inactive client's tokens keep working")
+	app = f.update(app, func(c *client.Client) { c.State = client.Disabled })
+	require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrClientDisabled, "a disabled client's tokens stop at once")
+	f.update(app, func(c *client.Client) { c.State = client.Active })
+	require.NoError(t, f.validator.Validate(ctx, tok))
+
+	require.NoError(t, f.registry.Delete(ctx, f.admin, provider, app.ID))
+	require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrClientDisabled, "a deleted client's tokens stop too")
+
+	require.ErrorIs(t, f.validator.Validate(ctx, grant.Token{}), grant.ErrMalformed)
+}
+
+func TestTokenPrintsWithoutSecrets(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("issued", "token", tok)
+	require.Contains(t, buf.String(), tok.ID.String())
+	require.Contains(t, buf.String(), `"scopes":"conversations:call:control conversations:readonly presence:manage users:readonly"`)
+	require.NotContains(t, buf.String(), secret)
+	require.NotContains(t, fmt.Sprintf("%+v", tok), secret)
+}
+
+func TestTokenID(t *testing.T) {
+	id := grant.NewTokenID()
+	back, err := grant.ParseTokenID(id.String())
+	require.NoError(t, err)
+	require.Equal(t, id, back)
+	_, err = grant.ParseTokenID("nope")
+	require.ErrorIs(t, err, grant.ErrInvalidRequest)
+	out, err := json.Marshal(id)
+	require.NoError(t, err)
+	var decoded grant.TokenID
+	require.NoError(t, json.Unmarshal(out, &decoded))
+	require.Equal(t, id, decoded)
+	var zero grant.TokenID
+	require.False(t, zero.IsValid())
+	_, err = zero.MarshalText()
+	require.Error(t, err)
+}
+
+func TestMemStoreSweepsExpiredCodes(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	req := authorizeRequest(app, "")
+	require.NoError(t, f.issuer.Consent(ctx, req, true))
+	first, err := f.issuer.AuthorizeCode(ctx, req)
+	require.NoError(t, err)
+	f.clock.advance(grant.MaxCodeLifetime)
+	for range 300 { // enough new codes to trigger a sweep
+		_, err := f.issuer.AuthorizeCode(ctx, req)
+		require.NoError(t, err)
+	}
+	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first.Reveal(), RedirectURI: req.RedirectURI})
+	require.ErrorIs(t, err, grant.ErrInvalidCode, "the expired code was swept out of memory")
+}
+
+func TestMemStoreConsents(t *testing.T) {
+	s := grant.NewMemStore(nil)
+	id := client.NewID()
+	require.NoError(t, s.PutConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly")}))
+	c, err := s.Consent(ctx, customer, id, user)
+	require.NoError(t, err)
+	require.Equal(t, "users:readonly", c.Scopes.String())
+	_, err = s.Consent(ctx, "other-org", id, user)
+	require.ErrorIs(t, err, grant.ErrNoConsent, "consent is per org")
+	require.NoError(t, s.DeleteConsent(ctx, customer, id, user))
+	_, err = s.Consent(ctx, customer, id, user)
+	require.ErrorIs(t, err, grant.ErrNoConsent)
+	require.NoError(t, s.DeleteConsent(ctx, customer, id, user), "deleting twice is fine")
+}
