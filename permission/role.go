@@ -73,7 +73,9 @@ func Group(id string) Subject { return Subject{Kind: GroupSubject, ID: id} }
 func Client(id string) Subject { return Subject{Kind: ClientSubject, ID: id} }
 
 // IsValid reports whether s has a known kind and an ID.
-func (s Subject) IsValid() bool { return s.Kind >= UserSubject && s.Kind <= ClientSubject && s.ID != "" }
+func (s Subject) IsValid() bool {
+	return s.Kind >= UserSubject && s.Kind <= ClientSubject && s.ID != ""
+}
 
 // String returns kind:id, such as user:alice.
 func (s Subject) String() string { return s.Kind.String() + ":" + s.ID }

@@ -17,7 +17,7 @@ var ErrSyntax = errors.New("not a UUID of the form nnnnnnnn-nnnn-nnnn-nnnn-nnnnn
 // New returns a random version 4 UUID from crypto/rand.
 func New() UUID {
 	var u UUID
-	rand.Read(u[:]) // never returns an error; it crashes the program if the system's source fails
+	rand.Read(u[:])         // never returns an error; it crashes the program if the system's source fails
 	u[6] = u[6]&0x0f | 0x40 // version 4
 	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
 	return u
