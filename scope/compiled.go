@@ -61,10 +61,11 @@ func (g Granted) Satisfies(a Accepted) bool {
 // An Accepted is immutable and safe for concurrent use. The zero Accepted
 // is satisfied by nothing.
 type Accepted struct {
-	cat    *Catalog
-	scopes Set
-	exact  []uint64 // the accepted scopes
-	up     []uint64 // every scope that implies an accepted scope
+	cat        *Catalog
+	scopes     Set
+	exact      []uint64 // the accepted scopes
+	up         []uint64 // every scope that implies an accepted scope
+	satisfiers []Scope  // the same, sorted, for Match
 }
 
 // Accept compiles the scopes an endpoint accepts. Each must be in c (an
@@ -89,6 +90,7 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 			a.up[w] |= x
 		}
 	}
+	a.satisfiers = c.members(a.up)
 	return a, nil
 }
 
@@ -96,17 +98,34 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 // endpoint, for error messages and remedies.
 func (a Accepted) Scopes() Set { return a.scopes }
 
+// Satisfiers returns every scope that satisfies a: the accepted scopes and
+// the scopes that imply them.
+func (a Accepted) Satisfiers() Set { return Set{scopes: a.satisfiers} }
+
 // Match returns the first scope of s, in canonical order, that satisfies a
 // (it is an accepted scope, or implies one). Unlike [Granted.Satisfies] it
-// needs no compiled set: it costs one catalog lookup per scope of s, and
-// does not allocate.
+// needs no compiled set: it walks the sorted scopes of s alongside the
+// sorted scopes that satisfy a, comparing names, and does not allocate.
 func (a Accepted) Match(s Set) (Scope, bool) {
-	if a.cat == nil {
-		return Scope{}, false
-	}
-	for _, sc := range s.scopes {
-		if id, ok := a.cat.ids[sc.name]; ok && a.up[id/64]&(1<<(id%64)) != 0 {
-			return sc, true
+	return a.MatchWithin(s, Set{}, false)
+}
+
+// MatchWithin is like [Accepted.Match], but when limited it counts only
+// the scopes of s that are also in limit: a token's scopes still held by
+// its client, say.
+func (a Accepted) MatchWithin(s Set, limit Set, limited bool) (Scope, bool) {
+	i, j := 0, 0
+	for i < len(s.scopes) && j < len(a.satisfiers) {
+		switch c := compareScopes(s.scopes[i], a.satisfiers[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			if !limited || limit.Contains(s.scopes[i]) {
+				return s.scopes[i], true
+			}
+			i, j = i+1, j+1
 		}
 	}
 	return Scope{}, false
