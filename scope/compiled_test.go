@@ -97,3 +97,25 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	require.True(t, ok)
 	require.Zero(t, testing.AllocsPerRun(100, func() { ok = g.Has(sc("presence:readonly")) }))
 }
+
+func TestMatchWithinAndSatisfiers(t *testing.T) {
+	c := sample.Catalog()
+	a, err := c.Accept(sc("users:readonly"))
+	require.NoError(t, err)
+	require.Equal(t, "users users:manage users:readonly", a.Satisfiers().String())
+
+	token := scope.MustParseSet("presence:manage users users:manage")
+	m, ok := a.MatchWithin(token, scope.Set{}, false)
+	require.True(t, ok)
+	require.Equal(t, "users", m.String(), "unlimited: the first satisfying scope")
+
+	m, ok = a.MatchWithin(token, scope.MustParseSet("users:manage users:readonly"), true)
+	require.True(t, ok)
+	require.Equal(t, "users:manage", m.String(), "users is no longer held, users:manage still is")
+
+	_, ok = a.MatchWithin(token, scope.MustParseSet("presence:manage"), true)
+	require.False(t, ok, "no satisfying scope is still held")
+	_, ok = a.MatchWithin(token, scope.Set{}, true)
+	require.False(t, ok, "an empty limit holds nothing")
+	require.True(t, scope.Accepted{}.Satisfiers().IsEmpty())
+}
