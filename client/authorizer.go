@@ -112,3 +112,19 @@ func (a *Authorizer) List(ctx context.Context, org OrgID) ([]AuthorizedApp, erro
 	})
 	return apps, nil
 }
+
+// EffectiveScopes returns the scopes tokens of the client may carry in org
+// now: what the org granted that the client still requests. It is empty,
+// with an error wrapping ErrNotAuthorized, once the authorization is
+// revoked.
+func (a *Authorizer) EffectiveScopes(ctx context.Context, org OrgID, id ID) (scope.Set, error) {
+	auth, err := a.auths.Authorization(ctx, org, id)
+	if err != nil {
+		return scope.Set{}, err
+	}
+	c, err := a.clients.Client(ctx, id)
+	if err != nil {
+		return scope.Set{}, err
+	}
+	return auth.Effective(c), nil
+}

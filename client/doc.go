@@ -48,6 +48,11 @@
 // # Storage and concurrency
 //
 // Clients and authorizations live behind [Store] and [AuthorizationStore];
-// [MemStore] implements both in memory. Clients are plain values.
+// [MemStore] implements both in memory, plus [MemStore.ClientState], the
+// allocation-free state lookup a resource server makes per request.
+// [PermissionStore] serves client-credentials clients' roles to the
+// permission package next to users' grants, and
+// [Authorizer.EffectiveScopes] tells what a client's tokens may carry in
+// an org right now. Clients are plain values.
 // [Registry], [Authorizer] and [MemStore] are safe for concurrent use.
 package client

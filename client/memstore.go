@@ -38,6 +38,18 @@ func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
 	return c.clone(), nil
 }
 
+// ClientState returns the state of a client without copying it: the
+// lookup a resource server makes on every request.
+func (m *MemStore) ClientState(_ context.Context, id ID) (State, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c, ok := m.clients[id]
+	if !ok {
+		return 0, ErrNotFound
+	}
+	return c.State, nil
+}
+
 func (m *MemStore) CreateClient(_ context.Context, c Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -50,7 +50,8 @@
 //
 // [Token.CheckTime] checks expiry ([ErrExpired], from ExpiresAt on) and
 // issue time ([ErrNotYetValid]), with a clock skew, without I/O. A
-// [Validator] adds revocation ([ErrRevoked]) and the client's state:
+// [Validator] adds revocation ([ErrRevoked]) and the client's state, which
+// it reads through the one-method [ClientStates] interface:
 // tokens of a disabled or deleted client stop working ([ErrClientDisabled]),
 // and tokens of an inactive one keep working until they expire. Revocation
 // goes through a [RevocationStore] the consumer implements. It revokes one

@@ -8,19 +8,28 @@ import (
 	"github.com/scopegate/scopegate/client"
 )
 
+// ClientStates looks up the state of clients: the one thing about a
+// client that a resource server needs on every request. [client.MemStore]
+// implements it.
+type ClientStates interface {
+	// ClientState returns the client's state, or an error wrapping
+	// client.ErrNotFound for a deleted client.
+	ClientState(ctx context.Context, id client.ID) (client.State, error)
+}
+
 // A Validator decides whether a token still works: not expired, not
 // issued in the future (with a configurable clock skew), not revoked, and
 // from a client that is neither disabled nor deleted. It is safe for
 // concurrent use.
 type Validator struct {
-	clients     client.Store
+	clients     ClientStates
 	revocations RevocationStore
 	options
 }
 
-// NewValidator returns a validator that looks clients up in clients and
-// revocations in revocations.
-func NewValidator(clients client.Store, revocations RevocationStore, opts ...Option) *Validator {
+// NewValidator returns a validator that looks client states up in clients
+// and revocations in revocations.
+func NewValidator(clients ClientStates, revocations RevocationStore, opts ...Option) *Validator {
 	return &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
 }
 
@@ -42,14 +51,14 @@ func (v *Validator) Validate(ctx context.Context, t Token) error {
 	if revoked {
 		return ErrRevoked
 	}
-	c, err := v.clients.Client(ctx, t.Client)
+	state, err := v.clients.ClientState(ctx, t.Client)
 	switch {
 	case errors.Is(err, client.ErrNotFound):
 		return fmt.Errorf("%w: client %s was deleted", ErrClientDisabled, t.Client)
 	case err != nil:
 		return fmt.Errorf("grant: looking up client %s: %w", t.Client, err)
-	case !c.State.TokensWork():
-		return fmt.Errorf("%w: %s is %s", ErrClientDisabled, c.Name, c.State)
+	case !state.TokensWork():
+		return fmt.Errorf("%w: client %s is %s", ErrClientDisabled, t.Client, state)
 	}
 	return nil
 }

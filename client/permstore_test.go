@@ -1,0 +1,70 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
+)
+
+func TestPermissionStore(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	job, _, err := f.registry.Create(ctx, f.admin(t), org, client.Registration{
+		Name:      "Export",
+		GrantType: client.ClientCredentials,
+		Roles:     []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"sales"}}},
+	})
+	require.NoError(t, err)
+	store := client.PermissionStore{Users: f.perms, Clients: f.clients}
+
+	access, err := permission.Compile(ctx, store, job.Subject())
+	require.NoError(t, err)
+	view := permission.MustAllOf(permission.MustParse("analytics:conversationDetail:view"))
+	require.True(t, access.Check(view, permission.In("sales")).Satisfied(), "the client's own role, in its division")
+	require.False(t, access.Check(view, permission.In("home")).Satisfied())
+
+	// Users still get their grants through the same store.
+	actor := f.actor(t, "oauth:client:add")
+	user, err := permission.Compile(ctx, store, actor.Subject())
+	require.NoError(t, err)
+	require.True(t, user.Check(permission.MustAllOf(client.PermissionAdd), permission.OrgWide()).Satisfied())
+
+	// Unknown or malformed client IDs have no grants.
+	for _, id := range []string{client.NewID().String(), "not-an-id"} {
+		grants, err := store.Grants(ctx, permission.Client(id))
+		require.NoError(t, err)
+		require.Empty(t, grants)
+	}
+	groups, err := store.Groups(ctx, job.Subject())
+	require.NoError(t, err)
+	require.Empty(t, groups)
+}
+
+func TestClientStateAndEffectiveScopes(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	app, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	state, err := f.clients.ClientState(ctx, app.ID)
+	require.NoError(t, err)
+	require.Equal(t, client.Active, state)
+	_, err = f.clients.ClientState(ctx, client.NewID())
+	require.ErrorIs(t, err, client.ErrNotFound)
+
+	_, err = f.authorizer.EffectiveScopes(ctx, "customer", app.ID)
+	require.ErrorIs(t, err, client.ErrNotAuthorized)
+	_, err = f.authorizer.Authorize(ctx, f.admin(t), "customer", app.ID, scopes("users:readonly presence:manage"))
+	require.NoError(t, err)
+	_, err = f.registry.Update(ctx, f.admin(t), org, app.ID, func(c *client.Client) error {
+		c.Scopes = scopes("users:readonly conversations:readonly")
+		return nil
+	})
+	require.NoError(t, err)
+	eff, err := f.authorizer.EffectiveScopes(ctx, "customer", app.ID)
+	require.NoError(t, err)
+	require.Equal(t, "users:readonly", eff.String())
+}
