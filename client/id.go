@@ -11,10 +11,13 @@ import (
 // values; the zero ID is invalid.
 type ID struct {
 	u uuid.UUID
+	s string // u's canonical text, kept so that String never allocates
 }
 
+func newID(u uuid.UUID) ID { return ID{u: u, s: u.String()} }
+
 // NewID returns a new random client ID.
-func NewID() ID { return ID{uuid.New()} }
+func NewID() ID { return newID(uuid.New()) }
 
 // ParseID parses a client ID in the 8-4-4-4-12 hexadecimal form, in either
 // case, as an admin pastes it.
@@ -23,7 +26,7 @@ func ParseID(s string) (ID, error) {
 	if err != nil {
 		return ID{}, fmt.Errorf("%w: client ID %q: %v", ErrSyntax, clip(s), err)
 	}
-	return ID{u}, nil
+	return newID(u), nil
 }
 
 // MustParseID is like [ParseID] but panics on error; for tests and
@@ -37,12 +40,7 @@ func MustParseID(s string) ID {
 }
 
 // String returns the lower-case 8-4-4-4-12 form, or "" for the zero ID.
-func (id ID) String() string {
-	if !id.IsValid() {
-		return ""
-	}
-	return id.u.String()
-}
+func (id ID) String() string { return id.s }
 
 // IsValid reports whether id is not the zero ID.
 func (id ID) IsValid() bool { return id.u != uuid.UUID{} }

@@ -168,14 +168,20 @@ func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) e
 func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if _, ok := m.tokens[t.ID]; ok {
-		return true, nil
+	if len(m.tokens) > 0 {
+		if _, ok := m.tokens[t.ID]; ok {
+			return true, nil
+		}
 	}
-	if at, ok := m.users[userKey{t.Org, t.User}]; ok && t.User != "" && !t.IssuedAt.After(at) {
-		return true, nil
+	if len(m.users) > 0 && t.User != "" {
+		if at, ok := m.users[userKey{t.Org, t.User}]; ok && !t.IssuedAt.After(at) {
+			return true, nil
+		}
 	}
-	if at, ok := m.clients[t.Client]; ok && !t.IssuedAt.After(at) {
-		return true, nil
+	if len(m.clients) > 0 {
+		if at, ok := m.clients[t.Client]; ok && !t.IssuedAt.After(at) {
+			return true, nil
+		}
 	}
 	return false, nil
 }

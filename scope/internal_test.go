@@ -81,3 +81,39 @@ func FuzzDistance(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchPaths checks that the two ways Match compares names, short
+// lists and the merge walk, agree.
+func FuzzMatchPaths(f *testing.F) {
+	f.Add("a b c", "b", "")
+	f.Add("a b c d e f g h i", "c d e f g h i j k", "i")
+	f.Fuzz(func(t *testing.T, token, satisfiers, limit string) {
+		parse := func(s string) (Set, bool) {
+			set, err := ParseSet(s)
+			return set, err == nil || s == ""
+		}
+		ts, ok1 := parse(token)
+		ss, ok2 := parse(satisfiers)
+		ls, ok3 := parse(limit)
+		if !ok1 || !ok2 || !ok3 {
+			return
+		}
+		a := Accepted{satisfiers: ss.scopes}
+		for _, limited := range []bool{false, true} {
+			got, gotOK := a.MatchWithin(ts, ls, limited)
+			// The reference: the first scope of the token, in order, that
+			// is a satisfier and held.
+			var want Scope
+			wantOK := false
+			for _, sc := range ts.scopes {
+				if ss.Contains(sc) && (!limited || ls.Contains(sc)) {
+					want, wantOK = sc, true
+					break
+				}
+			}
+			if got != want || gotOK != wantOK {
+				t.Fatalf("MatchWithin(%q, %q, %q, %v) = %v, %v; want %v, %v", token, satisfiers, limit, limited, got, gotOK, want, wantOK)
+			}
+		}
+	})
+}
