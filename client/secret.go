@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"log/slog"
 	"time"
 )
@@ -18,24 +20,45 @@ const maxSecretLen = 256
 // A Secret is a client secret in clear text. The registry returns it once,
 // when the client is created or its secret rotated; only its hash is
 // stored. To keep it out of logs, a Secret prints as "[redacted]" with
-// fmt, %#v and log/slog, and refuses to marshal. Call [Secret.Reveal] to
-// show it to the app provider.
+// every fmt verb and with log/slog, and refuses to marshal. Call
+// [Secret.Reveal] to show it to the app provider. A Secret is an immutable
+// value, safe for concurrent use.
 type Secret struct {
-	s string
+	// The text sits behind a pointer: fmt prints a struct's fields when a
+	// verb does not suit it (%d, %p, ...) without asking the methods
+	// below, and it prints a nested pointer as an address.
+	p *string
 }
 
+func newSecretText(s string) Secret { return Secret{&s} }
+
 // Reveal returns the secret in clear text.
-func (s Secret) Reveal() string { return s.s }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether s holds no secret: public and implicit clients
 // have none.
-func (s Secret) IsZero() bool { return s.s == "" }
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // String returns "[redacted]".
 func (s Secret) String() string { return "[redacted]" }
 
 // GoString returns "client.Secret([redacted])".
 func (s Secret) GoString() string { return "client.Secret([redacted])" }
+
+// Format implements [fmt.Formatter]: every verb prints "[redacted]", and
+// %#v prints [Secret.GoString].
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, s.GoString())
+		return
+	}
+	io.WriteString(f, s.String())
+}
 
 // LogValue implements [slog.LogValuer] with "[redacted]".
 func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
@@ -72,7 +95,7 @@ func newSecret() (Secret, SecretHash) {
 	var b [SecretBytes]byte
 	rand.Read(b[:]) // never returns an error; it crashes the program if the system's source fails
 	s := base64.RawURLEncoding.EncodeToString(b[:])
-	return Secret{s}, SecretHash{Sum: sha256.Sum256([]byte(s))}
+	return newSecretText(s), SecretHash{Sum: sha256.Sum256([]byte(s))}
 }
 
 // Verify reports whether secret matches the current secret, or the

@@ -21,13 +21,19 @@ func TestSecretNeverPrints(t *testing.T) {
 	clear := secret.Reveal()
 	require.Len(t, clear, 43, "256 bits in unpadded base64url")
 
-	for _, format := range []string{"%v", "%s", "%+v", "%#v", "%q"} {
-		out := fmt.Sprintf(format, secret)
-		require.NotContains(t, out, clear, format)
-		require.Contains(t, out, "redacted", format)
+	// Every verb, not only the string ones: fmt prints a struct's fields
+	// for a verb that does not suit a Stringer (%d, %x on the raw bytes,
+	// %p, ...), and with them the secret.
+	for _, format := range []string{"%v", "%s", "%+v", "%#v", "%q", "%x", "%X", "%d", "%t", "%o", "%b", "%e", "%U", "%c", "%p", "%10.3v", "%-20s"} {
+		for _, v := range []any{secret, &secret, struct{ S client.Secret }{secret}, []client.Secret{secret}} {
+			out := fmt.Sprintf(format, v)
+			require.NotContains(t, out, clear, "%s of %T", format, v)
+			require.NotContains(t, out, clear[:8], "%s of %T: not even a part", format, v)
+		}
+		if format != "%p" { // fmt prints %p of a non-pointer itself
+			require.Contains(t, fmt.Sprintf(format, secret), "redacted", format)
+		}
 	}
-	out := fmt.Sprintf("%+v", struct{ S client.Secret }{secret})
-	require.NotContains(t, out, clear, "inside a struct")
 
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("created", "secret", secret)
