@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -265,25 +264,6 @@ func (i *Issuer) Implicit(ctx context.Context, req AuthorizeRequest) (Token, err
 	return i.newToken(c, req.Org, req.User, eff), nil
 }
 
-// A Code is an authorization code in clear text, to send to the client's
-// redirect URI. Only its hash is stored. Like a secret it prints as
-// "[redacted]"; [Code.Reveal] returns it.
-type Code struct {
-	s string
-}
-
-// Reveal returns the code in clear text.
-func (c Code) Reveal() string { return c.s }
-
-// String returns "[redacted]".
-func (c Code) String() string { return "[redacted]" }
-
-// GoString returns "grant.Code([redacted])".
-func (c Code) GoString() string { return "grant.Code([redacted])" }
-
-// LogValue implements [slog.LogValuer] with "[redacted]".
-func (c Code) LogValue() slog.Value { return slog.StringValue("[redacted]") }
-
 // AuthorizeCode issues an authorization code (RFC 6749 §4.1.2) for a user
 // who signed in and consented. The code is bound to the client, the user,
 // the org, the redirect URI and the scopes, lives for the configured code
@@ -325,7 +305,7 @@ func (i *Issuer) AuthorizeCode(ctx context.Context, req AuthorizeRequest) (Code,
 	if err != nil {
 		return Code{}, err
 	}
-	return Code{code}, nil
+	return newCode(code), nil
 }
 
 func validChallenge(s string) bool {
