@@ -342,7 +342,8 @@ type ExchangeRequest struct {
 // Exchange trades an authorization code for a token. The code is used up
 // by the attempt, whatever its outcome. A second exchange of the same code
 // fails with ErrCodeUsed and revokes the token the first one issued, since
-// the code has evidently leaked (RFC 6749 §4.1.2).
+// the code has evidently leaked (RFC 6749 §4.1.2); if the second one comes
+// while the first is still issuing, the first fails with ErrCodeUsed too.
 func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, error) {
 	c, err := i.loadClient(ctx, req.Client, client.AuthorizationCode)
 	if err != nil {

@@ -1,10 +1,11 @@
 package grant_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
 )
 
 func TestAuthorizationCodeFlow(t *testing.T) {
@@ -246,21 +248,34 @@ func TestConcurrentExchangeOfOneCode(t *testing.T) {
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
 	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
-	var wins atomic.Int32
-	var wg sync.WaitGroup
+	var (
+		mu     sync.Mutex
+		tokens []grant.Token
+		wg     sync.WaitGroup
+	)
 	for range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := f.issuer.Exchange(ctx, ex); err == nil {
-				wins.Add(1)
-			} else if !errors.Is(err, grant.ErrCodeUsed) {
-				t.Error(err)
+			tok, err := f.issuer.Exchange(ctx, ex)
+			if err != nil {
+				if !errors.Is(err, grant.ErrCodeUsed) {
+					t.Error(err)
+				}
+				return
 			}
+			mu.Lock()
+			tokens = append(tokens, tok)
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	require.EqualValues(t, 1, wins.Load())
+	// The code was replayed, so whichever exchange took it either withheld
+	// its token or saw it revoked by a replay.
+	require.LessOrEqual(t, len(tokens), 1, "one code, at most one token")
+	for _, tok := range tokens {
+		require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrRevoked)
+	}
 }
 
 func TestPKCE(t *testing.T) {
@@ -449,4 +464,41 @@ func TestOAuthError(t *testing.T) {
 	require.Equal(t, "server_error", grant.OAuthError(errors.New("database down")))
 	require.Equal(t, "invalid_token", grant.OAuthError(fmt.Errorf("wrapped: %w", grant.ErrExpired)))
 	require.Equal(t, "invalid_token", grant.OAuthError(grant.ErrMalformed))
+}
+
+// replayStore runs hook just before it records the token issued for a
+// code: the moment between taking a code and recording its token.
+type replayStore struct {
+	*grant.MemStore
+	hook func()
+}
+
+func (s *replayStore) SetCodeToken(ctx context.Context, hash [sha256.Size]byte, t grant.Token) error {
+	if s.hook != nil {
+		hook := s.hook
+		s.hook = nil
+		hook()
+	}
+	return s.MemStore.SetCodeToken(ctx, hash, t)
+}
+
+// TestReplayWhileExchanging: a code replayed after the first exchange took
+// it but before that exchange recorded its token. The replay cannot revoke
+// a token it does not know yet, so the first exchange must not hand its
+// token out.
+func TestReplayWhileExchanging(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	store := &replayStore{MemStore: f.store}
+	issuer := grant.NewIssuer(f.clients, f.clients, store, sample.Catalog(), grant.WithClock(f.clock.now))
+	req := authorizeRequest(app, "")
+	code := f.consentAndCode(req)
+	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
+
+	var replayErr error
+	store.hook = func() { _, replayErr = issuer.Exchange(ctx, ex) }
+	tok, err := issuer.Exchange(ctx, ex)
+	require.ErrorIs(t, replayErr, grant.ErrCodeUsed)
+	require.ErrorIs(t, err, grant.ErrCodeUsed, "the first exchange learns of the replay and issues nothing")
+	require.Equal(t, grant.Token{}, tok)
 }

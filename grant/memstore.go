@@ -38,8 +38,9 @@ type userKey struct {
 }
 
 type codeEntry struct {
-	grant CodeGrant
-	used  bool
+	grant    CodeGrant
+	used     bool
+	replayed bool // presented again after it was taken
 }
 
 // sweepEvery is how many insertions pass between sweeps of expired
@@ -114,6 +115,7 @@ func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGran
 	case !ok:
 		return CodeGrant{}, ErrInvalidCode
 	case e.used:
+		e.replayed = true
 		return e.grant, ErrCodeUsed
 	}
 	e.used = true
@@ -124,8 +126,11 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.codes[hash]
-	if !ok {
+	switch {
+	case !ok:
 		return ErrInvalidCode
+	case e.replayed:
+		return fmt.Errorf("%w: presented again while its token was being issued", ErrCodeUsed)
 	}
 	e.grant.Token = t
 	return nil

@@ -55,7 +55,11 @@ type CodeStore interface {
 	// issued for it can be revoked). An unknown code gives an error
 	// wrapping ErrInvalidCode. Stores may forget codes after they expire.
 	TakeCode(ctx context.Context, hash [sha256.Size]byte) (CodeGrant, error)
-	// SetCodeToken records the token issued for a taken code.
+	// SetCodeToken records the token issued for a taken code, before the
+	// issuer hands the token out. If the code was presented again since
+	// it was taken, the replay could not revoke a token it did not know:
+	// SetCodeToken then records nothing and returns an error wrapping
+	// ErrCodeUsed, and the issuer withholds the token.
 	SetCodeToken(ctx context.Context, hash [sha256.Size]byte, t Token) error
 }
 
