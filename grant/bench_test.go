@@ -57,7 +57,7 @@ func BenchmarkCodeFlow(b *testing.B) {
 	f := newFixture(b)
 	app, secret := f.desktop()
 	req := authorizeRequest(app, "")
-	if err := f.issuer.Consent(ctx, req, true); err != nil {
+	if err := f.consent(req); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -31,9 +31,11 @@
 //
 // [Issuer.Prompt] returns what the consent screen shows: the app's name and
 // every scope the token would carry, with its catalog description. The user
-// grants all or none ([Issuer.Consent]). A later request for a scope outside
-// the consent, such as one added to the client since, fails with
-// [ErrConsentRequired] until the user consents again. SAML2 bearer tokens
+// grants all or none ([Issuer.Consent]), and only what the prompt showed:
+// if the request has grown since, approving fails and the prompt must be
+// shown again. A later request for a scope outside the consent, such as
+// one added to the client since, fails with [ErrConsentRequired] until the
+// user consents again. SAML2 bearer tokens
 // need no prompt: the org's identity provider vouches for the user.
 //
 // # Authorization codes

@@ -49,7 +49,7 @@ func Example() {
 	for _, s := range prompt.Scopes {
 		fmt.Printf("  %s (%s)\n", s.Description, s.Scope)
 	}
-	if err := issuer.Consent(ctx, req, true); err != nil {
+	if err := issuer.Consent(ctx, req, prompt.ScopeSet(), true); err != nil {
 		panic(err)
 	}
 

@@ -116,10 +116,20 @@ func authorizeRequest(c client.Client, requested string) grant.AuthorizeRequest 
 	return req
 }
 
+// consent shows the user the prompt for req, and approves it.
+func (f *fixture) consent(req grant.AuthorizeRequest) error {
+	f.t.Helper()
+	prompt, err := f.issuer.Prompt(ctx, req)
+	if err != nil {
+		return err
+	}
+	return f.issuer.Consent(ctx, req, prompt.ScopeSet(), true)
+}
+
 // consentAndCode has the user consent to req and returns a code for it.
 func (f *fixture) consentAndCode(req grant.AuthorizeRequest) grant.Code {
 	f.t.Helper()
-	require.NoError(f.t, f.issuer.Consent(ctx, req, true))
+	require.NoError(f.t, f.consent(req))
 	code, err := f.issuer.AuthorizeCode(ctx, req)
 	require.NoError(f.t, err)
 	return code

@@ -162,6 +162,20 @@ type Prompt struct {
 	Consented bool
 }
 
+// ScopeSet returns the scopes the prompt shows, to pass to
+// [Issuer.Consent] with the user's answer.
+func (p Prompt) ScopeSet() scope.Set {
+	scopes := make([]scope.Scope, len(p.Scopes))
+	for i, d := range p.Scopes {
+		scopes[i] = d.Scope
+	}
+	set, err := scope.NewSet(scopes...)
+	if err != nil { // a zero Scope, in a Prompt not built by Issuer.Prompt
+		return scope.Set{}
+	}
+	return set
+}
+
 // A ScopeDescription is one line of a consent prompt.
 type ScopeDescription struct {
 	Scope       scope.Scope
@@ -198,16 +212,23 @@ func (i *Issuer) consented(ctx context.Context, org client.OrgID, id client.ID, 
 	return scopes.SubsetOf(consent.Scopes), nil
 }
 
-// Consent records the user's answer to the prompt for req: all of its
-// scopes, or none. Approving adds them to what the user consented to
-// before; declining records nothing and returns ErrConsentDenied.
-func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, approve bool) error {
+// Consent records the user's answer to the prompt for req, which showed
+// the scopes in shown ([Prompt.ScopeSet]): all of them, or none. Declining
+// records nothing and returns ErrConsentDenied. Approving adds the scopes
+// to what the user consented to before. If the request now carries a
+// scope the prompt did not show (the org granted the client more since,
+// say), approving records nothing and fails with ErrConsentRequired: show
+// the prompt again. A user consents only to what they saw.
+func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, shown scope.Set, approve bool) error {
 	c, eff, err := i.authorize(ctx, req, client.AuthorizationCode, client.Implicit)
 	if err != nil {
 		return err
 	}
 	if !approve {
 		return fmt.Errorf("%w: %s asked for %s", ErrConsentDenied, c.Name, eff)
+	}
+	if unseen := eff.Difference(shown); !unseen.IsEmpty() {
+		return fmt.Errorf("%w: %s now asks for %s, which the prompt did not show", ErrConsentRequired, c.Name, unseen)
 	}
 	prev, err := i.store.Consent(ctx, req.Org, c.ID, req.User)
 	if err != nil && !errors.Is(err, ErrNoConsent) {

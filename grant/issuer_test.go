@@ -92,7 +92,7 @@ func TestEffectiveScopes(t *testing.T) {
 			}
 			f.authorize(app, g)
 			req := authorizeRequest(app, tt.requested)
-			err := f.issuer.Consent(ctx, req, true)
+			err := f.consent(req)
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
 				_, err = f.issuer.AuthorizeCode(ctx, req)
@@ -114,7 +114,7 @@ func TestConsentIsAllOrNothing(t *testing.T) {
 	f := newFixture(t)
 	app, _ := f.desktop()
 	req := authorizeRequest(app, "")
-	err := f.issuer.Consent(ctx, req, false)
+	err := f.issuer.Consent(ctx, req, app.Scopes, false)
 	require.ErrorIs(t, err, grant.ErrConsentDenied)
 	require.Equal(t, "access_denied", grant.OAuthError(err))
 	_, err = f.issuer.AuthorizeCode(ctx, req)
@@ -124,11 +124,44 @@ func TestConsentIsAllOrNothing(t *testing.T) {
 
 	// Consent to a subset does not cover a wider request.
 	narrow := authorizeRequest(app, "users:readonly")
-	require.NoError(t, f.issuer.Consent(ctx, narrow, true))
+	require.NoError(t, f.consent(narrow))
 	_, err = f.issuer.AuthorizeCode(ctx, narrow)
 	require.NoError(t, err)
 	_, err = f.issuer.AuthorizeCode(ctx, req)
 	require.ErrorIs(t, err, grant.ErrConsentRequired)
+}
+
+// TestConsentCoversOnlyWhatWasShown: the org grants the client more between
+// the prompt and the user's approval. The approval covers the prompt, not
+// the wider request.
+func TestConsentCoversOnlyWhatWasShown(t *testing.T) {
+	f := newFixture(t)
+	app, _ := f.app(client.Registration{Name: "Agent Desktop", GrantType: client.AuthorizationCode,
+		Scopes:       scopes("conversations:readonly users:readonly presence:manage"),
+		RedirectURIs: []string{"https://desktop.example.com/cb"}})
+	f.authorize(app, scopes("users:readonly"))
+	req := authorizeRequest(app, "")
+	prompt, err := f.issuer.Prompt(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, "users:readonly", prompt.ScopeSet().String())
+
+	f.authorize(app, app.Scopes) // while the user reads the prompt
+	err = f.issuer.Consent(ctx, req, prompt.ScopeSet(), true)
+	require.ErrorIs(t, err, grant.ErrConsentRequired)
+	require.ErrorContains(t, err, "conversations:readonly presence:manage")
+	_, err = f.store.Consent(ctx, customer, app.ID, user)
+	require.ErrorIs(t, err, grant.ErrNoConsent, "nothing recorded")
+
+	// Shown again, the prompt lists all three, and approving it works.
+	prompt, err = f.issuer.Prompt(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, "conversations:readonly presence:manage users:readonly", prompt.ScopeSet().String())
+	require.NoError(t, f.issuer.Consent(ctx, req, prompt.ScopeSet(), true))
+	_, err = f.issuer.AuthorizeCode(ctx, req)
+	require.NoError(t, err)
+
+	// A narrower request than the prompt showed needs no new prompt.
+	require.NoError(t, f.issuer.Consent(ctx, authorizeRequest(app, "users:readonly"), prompt.ScopeSet(), true))
 }
 
 func TestNewScopeRequiresConsentAgain(t *testing.T) {
@@ -311,7 +344,7 @@ func TestPKCE(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := authorizeRequest(tt.app, "")
 			req.CodeChallenge, req.CodeChallengeMethod = tt.challenge, tt.method
-			require.NoError(t, f.issuer.Consent(ctx, req, true))
+			require.NoError(t, f.consent(req))
 			code, err := f.issuer.AuthorizeCode(ctx, req)
 			if tt.codeErr != nil {
 				require.ErrorIs(t, err, tt.codeErr)
@@ -382,7 +415,7 @@ func TestImplicit(t *testing.T) {
 
 	_, err := f.issuer.Implicit(ctx, req)
 	require.ErrorIs(t, err, grant.ErrConsentRequired)
-	require.NoError(t, f.issuer.Consent(ctx, req, true))
+	require.NoError(t, f.consent(req))
 	tok, err := f.issuer.Implicit(ctx, req)
 	require.NoError(t, err)
 	require.Equal(t, client.Implicit, tok.GrantType)

@@ -154,7 +154,7 @@ func TestMemStoreSweepsExpiredCodes(t *testing.T) {
 	f := newFixture(t)
 	app, secret := f.desktop()
 	req := authorizeRequest(app, "")
-	require.NoError(t, f.issuer.Consent(ctx, req, true))
+	require.NoError(t, f.consent(req))
 	first, err := f.issuer.AuthorizeCode(ctx, req)
 	require.NoError(t, err)
 	f.clock.advance(grant.MaxCodeLifetime)
