@@ -50,9 +50,12 @@
 //
 // # Validity
 //
+// [Token.CheckClaims] checks that a token's claims fit together (a user
+// exactly when its grant type acts for one, no scopes for client
+// credentials, a lifetime the issuer could have given: [ErrMalformed]) and
 // [Token.CheckTime] checks expiry ([ErrExpired], from ExpiresAt on) and
-// issue time ([ErrNotYetValid]), with a clock skew, without I/O. A
-// [Validator] adds revocation ([ErrRevoked]) and the client's state, which
+// issue time ([ErrNotYetValid]), with a clock skew; neither does I/O. A
+// [Validator] does both and adds revocation ([ErrRevoked]) and the client's state, which
 // it reads through the one-method [ClientStates] interface:
 // tokens of a disabled or deleted client stop working ([ErrClientDisabled]),
 // and tokens of an inactive one keep working until they expire. Revocation

@@ -39,7 +39,8 @@ var (
 	// ErrPKCE: a PKCE challenge or verifier is missing or does not match.
 	ErrPKCE = errors.New("grant: PKCE verification failed")
 
-	// ErrMalformed: the token lacks its ID or its client.
+	// ErrMalformed: the token's claims are missing or do not fit together
+	// (see [Token.CheckClaims]).
 	ErrMalformed = errors.New("grant: malformed token")
 	// ErrExpired: the token is past its expiry.
 	ErrExpired = errors.New("grant: token expired")

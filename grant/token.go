@@ -79,16 +79,52 @@ type Token struct {
 }
 
 // Subject returns who the token's permissions are checked for: its user,
-// or for a client-credentials token the client itself.
+// or for a client-credentials token (and a token without a user) the
+// client itself. A client-credentials token never acts for a user, even
+// if one is named in it.
 func (t Token) Subject() permission.Subject {
-	if t.User == "" {
+	if !t.HasUser() {
 		return permission.Client(t.Client.String())
 	}
 	return permission.User(t.User)
 }
 
-// HasUser reports whether the token acts for a user.
-func (t Token) HasUser() bool { return t.User != "" }
+// HasUser reports whether the token acts for a user: it names one, and it
+// is not a client-credentials token.
+func (t Token) HasUser() bool { return t.User != "" && t.GrantType != client.ClientCredentials }
+
+// CheckClaims reports, with an error wrapping [ErrMalformed], whether the
+// token's claims do not fit together: it needs an ID, a client, an org
+// and a valid grant type; a user exactly when the grant type acts for one;
+// no scopes for client credentials; and an expiry after its issue time,
+// at most [client.MaxTokenLifetime] later. The issuer never makes such a
+// token, so one that fails came from somewhere else. It does no I/O.
+func (t Token) CheckClaims() error {
+	var problem string
+	switch {
+	case !t.ID.IsValid():
+		problem = "no token ID"
+	case !t.Client.IsValid():
+		problem = "no client"
+	case t.Org == "":
+		problem = "no org"
+	case !t.GrantType.IsValid():
+		problem = "no grant type"
+	case t.GrantType.NeedsUser() && t.User == "":
+		problem = fmt.Sprintf("a %s token without a user", t.GrantType)
+	case !t.GrantType.NeedsUser() && t.User != "":
+		problem = fmt.Sprintf("a %s token that names a user", t.GrantType)
+	case !t.GrantType.UsesScopes() && !t.Scopes.IsEmpty():
+		problem = fmt.Sprintf("a %s token with scopes", t.GrantType)
+	case !t.ExpiresAt.After(t.IssuedAt):
+		problem = "expires no later than it was issued"
+	case t.ExpiresAt.Sub(t.IssuedAt) > client.MaxTokenLifetime:
+		problem = fmt.Sprintf("lives longer than %v", client.MaxTokenLifetime)
+	default:
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrMalformed, problem)
+}
 
 // CheckTime reports whether the token is valid at now, allowing skew for
 // clocks that disagree: it is not yet valid before IssuedAt-skew

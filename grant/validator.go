@@ -17,8 +17,8 @@ type ClientStates interface {
 	ClientState(ctx context.Context, id client.ID) (client.State, error)
 }
 
-// A Validator decides whether a token still works: not expired, not
-// issued in the future (with a configurable clock skew), not revoked, and
+// A Validator decides whether a token still works: well formed, not
+// expired, not issued in the future (with a configurable clock skew), not revoked, and
 // from a client that is neither disabled nor deleted. It is safe for
 // concurrent use.
 type Validator struct {
@@ -34,12 +34,12 @@ func NewValidator(clients ClientStates, revocations RevocationStore, opts ...Opt
 }
 
 // Validate returns nil if t works now, and otherwise an error wrapping
-// ErrNotYetValid, ErrExpired, ErrRevoked or ErrClientDisabled (for a
-// disabled or deleted client). Other errors mean the validator could not
+// ErrMalformed (see [Token.CheckClaims]), ErrNotYetValid, ErrExpired,
+// ErrRevoked or ErrClientDisabled (for a disabled or deleted client). Other errors mean the validator could not
 // decide (a store failed); treat them as a denial.
 func (v *Validator) Validate(ctx context.Context, t Token) error {
-	if !t.ID.IsValid() || !t.Client.IsValid() {
-		return fmt.Errorf("%w: no token ID or no client", ErrMalformed)
+	if err := t.CheckClaims(); err != nil {
+		return err
 	}
 	if err := t.CheckTime(v.now(), v.skew); err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
 )
 
 // issue returns a fresh authorization-code token for the desktop app.
@@ -118,6 +120,67 @@ func TestValidatorClientState(t *testing.T) {
 	require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrClientDisabled, "a deleted client's tokens stop too")
 
 	require.ErrorIs(t, f.validator.Validate(ctx, grant.Token{}), grant.ErrMalformed)
+}
+
+func TestTokenClaims(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	good := grant.Token{ID: grant.NewTokenID(), Client: client.NewID(), Org: customer, GrantType: client.AuthorizationCode,
+		User: user, Scopes: scopes("users:readonly"), IssuedAt: start, ExpiresAt: start.Add(time.Hour)}
+	tests := []struct {
+		name   string
+		change func(*grant.Token)
+		ok     bool
+	}{
+		{name: "user token", ok: true},
+		{name: "client-credentials token", change: func(t *grant.Token) { t.GrantType, t.User, t.Scopes = client.ClientCredentials, "", scope.Set{} }, ok: true},
+		{name: "longest lifetime", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime) }, ok: true},
+		{name: "no ID", change: func(t *grant.Token) { t.ID = grant.TokenID{} }},
+		{name: "no client", change: func(t *grant.Token) { t.Client = client.ID{} }},
+		{name: "no org", change: func(t *grant.Token) { t.Org = "" }},
+		{name: "no grant type", change: func(t *grant.Token) { t.GrantType = 0 }},
+		{name: "user grant without a user", change: func(t *grant.Token) { t.User = "" }},
+		{name: "client credentials with a user", change: func(t *grant.Token) { t.GrantType = client.ClientCredentials; t.Scopes = scope.Set{} }},
+		{name: "client credentials with scopes", change: func(t *grant.Token) { t.GrantType, t.User = client.ClientCredentials, "" }},
+		{name: "expires when issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt }},
+		{name: "expires before issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt.Add(-time.Hour) }},
+		{name: "outlives any client", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime + time.Second) }},
+		{name: "zero token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := good
+			if tt.name == "zero token" {
+				tok = grant.Token{}
+			}
+			if tt.change != nil {
+				tt.change(&tok)
+			}
+			err := tok.CheckClaims()
+			if tt.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, grant.ErrMalformed)
+			require.Equal(t, "invalid_token", grant.OAuthError(err))
+		})
+	}
+}
+
+// TestValidatorRefusesMalformedClaims: a token whose claims do not fit
+// together is refused before anything else is looked at.
+func TestValidatorRefusesMalformedClaims(t *testing.T) {
+	f := newFixture(t)
+	job, secret := f.app(client.Registration{Name: "Job", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
+	tok, err := f.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: provider, Client: job.ID, Secret: secret})
+	require.NoError(t, err)
+	require.NoError(t, f.validator.Validate(ctx, tok))
+
+	// A client-credentials token that names a user must not act as that
+	// user.
+	forged := tok
+	forged.User = "admin"
+	require.ErrorIs(t, f.validator.Validate(ctx, forged), grant.ErrMalformed)
+	require.Equal(t, permission.Client(job.ID.String()), forged.Subject(), "a client-credentials token's subject is its client")
 }
 
 func TestTokenPrintsWithoutSecrets(t *testing.T) {
