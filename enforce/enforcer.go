@@ -1,0 +1,410 @@
+package enforce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// Revocations tells whether a token was revoked. [*grant.MemStore], and any
+// [grant.RevocationStore], is one.
+type Revocations interface {
+	IsRevoked(ctx context.Context, t grant.Token) (bool, error)
+}
+
+// A DivisionResolver finds the division of the resource a request touches,
+// for endpoints whose Division names a path parameter.
+type DivisionResolver interface {
+	// ResolveDivision returns the division of the resource that path
+	// parameter param, with the given value, names on route (for example
+	// "GET /api/v2/users/{userId}", "userId", "4f9..."). It returns an
+	// error wrapping ErrNoResource when there is no such resource.
+	ResolveDivision(ctx context.Context, org client.OrgID, route, param, value string) (permission.DivisionID, error)
+}
+
+// ErrNoResource is returned by a [DivisionResolver] for a resource that
+// does not exist.
+var ErrNoResource = errors.New("enforce: no such resource")
+
+// ErrNoPolicy is returned by Enforce when the enforcer has no policy.
+var ErrNoPolicy = errors.New("enforce: no policy")
+
+// A ScopeSource tells which scopes a client's tokens may carry in an org
+// right now. [*client.Authorizer] is one.
+type ScopeSource interface {
+	EffectiveScopes(ctx context.Context, org client.OrgID, id client.ID) (scope.Set, error)
+}
+
+var _ ScopeSource = (*client.Authorizer)(nil)
+
+// PathValues gives the values of a request's path parameters. Go's
+// *http.Request is one.
+type PathValues interface {
+	PathValue(name string) string
+}
+
+// A Request is one API call to decide on.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the request path as sent, still escaped (url.URL's
+	// EscapedPath), without the query. The enforcer matches it against the
+	// table when Pattern is empty, and reads path parameters from it.
+	Path string
+	// Pattern is the route pattern the consumer's router matched, in the
+	// syntax of Go's http.ServeMux (http.Request.Pattern): "GET
+	// /api/v2/users/{userId}". When set, it picks the endpoint, so the
+	// enforcer judges exactly the route the router dispatches to.
+	Pattern string
+	// Token is the verified access token. Its zero value means the request
+	// carried none (see TokenErr).
+	Token grant.Token
+	// TokenErr is why the consumer's verifier rejected the bearer token
+	// (malformed, bad signature, ...). Errors wrapping grant.ErrExpired,
+	// grant.ErrRevoked or grant.ErrClientDisabled get their own codes.
+	TokenErr error
+	// Division is the division of the resource, for endpoints whose
+	// Division is DivisionFromRequest.
+	Division permission.DivisionID
+	// Params gives path parameter values, for the division resolver. When
+	// nil they are read from Path.
+	Params PathValues
+}
+
+// An Option configures an [Enforcer].
+type Option func(*settings)
+
+type settings struct {
+	now           func() time.Time
+	skew          time.Duration
+	unknownStatus uint16
+	resolver      DivisionResolver
+	liveScopes    ScopeSource
+	hook          Hook
+	realm         string
+}
+
+// WithClock sets the clock; the default is time.Now.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+
+// WithClockSkew lets a token's issue and expiry times be off by up to d.
+func WithClockSkew(d time.Duration) Option { return func(s *settings) { s.skew = max(d, 0) } }
+
+// WithUnknownEndpointStatus sets the status of a request that matches no
+// endpoint: 404 (the default) or 403. Other values are ignored.
+func WithUnknownEndpointStatus(status int) Option {
+	return func(s *settings) {
+		if status == 403 || status == 404 {
+			s.unknownStatus = uint16(status)
+		}
+	}
+}
+
+// WithDivisionResolver sets the resolver for endpoints whose Division
+// names a path parameter. Without one, such endpoints deny with
+// CodeDivisionUnresolved.
+func WithDivisionResolver(r DivisionResolver) Option { return func(s *settings) { s.resolver = r } }
+
+// WithLiveScopes makes scope removals apply to existing tokens at once,
+// instead of when they expire (Genesys Cloud's behaviour, and the
+// default). A token's scope then counts only while src still lists it for
+// the token's client and org. This costs a lookup per request.
+func WithLiveScopes(src ScopeSource) Option { return func(s *settings) { s.liveScopes = src } }
+
+// WithHook calls h after every decision, for audit logs and usage
+// tracking. It runs on the request's goroutine: keep it quick.
+func WithHook(h Hook) Option { return func(s *settings) { s.hook = h } }
+
+// WithRealm sets the realm of WWW-Authenticate headers.
+func WithRealm(realm string) Option { return func(s *settings) { s.realm = realm } }
+
+// An Enforcer decides whether API calls are allowed. It is safe for
+// concurrent use.
+//
+// Enforce checks, in this order, and reports every failure it finds:
+//
+//  1. the token: present, verified by the consumer, within its validity
+//     (with the configured clock skew), not revoked, and from a client that
+//     is neither disabled nor deleted (401);
+//  2. the endpoint: the request matches one (404, or 403 if configured);
+//  3. the user: an endpoint with UserRequired refuses tokens without one,
+//     from client credentials (403);
+//  4. the scope: the token carries a scope the endpoint accepts, or one
+//     that implies it, unless the org has scope enforcement off; tokens
+//     from client credentials have no scopes and skip this check;
+//  5. the permission: the token's user, or a client-credentials client's
+//     own roles, holds the endpoint's requirement in the resource's
+//     division (or in any division for an org-wide endpoint).
+//
+// Both 4 and 5 are always evaluated, so a denial says whether the scope,
+// the permission or both are missing.
+//
+// # Matching paths
+//
+// With Request.Pattern set (Go's http.Request.Pattern), the endpoint is the
+// one with that route; parameter names may differ ({id} for {userId}).
+// Otherwise the escaped Request.Path is matched by these rules, so that a
+// crafted path never reaches another endpoint than a router would
+// dispatch to; anything doubtful matches nothing, and is denied:
+//
+//   - segments are compared after percent-decoding; an escaped '/' (%2F)
+//     stays inside its segment;
+//   - a static segment beats a parameter at the first position where two
+//     templates differ, with backtracking: /users/rules/roles matches
+//     /users/rules/{ruleId} before /users/{userId}/roles;
+//   - empty segments (//), "." and "..", and the same brought in by escapes
+//     (%2E%2E, a%2F%2Fb, %2F: a router cleans the decoded path and
+//     redirects), malformed escapes, bytes an escaped path cannot hold
+//     (spaces, control characters, non-ASCII), a trailing slash, and
+//     paths deeper than MaxSegments match nothing;
+//   - matching is case-sensitive, for methods too; HEAD falls back to GET.
+type Enforcer struct {
+	policy      atomic.Pointer[Policy]
+	revocations Revocations
+	clients     grant.ClientStates
+	settings
+}
+
+// New returns an enforcer that decides with p, checks revocations with
+// revocations and client states with clients. A nil policy denies every
+// request with CodeUnavailable until [Enforcer.Swap] installs one.
+func New(p *Policy, revocations Revocations, clients grant.ClientStates, opts ...Option) *Enforcer {
+	e := &Enforcer{revocations: revocations, clients: clients, settings: settings{now: time.Now, unknownStatus: 404}}
+	for _, opt := range opts {
+		opt(&e.settings)
+	}
+	e.policy.Store(p)
+	return e
+}
+
+// Swap installs a new policy and returns the old one. Decisions already
+// under way finish with the policy they started with; no decision mixes
+// the two.
+func (e *Enforcer) Swap(p *Policy) *Policy { return e.policy.Swap(p) }
+
+// Policy returns the current policy.
+func (e *Enforcer) Policy() *Policy { return e.policy.Load() }
+
+// Enforce decides on one request. A denial is a Decision, not an error;
+// the error is set only when the decision could not be made (no policy, a
+// store failed), and the Decision then denies with CodeUnavailable.
+// Enforce does not allocate, even when it denies, unless the consumer's
+// stores or hook do.
+func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
+	p := e.policy.Load()
+	d := Decision{policy: p, settings: &e.settings, method: r.Method, path: r.Path}
+	if p == nil {
+		return e.finish(ctx, r, &d, 1<<CodeUnavailable), ErrNoPolicy
+	}
+	var causes Causes
+	t := &r.Token
+
+	// 1. The token.
+	tokenOK := false
+	switch {
+	case r.TokenErr != nil:
+		causes |= 1 << tokenErrCode(r.TokenErr)
+	case !t.ID.IsValid():
+		causes |= 1 << CodeTokenMissing
+	default:
+		d.client, d.org, d.user, d.grantType = t.Client, t.Org, t.User, t.GrantType
+		code, err := e.checkToken(ctx, t, &d)
+		if err != nil {
+			return e.finish(ctx, r, &d, 1<<CodeUnavailable), err
+		}
+		if code != 0 {
+			causes |= 1 << code
+		} else {
+			tokenOK = true
+		}
+	}
+
+	// 2. The endpoint.
+	var segs segments
+	if r.Pattern != "" {
+		d.ep = p.router.lookupPattern(r.Method, r.Pattern)
+	} else {
+		d.ep = p.router.lookupPath(r.Method, r.Path, &segs)
+	}
+	if d.ep == nil {
+		causes |= 1 << CodeEndpointUnknown
+	}
+	if !tokenOK || d.ep == nil {
+		return e.finish(ctx, r, &d, causes), nil
+	}
+	ep := d.ep
+
+	// 3. The user.
+	if ep.UserRequired && t.User == "" {
+		return e.finish(ctx, r, &d, 1<<CodeUserRequired), nil
+	}
+
+	// 4. The scope.
+	scopeOK := true
+	if t.User != "" && !p.org(t.Org).DisableScopeEnforcement {
+		if e.liveScopes == nil {
+			d.scope, scopeOK = ep.accepted.Match(t.Scopes)
+		} else {
+			limit, err := e.liveScopes.EffectiveScopes(ctx, t.Org, t.Client)
+			if err != nil && !errors.Is(err, client.ErrNotAuthorized) {
+				return e.finish(ctx, r, &d, 1<<CodeUnavailable), fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
+			}
+			d.scope, scopeOK = ep.accepted.MatchWithin(t.Scopes, limit, true)
+		}
+	}
+	if !scopeOK {
+		causes |= 1 << CodeScopeMissing
+	}
+
+	// 5. The permission, in the resource's division.
+	if ep.Permissions.Kind() != permission.None {
+		target, code, err := e.target(ctx, r, ep, t.Org, &segs)
+		if err != nil {
+			return e.finish(ctx, r, &d, 1<<CodeUnavailable), err
+		}
+		switch {
+		case code == CodeResourceNotFound && !scopeOK:
+			// Do not tell a caller without the scope whether the resource
+			// exists.
+		case code != 0:
+			causes |= 1 << code
+		default:
+			access, err := p.access.Access(ctx, t.Subject())
+			if err != nil {
+				return e.finish(ctx, r, &d, 1<<CodeUnavailable), fmt.Errorf("enforce: permissions of %s: %w", t.Subject(), err)
+			}
+			d.perm = access.Check(ep.Permissions, target)
+			if !d.perm.Satisfied() {
+				causes |= 1 << CodePermissionMissing
+			}
+		}
+	}
+	if causes == 0 {
+		causes = 1 << CodeAllowed
+	}
+	return e.finish(ctx, r, &d, causes), nil
+}
+
+// checkToken checks a verified token's times, revocation and client.
+func (e *Enforcer) checkToken(ctx context.Context, t *grant.Token, d *Decision) (Code, error) {
+	now := e.now()
+	switch {
+	case !t.Client.IsValid():
+		return CodeTokenInvalid, nil
+	case now.Before(t.IssuedAt.Add(-e.skew)):
+		d.at = t.IssuedAt
+		return CodeTokenInvalid, nil
+	case !now.Before(t.ExpiresAt.Add(e.skew)):
+		d.at = t.ExpiresAt
+		return CodeTokenExpired, nil
+	}
+	revoked, err := e.revocations.IsRevoked(ctx, *t)
+	if err != nil {
+		return 0, fmt.Errorf("enforce: checking revocation: %w", err)
+	}
+	if revoked {
+		return CodeTokenRevoked, nil
+	}
+	state, err := e.clients.ClientState(ctx, t.Client)
+	switch {
+	case errors.Is(err, client.ErrNotFound):
+		return CodeClientDisabled, nil
+	case err != nil:
+		return 0, fmt.Errorf("enforce: state of client %s: %w", t.Client, err)
+	case !state.TokensWork():
+		return CodeClientDisabled, nil
+	}
+	return 0, nil
+}
+
+// tokenErrCode maps the consumer's verification error to a code.
+func tokenErrCode(err error) Code {
+	switch {
+	case errors.Is(err, grant.ErrExpired):
+		return CodeTokenExpired
+	case errors.Is(err, grant.ErrRevoked):
+		return CodeTokenRevoked
+	case errors.Is(err, grant.ErrClientDisabled):
+		return CodeClientDisabled
+	}
+	return CodeTokenInvalid
+}
+
+// target works out where the permission check applies.
+func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, segs *segments) (permission.Target, Code, error) {
+	switch {
+	case ep.Division == "":
+		return permission.OrgWide(), 0, nil
+	case ep.Division == DivisionFromRequest:
+		if r.Division == "" {
+			return permission.Target{}, CodeDivisionUnresolved, nil
+		}
+		return permission.In(r.Division), 0, nil
+	}
+	param := ep.segs[ep.divParam].text
+	value := paramValue(r, ep, segs)
+	if value == "" || e.resolver == nil {
+		return permission.Target{}, CodeDivisionUnresolved, nil
+	}
+	div, err := e.resolver.ResolveDivision(ctx, org, ep.route, param, value)
+	switch {
+	case errors.Is(err, ErrNoResource):
+		return permission.Target{}, CodeResourceNotFound, nil
+	case err != nil:
+		return permission.Target{}, 0, fmt.Errorf("enforce: resolving the division of %s {%s}: %w", ep.route, param, err)
+	case div == "":
+		return permission.Target{}, CodeDivisionUnresolved, nil
+	}
+	return permission.In(div), 0, nil
+}
+
+// paramValue returns the value of the endpoint's division parameter: from
+// Request.Params if set, else from the path, split once.
+func paramValue(r *Request, ep *endpoint, segs *segments) string {
+	name := ep.segs[ep.divParam].text
+	if r.Params != nil {
+		return r.Params.PathValue(name)
+	}
+	if !segs.filled && !split(r.Path, segs) {
+		return ""
+	}
+	if segs.n != len(ep.segs) {
+		return ""
+	}
+	return decode(segs.seg(ep.divParam))
+}
+
+// finish sets the code and status from the causes and calls the hook.
+func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) Decision {
+	d.causes = causes
+	switch {
+	case causes.Has(CodeUnavailable):
+		d.causes, d.code = 1<<CodeUnavailable, CodeUnavailable
+	case causes.Has(CodeScopeMissing) && causes.Has(CodePermissionMissing):
+		d.code = CodeScopeAndPermissionMissing
+	default:
+		for _, c := range [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
+			CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
+			CodeDivisionUnresolved, CodeAllowed} {
+			if causes.Has(c) {
+				d.code = c
+				break
+			}
+		}
+	}
+	d.status = uint16(d.code.status())
+	if d.code == CodeEndpointUnknown {
+		d.status = e.unknownStatus
+	}
+	if e.hook != nil {
+		e.hook(ctx, d.record(r, e.now()))
+	}
+	return *d
+}

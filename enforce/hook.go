@@ -1,0 +1,102 @@
+package enforce
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// A Record is what a [Hook] learns of a decision: who called what, with
+// which scope, and the outcome. It holds no token and no secret.
+type Record struct {
+	Time      time.Time
+	Allowed   bool
+	Status    int
+	Code      Code
+	Org       client.OrgID
+	Client    client.ID
+	User      string
+	GrantType client.GrantType
+	Method    string
+	// Route is the matched endpoint's method and template; Path is the
+	// request path as sent, for requests that matched no endpoint.
+	Route    string
+	Path     string
+	Endpoint string
+	// Scope is the token's scope that satisfied the endpoint: the scope
+	// the client used.
+	Scope    scope.Scope
+	Division permission.DivisionID
+}
+
+// A Hook receives a [Record] of every decision, for audit logs and usage
+// tracking (which client used which scope on which endpoint).
+type Hook func(ctx context.Context, r Record)
+
+func (d *Decision) record(r *Request, now time.Time) Record {
+	rec := Record{
+		Time:      now,
+		Allowed:   d.code == CodeAllowed,
+		Status:    int(d.status),
+		Code:      d.code,
+		Org:       d.org,
+		Client:    d.client,
+		User:      d.user,
+		GrantType: d.grantType,
+		Method:    r.Method,
+		Scope:     d.scope,
+		Division:  d.perm.Target().Division(),
+	}
+	if d.ep != nil {
+		rec.Route, rec.Endpoint = d.ep.route, d.ep.Name
+	} else {
+		rec.Path = r.Path
+	}
+	return rec
+}
+
+// SlogHook returns a Hook that logs each decision to logger: allowed
+// requests at debug level, denials at info level. It logs who called which
+// endpoint with which scope and the outcome; never a token or a secret.
+func SlogHook(logger *slog.Logger) Hook {
+	return func(ctx context.Context, r Record) {
+		level := slog.LevelInfo
+		if r.Allowed {
+			level = slog.LevelDebug
+		}
+		if !logger.Enabled(ctx, level) {
+			return
+		}
+		attrs := []slog.Attr{
+			slog.Bool("allowed", r.Allowed),
+			slog.Int("status", r.Status),
+			slog.String("code", r.Code.String()),
+			slog.String("method", r.Method),
+		}
+		if r.Route != "" {
+			attrs = append(attrs, slog.String("route", r.Route))
+		} else {
+			attrs = append(attrs, slog.String("path", r.Path))
+		}
+		for _, a := range []slog.Attr{
+			slog.String("endpoint", r.Endpoint),
+			slog.String("org", string(r.Org)),
+			slog.String("client", r.Client.String()),
+			slog.String("user", r.User),
+			slog.String("scope", r.Scope.String()),
+			slog.String("division", string(r.Division)),
+		} {
+			if a.Value.String() != "" {
+				attrs = append(attrs, a)
+			}
+		}
+		if r.GrantType.IsValid() {
+			attrs = append(attrs, slog.String("grant_type", r.GrantType.String()))
+		}
+		logger.LogAttrs(ctx, level, "scopegate decision", attrs...)
+	}
+}

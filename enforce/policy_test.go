@@ -1,0 +1,161 @@
+package enforce_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
+)
+
+func ep(method, path, scopes string, req permission.Requirement) enforce.Endpoint {
+	e := enforce.Endpoint{Method: method, Path: path, Permissions: req}
+	if scopes != "" {
+		e.Scopes = scope.MustParseSet(scopes).Scopes()
+	}
+	return e
+}
+
+var viewUsers = permission.MustAllOf(permission.MustParse("directory:user:view"))
+
+func newPolicy(endpoints ...enforce.Endpoint) (*enforce.Policy, error) {
+	return enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: endpoints, Access: permission.NewCache(permission.NewMemStore(), 0)})
+}
+
+func TestNewPolicyRejects(t *testing.T) {
+	ok := ep("GET", "/api/v2/users", "users:readonly", viewUsers)
+	tests := []struct {
+		name string
+		e    enforce.Endpoint
+		err  error
+	}{
+		{name: "lower-case method", e: ep("get", "/api/v2/users", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "no method", e: ep("", "/api/v2/users", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "relative path", e: ep("GET", "api/v2/users", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "trailing slash", e: ep("GET", "/api/v2/users/", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "empty segment", e: ep("GET", "/api//users", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "dot segment", e: ep("GET", "/api/../users", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "mixed segment", e: ep("GET", "/api/v2/users/{id}.json", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "wildcard parameter", e: ep("GET", "/api/v2/{rest...}", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "repeated parameter", e: ep("GET", "/api/{id}/x/{id}", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "escaped text", e: ep("GET", "/api/v2/us%65rs", "users:readonly", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "no scope", e: ep("GET", "/api/v2/users", "", viewUsers), err: enforce.ErrInvalidEndpoint},
+		{name: "unknown scope", e: ep("GET", "/api/v2/users", "users:view", viewUsers), err: scope.ErrUnknown},
+		{name: "no requirement", e: ep("GET", "/api/v2/users", "users:readonly", permission.Requirement{}), err: enforce.ErrInvalidEndpoint},
+		{name: "division names no parameter", e: func() enforce.Endpoint { e := ok; e.Division = "{userId}"; return e }(), err: enforce.ErrInvalidEndpoint},
+		{name: "bad division", e: func() enforce.Endpoint { e := ok; e.Division = "userId"; return e }(), err: enforce.ErrInvalidEndpoint},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := newPolicy(ok, tt.e)
+			require.Nil(t, p)
+			require.ErrorIs(t, err, tt.err)
+			var ee *enforce.EndpointError
+			require.ErrorAs(t, err, &ee)
+			require.Equal(t, 1, ee.Index, "the error names the entry")
+			require.Contains(t, err.Error(), "enforce: endpoint 1 (")
+		})
+	}
+}
+
+func TestNewPolicyReportsEveryProblem(t *testing.T) {
+	_, err := newPolicy(
+		ep("GET", "/api/v2/users", "users:view", viewUsers),
+		ep("GET", "/api/v2/users/{id}", "users:readonly", permission.Requirement{}),
+		ep("PUT", "users", "users", viewUsers),
+	)
+	var indexes []int
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ee *enforce.EndpointError
+		require.ErrorAs(t, e, &ee)
+		indexes = append(indexes, ee.Index)
+	}
+	require.Equal(t, []int{0, 1, 2}, indexes)
+	require.ErrorContains(t, err, `did you mean "users:readonly"?`, "an unknown scope gets a suggestion")
+}
+
+func TestOverlapAndConflict(t *testing.T) {
+	// Templates that overlap, which http.ServeMux refuses, are fine.
+	p, err := newPolicy(
+		ep("GET", "/api/v2/users/{userId}/roles", "users:readonly", viewUsers),
+		ep("GET", "/api/v2/users/rules/{ruleId}", "users:readonly", viewUsers),
+		ep("POST", "/api/v2/users/{userId}/roles", "users:manage", viewUsers), // same shape, other method
+	)
+	require.NoError(t, err)
+	e, ok := p.Match("GET", "/api/v2/users/rules/roles")
+	require.True(t, ok)
+	require.Equal(t, "/api/v2/users/rules/{ruleId}", e.Path)
+
+	// The same method and shape, even with other parameter names, is a
+	// conflict.
+	_, err = newPolicy(
+		ep("GET", "/api/v2/users/{userId}/roles", "users:readonly", viewUsers),
+		ep("GET", "/api/v2/users/{id}/roles", "users:readonly", viewUsers),
+	)
+	require.ErrorIs(t, err, enforce.ErrInvalidEndpoint)
+	require.ErrorContains(t, err, "same method and path shape as endpoint 0 (GET /api/v2/users/{userId}/roles)")
+
+	named := ep("GET", "/a", "users:readonly", viewUsers)
+	named.Name = "dup"
+	other := ep("GET", "/b", "users:readonly", viewUsers)
+	other.Name = "dup"
+	_, err = newPolicy(named, other)
+	require.ErrorContains(t, err, `name "dup" also used by endpoint 0`)
+}
+
+func TestNewPolicyConfig(t *testing.T) {
+	cat := sample.Catalog()
+	_, err := enforce.NewPolicy(enforce.Config{Access: permission.NewCache(permission.NewMemStore(), 0)})
+	require.ErrorContains(t, err, "no scope catalog")
+	_, err = enforce.NewPolicy(enforce.Config{Catalog: cat})
+	require.ErrorContains(t, err, "no access source")
+	_, err = enforce.NewPolicy(enforce.Config{Catalog: cat, Access: permission.NewCache(permission.NewMemStore(), 0), Orgs: []enforce.Org{{ID: "a"}, {ID: "a"}}})
+	require.ErrorContains(t, err, "listed twice")
+}
+
+func TestPolicyAccessors(t *testing.T) {
+	users := ep("GET", "/api/v2/users", "users:readonly users", viewUsers)
+	users.Name = "getUsers"
+	root := ep("GET", "/", "users:readonly", permission.NoneRequired())
+	p, err := newPolicy(users, root)
+	require.NoError(t, err)
+	require.NotNil(t, p.Catalog())
+	got := p.Endpoints()
+	require.Len(t, got, 2)
+	require.Equal(t, "GET /api/v2/users", got[0].Route())
+	got[0].Scopes[0] = scope.MustParse("users:manage")
+	require.Equal(t, "users", p.Endpoints()[0].Scopes[0].String(), "Endpoints returns copies")
+	e, ok := p.Match("GET", "/")
+	require.True(t, ok)
+	require.Equal(t, "/", e.Path)
+	_, ok = p.Match("GET", "/nope")
+	require.False(t, ok)
+}
+
+func TestParseEndpointsJSON(t *testing.T) {
+	good := `{"endpoints":[{"method":"GET","path":"/a","scopes":["users"],"permissions":{"none":true},"user_required":true}]}`
+	eps, err := enforce.ParseEndpointsJSON([]byte(good))
+	require.NoError(t, err)
+	require.Len(t, eps, 1)
+	require.True(t, eps[0].UserRequired)
+	require.Equal(t, permission.None, eps[0].Permissions.Kind())
+
+	for _, bad := range []struct{ name, in, contains string }{
+		{"not JSON", `{`, "reading endpoints JSON"},
+		{"unknown field", `{"endpoints":[],"x":1}`, "unknown field"},
+		{"no list", `{}`, `no "endpoints" list`},
+		{"trailing data", `{"endpoints":[]} []`, "data after"},
+		{"bad scope", `{"endpoints":[{"method":"GET","path":"/a","scopes":["users::x"],"permissions":{"none":true}}]}`, "endpoint 0 (GET /a)"},
+		{"bad permission", `{"endpoints":[{"method":"GET","path":"/a","scopes":["users"],"permissions":{"all":["x:y"]}}]}`, "endpoint 0 (GET /a)"},
+		{"unknown endpoint field", `{"endpoints":[{"method":"GET","path":"/a","scope":["users"]}]}`, "unknown field"},
+	} {
+		_, err := enforce.ParseEndpointsJSON([]byte(bad.in))
+		require.ErrorContains(t, err, bad.contains, bad.name)
+	}
+	_, err = enforce.ParseEndpointsJSON([]byte(`{"endpoints":[{"method":"GET","path":"/a","scopes":["users::x"],"permissions":{"none":true}}]}`))
+	require.True(t, errors.Is(err, scope.ErrColon), "the scope's own error is kept")
+}
