@@ -43,9 +43,17 @@ func WithCodeLifetime(d time.Duration) Option {
 	return func(o *options) { o.codeTTL = min(d, MaxCodeLifetime) }
 }
 
+// MaxClockSkew is the most clock skew a [Validator] allows. Stores keep a
+// revoked token's revocation until this long after its expiry.
+const MaxClockSkew = 5 * time.Minute
+
 // WithClockSkew sets how far the [Validator] lets clocks disagree when it
-// checks a token's issue and expiry times; the default is zero.
-func WithClockSkew(d time.Duration) Option { return func(o *options) { o.skew = max(d, 0) } }
+// checks a token's issue and expiry times: from zero (the default) to
+// MaxClockSkew. Negative values count as zero, longer ones are cut to
+// MaxClockSkew.
+func WithClockSkew(d time.Duration) Option {
+	return func(o *options) { o.skew = min(max(d, 0), MaxClockSkew) }
+}
 
 func buildOptions(opts []Option) options {
 	o := options{now: time.Now, codeTTL: DefaultCodeLifetime}

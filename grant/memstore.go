@@ -11,9 +11,9 @@ import (
 )
 
 // MemStore is an in-memory [Store], for tests, examples and small
-// deployments. It is safe for concurrent use. Used and expired codes, and
-// revoked tokens past their expiry, are swept out as new ones arrive, so
-// memory stays bounded by what is live.
+// deployments. It is safe for concurrent use. Expired codes, used or not,
+// and revoked tokens more than [MaxClockSkew] past their expiry, are swept
+// out as new ones arrive, so memory stays bounded by what is live.
 type MemStore struct {
 	mu          sync.RWMutex
 	now         func() time.Time
@@ -140,9 +140,11 @@ func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.sweepTokens++; m.sweepTokens%sweepEvery == 0 {
-		now := m.now()
+		// A validator with a clock skew accepts a token's times until
+		// MaxClockSkew past its expiry, so the revocation stays that long.
+		cutoff := m.now().Add(-MaxClockSkew)
 		for id, exp := range m.tokens {
-			if !now.Before(exp) {
+			if !cutoff.Before(exp) {
 				delete(m.tokens, id)
 			}
 		}

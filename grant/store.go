@@ -66,8 +66,9 @@ type CodeStore interface {
 // A RevocationStore keeps revoked tokens. The consumer implements it over
 // its database or cache, or uses [MemStore].
 type RevocationStore interface {
-	// RevokeToken revokes one token. Stores may forget it once it has
-	// expired.
+	// RevokeToken revokes one token. Stores may forget it once it is more
+	// than MaxClockSkew past its expiry (a validator allows at most that
+	// much skew).
 	RevokeToken(ctx context.Context, t Token) error
 	// RevokeUser revokes every token of the user in the org issued at or
 	// before at.

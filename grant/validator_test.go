@@ -104,6 +104,32 @@ func TestRevocation(t *testing.T) {
 	})
 }
 
+// TestRevokedTokenStaysRevokedWithinSkew: a validator with a clock skew
+// accepts a token's times a little past its expiry, so the store must not
+// forget the token's revocation at the expiry itself.
+func TestRevokedTokenStaysRevokedWithinSkew(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+	skewed := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now), grant.WithClockSkew(grant.MaxClockSkew))
+	require.NoError(t, f.store.RevokeToken(ctx, tok))
+
+	f.clock.t = tok.ExpiresAt.Add(grant.MaxClockSkew - time.Second)
+	for range 300 { // enough revocations to trigger a sweep
+		require.NoError(t, f.store.RevokeToken(ctx, grant.Token{ID: grant.NewTokenID(), ExpiresAt: f.clock.now()}))
+	}
+	require.ErrorIs(t, skewed.Validate(ctx, tok), grant.ErrRevoked)
+}
+
+func TestClockSkewIsCapped(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+	v := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now), grant.WithClockSkew(time.Hour))
+	f.clock.t = tok.ExpiresAt.Add(grant.MaxClockSkew)
+	require.ErrorIs(t, v.Validate(ctx, tok), grant.ErrExpired, "no skew beyond MaxClockSkew")
+}
+
 func TestValidatorClientState(t *testing.T) {
 	f := newFixture(t)
 	app, secret := f.desktop()
