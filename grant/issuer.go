@@ -80,7 +80,8 @@ type Issuer struct {
 
 // NewIssuer returns an issuer that reads clients and org authorizations
 // from clients and auths, keeps consents, codes and revocations in store,
-// and describes scopes on consent prompts from catalog.
+// and describes scopes on consent prompts from catalog (with a nil
+// catalog, prompts list the scopes without descriptions).
 func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, catalog *scope.Catalog, opts ...Option) *Issuer {
 	return &Issuer{clients: clients, auths: auths, store: store, catalog: catalog, options: buildOptions(opts)}
 }
@@ -200,8 +201,10 @@ func (i *Issuer) Prompt(ctx context.Context, req AuthorizeRequest) (Prompt, erro
 	p := Prompt{App: c.Name, Description: c.Description}
 	for s := range eff.All() {
 		d := ScopeDescription{Scope: s}
-		if e, ok := i.catalog.Lookup(s); ok {
-			d.Description = e.Description
+		if i.catalog != nil {
+			if e, ok := i.catalog.Lookup(s); ok {
+				d.Description = e.Description
+			}
 		}
 		p.Scopes = append(p.Scopes, d)
 	}
@@ -251,8 +254,8 @@ func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, shown scope.
 
 // requireConsent fails with ErrConsentRequired unless the user consented
 // to every scope in eff.
-func (i *Issuer) requireConsent(ctx context.Context, req AuthorizeRequest, c client.Client, eff scope.Set) error {
-	ok, err := i.consented(ctx, req.Org, c.ID, req.User, eff)
+func (i *Issuer) requireConsent(ctx context.Context, org client.OrgID, c client.Client, user string, eff scope.Set) error {
+	ok, err := i.consented(ctx, org, c.ID, user, eff)
 	if err != nil {
 		return err
 	}
@@ -287,7 +290,7 @@ func (i *Issuer) Implicit(ctx context.Context, req AuthorizeRequest) (Token, err
 	if err != nil {
 		return Token{}, err
 	}
-	if err := i.requireConsent(ctx, req, c, eff); err != nil {
+	if err := i.requireConsent(ctx, req.Org, c, req.User, eff); err != nil {
 		return Token{}, err
 	}
 	return i.newToken(c, req.Org, req.User, eff), nil
@@ -313,7 +316,7 @@ func (i *Issuer) AuthorizeCode(ctx context.Context, req AuthorizeRequest) (Code,
 	case req.CodeChallenge != "" && !validChallenge(req.CodeChallenge):
 		return Code{}, fmt.Errorf("%w: a S256 code challenge is 43 base64url characters", ErrPKCE)
 	}
-	if err := i.requireConsent(ctx, req, c, eff); err != nil {
+	if err := i.requireConsent(ctx, req.Org, c, req.User, eff); err != nil {
 		return Code{}, err
 	}
 	var b [32]byte
@@ -337,8 +340,10 @@ func (i *Issuer) AuthorizeCode(ctx context.Context, req AuthorizeRequest) (Code,
 	return newCode(code), nil
 }
 
+// validChallenge reports whether s is the canonical unpadded base64url
+// form of a SHA-256 digest; only such a challenge can ever match.
 func validChallenge(s string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil && len(b) == sha256.Size
 }
 
@@ -368,7 +373,10 @@ type ExchangeRequest struct {
 	CodeVerifier string
 }
 
-// Exchange trades an authorization code for a token. The code is used up
+// Exchange trades an authorization code for a token. The org's
+// authorization and the user's consent are checked again: a scope dropped
+// since the code was issued stays out of the token, and a withdrawn
+// consent refuses it (ErrConsentRequired). The code is used up
 // by the attempt, whatever its outcome. A second exchange of the same code
 // fails with ErrCodeUsed and revokes the token the first one issued, since
 // the code has evidently leaked (RFC 6749 §4.1.2); if the second one comes
@@ -405,15 +413,21 @@ func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, erro
 		return Token{}, ErrCodeExpired
 	case g.RedirectURI != req.RedirectURI:
 		return Token{}, fmt.Errorf("%w: redirect URI differs from the authorization request's", ErrInvalidCode)
+	case g.CodeChallenge == "" && c.Public:
+		return Token{}, fmt.Errorf("%w: a code of public client %s without a PKCE challenge", ErrPKCE, c.Name)
 	case g.CodeChallenge == "" && req.CodeVerifier != "":
 		return Token{}, fmt.Errorf("%w: a code verifier for a code issued without a challenge", ErrPKCE)
 	case g.CodeChallenge != "" && !pkceMatches(g.CodeChallenge, req.CodeVerifier):
 		return Token{}, fmt.Errorf("%w: the code verifier does not match the challenge", ErrPKCE)
 	}
-	// The authorization or the client's scopes may have changed since the
-	// code was issued: check again, and never widen.
+	// The authorization, the client's scopes or the user's consent may
+	// have changed since the code was issued: check again, and never
+	// widen.
 	eff, err := i.effective(ctx, c, g.Org, g.Scopes)
 	if err != nil {
+		return Token{}, err
+	}
+	if err := i.requireConsent(ctx, g.Org, c, g.User, eff); err != nil {
 		return Token{}, err
 	}
 	t := i.newToken(c, g.Org, g.User, eff)

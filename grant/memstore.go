@@ -50,19 +50,27 @@ const sweepEvery = 256
 var _ Store = (*MemStore)(nil)
 
 // NewMemStore returns an empty MemStore. now is the clock used to sweep
-// expired entries; nil means time.Now.
-func NewMemStore(now func() time.Time) *MemStore {
-	if now == nil {
-		now = time.Now
+// expired entries; nil means time.Now, as in the zero MemStore, which is
+// ready to use.
+func NewMemStore(now func() time.Time) *MemStore { return &MemStore{now: now} }
+
+// init makes the maps of the zero MemStore; m.mu is held for writing.
+func (m *MemStore) init() {
+	if m.consents == nil {
+		m.consents = make(map[consentKey]Consent)
+		m.codes = make(map[[sha256.Size]byte]*codeEntry)
+		m.tokens = make(map[TokenID]time.Time)
+		m.users = make(map[userKey]time.Time)
+		m.clients = make(map[client.ID]time.Time)
 	}
-	return &MemStore{
-		now:      now,
-		consents: make(map[consentKey]Consent),
-		codes:    make(map[[sha256.Size]byte]*codeEntry),
-		tokens:   make(map[TokenID]time.Time),
-		users:    make(map[userKey]time.Time),
-		clients:  make(map[client.ID]time.Time),
+}
+
+// clock returns the time for sweeping.
+func (m *MemStore) clock() time.Time {
+	if m.now == nil {
+		return time.Now()
 	}
+	return m.now()
 }
 
 func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, user string) (Consent, error) {
@@ -78,6 +86,7 @@ func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, us
 func (m *MemStore) PutConsent(_ context.Context, c Consent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	m.consents[consentKey{c.Org, c.Client, c.User}] = c
 	return nil
 }
@@ -85,6 +94,7 @@ func (m *MemStore) PutConsent(_ context.Context, c Consent) error {
 func (m *MemStore) DeleteConsent(_ context.Context, org client.OrgID, id client.ID, user string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	delete(m.consents, consentKey{org, id, user})
 	return nil
 }
@@ -92,11 +102,12 @@ func (m *MemStore) DeleteConsent(_ context.Context, org client.OrgID, id client.
 func (m *MemStore) PutCode(_ context.Context, g CodeGrant) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	if _, ok := m.codes[g.Hash]; ok {
 		return fmt.Errorf("%w: duplicate code", ErrInvalidRequest)
 	}
 	if m.sweepCodes++; m.sweepCodes%sweepEvery == 0 {
-		now := m.now()
+		now := m.clock()
 		for h, e := range m.codes {
 			if !now.Before(e.grant.ExpiresAt) {
 				delete(m.codes, h)
@@ -110,6 +121,7 @@ func (m *MemStore) PutCode(_ context.Context, g CodeGrant) error {
 func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGrant, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	e, ok := m.codes[hash]
 	switch {
 	case !ok:
@@ -125,6 +137,7 @@ func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGran
 func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	e, ok := m.codes[hash]
 	switch {
 	case !ok:
@@ -139,10 +152,11 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	if m.sweepTokens++; m.sweepTokens%sweepEvery == 0 {
 		// A validator with a clock skew accepts a token's times until
 		// MaxClockSkew past its expiry, so the revocation stays that long.
-		cutoff := m.now().Add(-MaxClockSkew)
+		cutoff := m.clock().Add(-MaxClockSkew)
 		for id, exp := range m.tokens {
 			if !cutoff.Before(exp) {
 				delete(m.tokens, id)
@@ -156,6 +170,7 @@ func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
 func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	k := userKey{org, user}
 	if prev, ok := m.users[k]; !ok || at.After(prev) {
 		m.users[k] = at
@@ -166,6 +181,7 @@ func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, 
 func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	if prev, ok := m.clients[id]; !ok || at.After(prev) {
 		m.clients[id] = at
 	}

@@ -27,6 +27,10 @@ type Validator struct {
 	options
 }
 
+// errUnconfigured is what a validator without its stores answers: it
+// cannot decide, so every token is refused.
+var errUnconfigured = errors.New("grant: validator has no client states or revocation store")
+
 // NewValidator returns a validator that looks client states up in clients
 // and revocations in revocations.
 func NewValidator(clients ClientStates, revocations RevocationStore, opts ...Option) *Validator {
@@ -36,8 +40,12 @@ func NewValidator(clients ClientStates, revocations RevocationStore, opts ...Opt
 // Validate returns nil if t works now, and otherwise an error wrapping
 // ErrMalformed (see [Token.CheckClaims]), ErrNotYetValid, ErrExpired,
 // ErrRevoked or ErrClientDisabled (for a disabled or deleted client). Other errors mean the validator could not
-// decide (a store failed); treat them as a denial.
+// decide (a store failed, or the validator was built without its stores);
+// treat them as a denial.
 func (v *Validator) Validate(ctx context.Context, t Token) error {
+	if v == nil || v.clients == nil || v.revocations == nil || v.now == nil {
+		return errUnconfigured
+	}
 	if err := t.CheckClaims(); err != nil {
 		return err
 	}
