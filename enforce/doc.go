@@ -1,0 +1,113 @@
+// Package enforce decides whether an API call is allowed: the caller's
+// token must carry a scope the endpoint accepts, and the token's user (or,
+// for a client-credentials token, the OAuth client's own roles) must hold
+// the endpoint's permissions in the right division. It is the part of
+// scopegate that runs on every request.
+//
+// # The endpoint table
+//
+// An [Endpoint] maps a method and a path template
+// (GET /api/v2/users/{userId}) to the scopes any one of which suffices,
+// the [permission.Requirement], whether the call needs a user, and where
+// the resource's division comes from. Build the table in code or read it
+// with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
+// [scope.Catalog], the source of users' and clients' permissions
+// ([AccessSource], such as a [permission.Cache]) and per-org settings
+// ([Org]) into a [Policy]. Every problem with an entry is reported at once,
+// each an [*EndpointError] naming the entry.
+//
+// Templates may overlap where Go's http.ServeMux would refuse them: both
+// GET /api/v2/users/{userId}/roles and GET /api/v2/users/rules/{ruleId}
+// match /api/v2/users/rules/roles. The table resolves every path by one
+// rule: a static segment beats a parameter at the first position where two
+// templates differ. Only two entries with the same method and the same
+// shape (equal but for parameter names) conflict.
+//
+// # Deciding
+//
+// An [Enforcer] holds the current policy and answers [Enforcer.Enforce]
+// with a [Decision]: allowed or not, the HTTP status, a stable [Code], and
+// for a denial every cause found ([Decision.Causes]), a reason in words
+// ([Decision.Reason]), the scopes that would have satisfied the endpoint,
+// the missing permissions with the division concerned
+// ([Decision.MissingPermissions]), and what to do about it
+// ([Decision.Remedy]). The checks and their statuses:
+//
+//	no token, malformed, failed verification, not yet valid   401 TOKEN_MISSING, TOKEN_INVALID
+//	token expired                                              401 TOKEN_EXPIRED
+//	token revoked                                              401 TOKEN_REVOKED
+//	token of a disabled or deleted client                      401 CLIENT_DISABLED
+//	no endpoint matches                                        404 (or 403) ENDPOINT_UNKNOWN
+//	client-credentials token where a user is needed            403 USER_REQUIRED
+//	the token has no accepted scope                            403 SCOPE_INSUFFICIENT
+//	the user or client lacks the permission in the division    403 PERMISSIONS_INSUFFICIENT
+//	both                                                       403 SCOPE_AND_PERMISSIONS_INSUFFICIENT
+//	scope and permission present                               200 ALLOWED
+//
+// A denial is a Decision, not an error: the error return is for decisions
+// that could not be made (no policy, a store failed), and the Decision then
+// denies with 503 UNAVAILABLE. The zero Decision denies too.
+//
+// Enforce does not allocate, whatever it decides, when the consumer's
+// stores do not. A Decision keeps references to what it found, and builds
+// its explanations only when they are read.
+//
+// # Matching requests
+//
+// The enforcer must judge the endpoint the consumer's router dispatches
+// to. With a router that reports the pattern it matched, as Go's
+// http.ServeMux does in http.Request.Pattern, pass it in
+// [Request].Pattern: the endpoint is then the one with that route. Register
+// the handlers with [Endpoint.Route] so the two agree. Without a pattern,
+// the escaped path is matched by the rules [Enforcer] documents, so that a
+// crafted path (//, dot segments, escaped slashes, malformed escapes) never
+// reaches another endpoint than a router would; anything doubtful matches
+// nothing, and is denied. An unknown endpoint is always denied.
+//
+// # Divisions
+//
+// A division-aware endpoint names where its resource's division comes
+// from: the request ([DivisionFromRequest], with [Request].Division), or a
+// path parameter ("{userId}") that a [DivisionResolver] maps to a division.
+// A division that cannot be determined denies.
+//
+// # Errors for clients
+//
+// [Decision.ErrorBody] gives the JSON body of a denial,
+//
+//	{"error": {"message": "...", "code": "SCOPE_INSUFFICIENT", "status": 403}}
+//
+// and [Decision.WWWAuthenticate] the WWW-Authenticate header of RFC 6750
+// §3: error="invalid_token" for a token that does not work,
+// error="insufficient_scope" with the accepted scopes for a missing scope.
+// The package does not import net/http; see the examples for middleware.
+//
+// # Changing policy at run time
+//
+// A [Policy] is immutable. Build a new one when the table, the catalog or
+// the org settings change, and install it with [Enforcer.Swap]: a decision
+// sees the old policy or the new one, never a mix. Role and grant changes
+// do not need a new policy: they reach decisions through the
+// [AccessSource] (a [permission.Cache] over a store that reports versions
+// notices them by itself).
+//
+// Removing a scope from a client, or from its org authorization, affects
+// the tokens issued afterwards; existing tokens keep it until they expire,
+// as in Genesys Cloud. [WithLiveScopes] makes removals apply to existing
+// tokens at once, for a lookup per request.
+//
+// Per org, scope enforcement can be turned off ([Org].DisableScopeEnforcement):
+// an app then has its user's access, and only the permission check applies.
+// It is on by default.
+//
+// # Audit and usage
+//
+// [WithHook] calls a [Hook] with a [Record] of every decision: which
+// client, for which user, called which endpoint with which scope, and the
+// outcome. [SlogHook] logs records with log/slog. A Record holds no token
+// and no secret.
+//
+// # Concurrency
+//
+// [Policy], [Enforcer] and [Decision] are safe for concurrent use.
+package enforce
