@@ -3,9 +3,10 @@ package client
 import (
 	"errors"
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -285,8 +286,9 @@ func (c Client) validateFields(catalog *scope.Catalog, p *problems) {
 // errRedirectURI is wrapped by every redirect URI problem.
 var errRedirectURI = errors.New("invalid redirect URI")
 
-// checkRedirectURI applies the redirect URI rules: absolute, no fragment,
-// no user info, https unless the host is loopback.
+// checkRedirectURI applies the redirect URI rules: absolute, with a host
+// and a valid port, no fragment, no user info, https unless the host is
+// loopback.
 func checkRedirectURI(raw string) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w %q: %s", errRedirectURI, clip(raw), fmt.Sprintf(format, args...))
@@ -301,28 +303,46 @@ func checkRedirectURI(raw string) error {
 	switch {
 	case err != nil:
 		return fail("does not parse")
-	case !u.IsAbs() || u.Host == "":
+	case !u.IsAbs() || u.Hostname() == "":
 		return fail("must be absolute, with a scheme and a host")
 	case strings.Contains(raw, "#"):
 		return fail("must not have a fragment")
 	case u.User != nil:
 		return fail("must not carry user info")
+	case !validPort(u.Port()):
+		return fail("port %q is not from 1 to 65535", u.Port())
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 		return nil
 	case u.Scheme == "http":
-		return fail("must use https (http is allowed only for localhost, 127.0.0.1 and [::1])")
+		return fail("must use https (http is allowed only on a loopback host: localhost, 127.0.0.1 or [::1])")
 	}
 	return fail("scheme %q not allowed; use https", u.Scheme)
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+// validPort reports whether port, from url.URL.Port, is empty or a port
+// number.
+func validPort(port string) bool {
+	if port == "" {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err == nil && n > 0
+}
+
+// isLoopback reports whether host, from url.URL.Hostname, is localhost or
+// a loopback IP address.
+func isLoopback(host string) bool {
+	return strings.EqualFold(host, "localhost") || isLoopbackIP(host)
+}
+
+// isLoopbackIP reports whether host is a loopback IP address in a form a
+// native app listens on: 127.0.0.0/8 in dotted decimal, or ::1 without a
+// zone. IPv4-mapped IPv6 (::ffff:127.0.0.1) and zones are refused.
+func isLoopbackIP(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback() && !ip.Is4In6() && ip.Zone() == ""
 }
 
 // MatchRedirectURI reports whether uri is one of the client's redirect
@@ -348,8 +368,7 @@ func loopbackMatch(registered, uri string) bool {
 	if err1 != nil || err2 != nil || r.Scheme != "http" || u.Scheme != "http" || strings.Contains(uri, "#") || u.User != nil {
 		return false
 	}
-	ip := net.ParseIP(r.Hostname())
-	if ip == nil || !ip.IsLoopback() || r.Hostname() != u.Hostname() {
+	if !isLoopbackIP(r.Hostname()) || r.Hostname() != u.Hostname() || !validPort(u.Port()) {
 		return false
 	}
 	return r.EscapedPath() == u.EscapedPath() && r.RawQuery == u.RawQuery

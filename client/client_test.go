@@ -174,7 +174,26 @@ func TestRedirectURIRules(t *testing.T) {
 		{"javascript:alert(1)", false},
 		{"https://app.example.com/c b", false},
 		{"https://app.example.com/cb\n", false},
-		{"http://localhost.evil.com/cb", false},
+		{"http://localhost.evil.com/cb", false},        // a name that starts like localhost
+		{"http://127.0.0.1.nip.io/cb", false},          // a name that resolves to 127.0.0.1, from outside
+		{"http://localhost@evil.com/cb", false},        // user info: the host is evil.com
+		{"http://evil.com@localhost/cb", false},        // user info
+		{"http://127.0.0.1:80@evil.com/cb", false},     // user info
+		{"http://LOCALHOST:8080/cb", true},             // host names are case-insensitive
+		{"http://localhost./cb", false},                // not the name localhost
+		{"http://127.0.0.2/cb", true},                  // 127.0.0.0/8 is loopback
+		{"http://[::1]:8080/cb", true},                 // IPv6 loopback
+		{"http://[0:0:0:0:0:0:0:1]/cb", true},          // the same, written out
+		{"http://[::ffff:127.0.0.1]/cb", false},        // IPv4-mapped: not a form a native app listens on
+		{"http://[::1%25lo0]/cb", false},               // a zone
+		{"http://127.1/cb", false},                     // shorthand IPv4 some resolvers expand
+		{"http://2130706433/cb", false},                // 127.0.0.1 as a number
+		{"http://0x7f000001/cb", false},                // and in hex
+		{"https://:443/cb", false},                     // a port but no host
+		{"https://app.example.com:99999/cb", false},    // no such port
+		{"https://app.example.com:0/cb", false},        // nor this one
+		{"https://app.example.com:8443/cb", true},      // a port
+		{"https://app.example.com\\@evil.com/", false}, // a backslash before the @
 		{"https://" + strings.Repeat("a", client.MaxRedirectURILen) + ".com/", false},
 	}
 	catalog := sample.Catalog()
@@ -210,6 +229,11 @@ func TestMatchRedirectURI(t *testing.T) {
 		{"http://127.0.0.1:51004/other", false},
 		{"http://127.0.0.1:51004/native#frag", false},
 		{"http://127.0.0.2:51004/native", false},
+		{"http://127.0.0.1:99999/native", false},
+		{"http://127.0.0.1:0/native", false},
+		{"http://user@127.0.0.1:51004/native", false},
+		{"http://127.0.0.1.nip.io:51004/native", false},
+		{"https://127.0.0.1:51004/native", false}, // the exception is for http only
 		{"http://localhost:51004/native", false},
 		{"http://[::1]:9000/native?x=1", true},
 		{"http://[::1]:9000/native?x=2", false},

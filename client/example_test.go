@@ -57,7 +57,7 @@ func ExampleRegistry_Create() {
 	// secret: [redacted] — 43 characters, shown once
 	// client: name: missing: the name is shown when someone authorizes the client
 	// client: scopes: scope: unknown scope "users-manage"; did you mean "users:manage"?
-	// client: redirect_uris[0]: invalid redirect URI "http://desktop.example.com/callback": must use https (http is allowed only for localhost, 127.0.0.1 and [::1])
+	// client: redirect_uris[0]: invalid redirect URI "http://desktop.example.com/callback": must use https (http is allowed only on a loopback host: localhost, 127.0.0.1 or [::1])
 }
 
 func ExampleAuthorizer_Authorize() {
