@@ -54,8 +54,8 @@ type AuthorizedApp struct {
 // carries in its client_id query parameter, as an app provider hands it to
 // another org's admin (for example
 // https://login.example.com/oauth/authorize?client_id=...&response_type=code).
-// The URL must be absolute https (http only for a loopback host) and carry
-// exactly one client_id.
+// The URL must be absolute https (http only for a loopback host), without
+// user info, and carry exactly one client_id.
 func ParseAuthorizationURL(raw string) (ID, error) {
 	fail := func(format string, args ...any) (ID, error) {
 		return ID{}, fmt.Errorf("%w: authorization URL: %s", ErrSyntax, fmt.Sprintf(format, args...))
@@ -64,8 +64,10 @@ func ParseAuthorizationURL(raw string) (ID, error) {
 	switch {
 	case err != nil:
 		return fail("does not parse")
-	case !u.IsAbs() || u.Host == "":
+	case !u.IsAbs() || u.Hostname() == "":
 		return fail("must be absolute, with a scheme and a host")
+	case u.User != nil:
+		return fail("must not carry user info")
 	case u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())):
 		return fail("must use https")
 	}

@@ -42,7 +42,7 @@ func (a *Authorizer) Authorize(ctx context.Context, actor *permission.Access, or
 		return Authorization{}, err
 	}
 	if org == "" {
-		return Authorization{}, fmt.Errorf("%w: no org", ErrInvalid)
+		return Authorization{}, &FieldError{Field: "org", Err: errors.New("missing: name the org that authorizes the client")}
 	}
 	c, err := a.clients.Client(ctx, id)
 	if err != nil {

@@ -65,6 +65,11 @@ func TestAuthorizeRejects(t *testing.T) {
 		{name: "client credentials", actor: admin, id: cc.ID, grant: "users:readonly", err: client.ErrGrantType},
 		{name: "disabled", actor: admin, id: disabled.ID, grant: "users:readonly", err: client.ErrDisabled},
 	}
+	_, err = f.authorizer.Authorize(ctx, admin, "", app.ID, scopes("users:readonly"))
+	var fe *client.FieldError
+	require.ErrorAs(t, err, &fe, "an authorization needs an org")
+	require.Equal(t, "org", fe.Field)
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := f.authorizer.Authorize(ctx, tt.actor, customer, tt.id, scopes(tt.grant))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -167,12 +168,13 @@ func (c Client) clone() Client {
 // Validate checks every rule a client must follow and reports every
 // broken one, as [*FieldError] values joined with [errors.Join]:
 //
-//   - a valid ID, an org, a name (one line, at most MaxNameLen bytes) and
-//     a description of at most MaxDescriptionLen bytes;
+//   - a valid ID, an org, a name (one line of UTF-8, at most MaxNameLen
+//     bytes) and a description (UTF-8, at most MaxDescriptionLen bytes);
 //   - a token lifetime of whole seconds from 300 to 172800;
 //   - a valid state and grant type; Public only for authorization code;
 //   - client credentials: at least one role, each named once and with its
-//     divisions (or all divisions); no scopes and no redirect URIs;
+//     divisions, each named once (or all divisions); no scopes and no
+//     redirect URIs;
 //   - authorization code and implicit: at least one scope, each known to
 //     catalog, and at least one redirect URI: absolute, without fragment
 //     or user info, https (http only for a loopback host); no roles;
@@ -195,12 +197,16 @@ func (c Client) validateFields(catalog *scope.Catalog, p *problems) {
 		p.add("name", "missing: the name is shown when someone authorizes the client")
 	case len(c.Name) > MaxNameLen:
 		p.add("name", "longer than %d bytes", MaxNameLen)
+	case !utf8.ValidString(c.Name):
+		p.add("name", "not valid UTF-8")
 	case strings.ContainsFunc(c.Name, unicode.IsControl):
 		p.add("name", "must be one line without control characters")
 	}
 	switch {
 	case len(c.Description) > MaxDescriptionLen:
 		p.add("description", "longer than %d bytes", MaxDescriptionLen)
+	case !utf8.ValidString(c.Description):
+		p.add("description", "not valid UTF-8")
 	case strings.ContainsFunc(c.Description, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
 		p.add("description", "contains control characters")
 	}
@@ -214,7 +220,7 @@ func (c Client) validateFields(catalog *scope.Catalog, p *problems) {
 		p.add("state", "must be active, inactive or disabled")
 	}
 	if !c.GrantType.IsValid() {
-		p.add("grant_type", "must be client_credentials, authorization_code, implicit or saml2-bearer")
+		p.add("grant_type", "must be %s, %s, %s or %s", ClientCredentials, AuthorizationCode, Implicit, SAML2Bearer)
 		return // the remaining rules depend on it
 	}
 	if c.Public && c.GrantType != AuthorizationCode {
@@ -276,11 +282,22 @@ func (c Client) validateFields(catalog *scope.Catalog, p *problems) {
 				p.add(field+".divisions", "missing: name the divisions, or all divisions")
 			case slices.Contains(r.Divisions, ""):
 				p.add(field+".divisions", "empty division ID")
+			case hasDuplicate(r.Divisions):
+				p.add(field+".divisions", "a division listed twice")
 			}
 		}
 	} else if len(c.Roles) > 0 {
 		p.add("roles", "not allowed for %s clients, whose access comes from their user and scopes", c.GrantType)
 	}
+}
+
+func hasDuplicate(ds []permission.DivisionID) bool {
+	for i, d := range ds {
+		if slices.Contains(ds[i+1:], d) {
+			return true
+		}
+	}
+	return false
 }
 
 // errRedirectURI is wrapped by every redirect URI problem.

@@ -56,6 +56,9 @@ func TestParseAuthorizationURL(t *testing.T) {
 		{name: "http", url: "http://login.example.com/oauth/authorize?client_id=" + id},
 		{name: "relative", url: "/oauth/authorize?client_id=" + id},
 		{name: "not a URL", url: "%zz"},
+		{name: "user info", url: "https://login.example.com@evil.example.com/oauth/authorize?client_id=" + id},
+		{name: "no host", url: "https://:443/oauth/authorize?client_id=" + id},
+		{name: "loopback look-alike", url: "http://localhost.evil.com/oauth/authorize?client_id=" + id},
 		{name: "bad query", url: "https://login.example.com/?client_id=%zz"},
 	}
 	for _, tt := range tests {

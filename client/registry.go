@@ -20,19 +20,11 @@ var (
 )
 
 var (
-	requireAdd       = mustRequire(PermissionAdd)
-	requireEdit      = mustRequire(PermissionEdit)
-	requireDelete    = mustRequire(PermissionDelete)
-	requireAuthorize = mustRequire(PermissionAuthorize)
+	requireAdd       = permission.MustAllOf(PermissionAdd)
+	requireEdit      = permission.MustAllOf(PermissionEdit)
+	requireDelete    = permission.MustAllOf(PermissionDelete)
+	requireAuthorize = permission.MustAllOf(PermissionAuthorize)
 )
-
-func mustRequire(p permission.Permission) permission.Requirement {
-	r, err := permission.AllOf(p)
-	if err != nil {
-		panic(err) // the permissions above are constants
-	}
-	return r
-}
 
 // checkActor returns nil if actor holds the requirement org-wide, and an
 // error wrapping ErrForbidden that names what is missing otherwise.
@@ -270,10 +262,15 @@ func (r *Registry) Update(ctx context.Context, actor *permission.Access, org Org
 // RotateSecret gives a client of org a new secret, on behalf of actor, who
 // must hold oauth:client:edit, and returns it in clear text. With a
 // positive grace the previous secret keeps working that long, so that the
-// app can switch without downtime; with zero grace it stops at once.
+// app can switch without downtime; with zero grace it stops at once. A
+// negative grace is a [*FieldError]. A secret rotated out earlier, still
+// in its grace period, stops at once.
 func (r *Registry) RotateSecret(ctx context.Context, actor *permission.Access, org OrgID, id ID, grace time.Duration) (Secret, error) {
 	if err := checkActor(actor, requireEdit, "rotating a client secret"); err != nil {
 		return Secret{}, err
+	}
+	if grace < 0 {
+		return Secret{}, &FieldError{Field: "grace", Err: fmt.Errorf("%v is negative; use zero to stop the old secret at once", grace)}
 	}
 	c, err := r.load(ctx, org, id)
 	if err != nil {
@@ -314,12 +311,11 @@ var ErrCredentials = errors.New("client: invalid client credentials")
 // secret was wrong.
 func (r *Registry) Authenticate(ctx context.Context, id ID, secret string) (Client, error) {
 	c, err := r.clients.Client(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return Client{}, ErrCredentials
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Client{}, err
 	}
+	// An unknown ID takes the same path as a wrong secret: c is then the
+	// zero Client, whose empty credentials match nothing.
 	if !c.Credentials.Verify(secret, r.now()) {
 		return Client{}, ErrCredentials
 	}

@@ -91,6 +91,20 @@ func TestCredentialsVerify(t *testing.T) {
 	require.False(t, creds().Verify(first.Reveal(), now))
 }
 
+func TestRotateSecretRejectsNegativeGrace(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, first, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	require.NoError(t, err)
+	_, err = f.registry.RotateSecret(ctx, f.admin(t), org, c.ID, -time.Minute)
+	var fe *client.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "grace", fe.Field)
+	require.ErrorIs(t, err, client.ErrInvalid)
+	_, err = f.registry.Authenticate(ctx, c.ID, first.Reveal())
+	require.NoError(t, err, "nothing rotated")
+}
+
 func TestZeroCredentialsVerifyNothing(t *testing.T) {
 	var c client.Credentials
 	require.True(t, c.IsZero())
