@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"math/bits"
 	"slices"
@@ -512,7 +513,7 @@ func ParseCatalogJSON(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("scope: reading catalog JSON: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("scope: reading catalog JSON: data after the catalog object")
 	}
 	if doc.Scopes == nil {

@@ -7,9 +7,11 @@ import (
 	"strings"
 )
 
-// Sentinel errors. Every error this package returns wraps exactly one of them,
-// so callers branch with [errors.Is] and inspect details with [errors.As] on
-// [*ParseError], [*UnknownError], [*EntryError] or [*CycleError].
+// Sentinel errors. Every error this package returns wraps at least one of
+// them, except the JSON syntax and type errors of [ParseCatalogJSON], which
+// wrap those of encoding/json. Callers branch with [errors.Is] and inspect
+// details with [errors.As] on [*ParseError], [*UnknownError], [*EntryError]
+// or [*CycleError].
 var (
 	// ErrEmpty reports an empty scope, an empty scope string, or a missing
 	// required list.
