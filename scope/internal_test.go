@@ -1,6 +1,11 @@
 package scope
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // FuzzWellFormed checks that the fast path of parsing agrees with the
 // detailed checker that explains failures: a token is well formed exactly
@@ -116,4 +121,27 @@ func FuzzMatchPaths(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseSetFastLong covers the sort for more scopes than the insertion
+// sort handles, and keys that tie on their first eight bytes.
+func TestParseSetFastLong(t *testing.T) {
+	var tokens []string
+	for i := range 40 {
+		tokens = append(tokens, fmt.Sprintf("resource:%c%d", 'z'-i%26, i))
+	}
+	for _, s := range []string{
+		strings.Join(tokens, " "),
+		"conversations:readonly conversations:call:control conversations:call:add conversations",
+		strings.Join(tokens, " ") + " " + tokens[7], // a duplicate
+	} {
+		fast, ok := parseSetFast(s)
+		slow, errs := parseSetSlow(s)
+		if ok != (len(errs) == 0) {
+			t.Fatalf("parseSetFast(%q) ok=%v, parseSetSlow errors %v", s, ok, errs)
+		}
+		if ok && !slices.Equal(fast, slow) {
+			t.Fatalf("parseSetFast(%q) = %v, parseSetSlow %v", s, fast, slow)
+		}
+	}
 }

@@ -126,11 +126,16 @@ func parseSetSlow(s string) ([]Scope, []error) {
 // parseSetFast parses a well-formed scope string in one pass over its bytes.
 // It reports false for any problem, and parseSet then takes the slow path
 // that explains it.
+//
+// It records where each scope starts and ends, with its first eight bytes
+// as a number, sorts those records (no pointers, so no write barriers, and
+// most comparisons are of integers), and builds the result once.
 func parseSetFast(s string) ([]Scope, bool) {
 	if s == "" {
 		return nil, false
 	}
-	scopes := make([]Scope, 0, strings.Count(s, " ")+1)
+	var buf [16]span
+	spans := buf[:0]
 	sorted := true
 	start, prev := 0, uint8(colon) // the start of a scope behaves like the position after a colon
 	for i := 0; i <= len(s); i++ {
@@ -146,11 +151,11 @@ func parseSetFast(s string) ([]Scope, bool) {
 			if prev != alnum || i-start > MaxLen {
 				return nil, false
 			}
-			sc := Scope{name: s[start:i]}
-			if n := len(scopes); n > 0 && scopes[n-1].name >= sc.name {
+			sp := newSpan(s, start, i)
+			if n := len(spans); n > 0 && !spans[n-1].less(s, sp) {
 				sorted = false
 			}
-			scopes = append(scopes, sc)
+			spans = append(spans, sp)
 			start, c = i+1, colon
 		case c == other,
 			c == colon && prev != alnum,  // an empty part, or one ending in '-' or '_'
@@ -160,14 +165,68 @@ func parseSetFast(s string) ([]Scope, bool) {
 		prev = c
 	}
 	if !sorted {
-		slices.SortFunc(scopes, compareScopes)
-		for i := 1; i < len(scopes); i++ {
-			if scopes[i] == scopes[i-1] {
+		sortSpans(s, spans)
+		for i := 1; i < len(spans); i++ {
+			if !spans[i-1].less(s, spans[i]) {
 				return nil, false // a duplicate
 			}
 		}
 	}
+	scopes := make([]Scope, len(spans))
+	for i, sp := range spans {
+		scopes[i] = Scope{name: s[sp.lo:sp.hi]}
+	}
 	return scopes, true
+}
+
+// A span is where one scope lies in a scope string, with its first eight
+// bytes, big-endian and zero-padded, as a sort key. Scopes hold no zero
+// bytes, so comparing keys orders scopes as comparing their names does,
+// except when the keys are equal.
+type span struct {
+	key    uint64
+	lo, hi int
+}
+
+func newSpan(s string, lo, hi int) span {
+	var key uint64
+	for k := range 8 {
+		key <<= 8
+		if lo+k < hi {
+			key |= uint64(s[lo+k])
+		}
+	}
+	return span{key: key, lo: lo, hi: hi}
+}
+
+// less reports whether the scope of a sorts before that of b in s.
+func (a span) less(s string, b span) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return s[a.lo:a.hi] < s[b.lo:b.hi]
+}
+
+// sortSpans sorts spans by name: by insertion for the few scopes of a
+// typical token, otherwise with the standard library.
+func sortSpans(s string, spans []span) {
+	if len(spans) > 16 {
+		slices.SortFunc(spans, func(a, b span) int {
+			switch {
+			case a.less(s, b):
+				return -1
+			case b.less(s, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].less(s, spans[j-1]); j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
 }
 
 // joinErrors returns nil, the only error, or all of them joined.
