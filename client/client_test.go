@@ -62,21 +62,31 @@ func isFieldError(err error) bool {
 
 func TestValidateTokenLifetime(t *testing.T) {
 	tests := []struct {
-		seconds float64
-		ok      bool
+		name     string
+		lifetime time.Duration
+		ok       bool
 	}{
-		{299, false}, {300, true}, {86400, true}, {172800, true}, {172801, false}, {0, false}, {-300, false}, {300.5, false},
+		{name: "299 s", lifetime: 299 * time.Second},
+		{name: "300 s, the minimum", lifetime: 300 * time.Second, ok: true},
+		{name: "86400 s, the default", lifetime: 86400 * time.Second, ok: true},
+		{name: "172800 s, the maximum", lifetime: 172800 * time.Second, ok: true},
+		{name: "172801 s", lifetime: 172801 * time.Second},
+		{name: "zero", lifetime: 0},
+		{name: "negative", lifetime: -300 * time.Second},
+		{name: "not whole seconds", lifetime: 300*time.Second + 500*time.Millisecond},
 	}
 	catalog := sample.Catalog()
 	for _, tt := range tests {
-		c := valid(client.AuthorizationCode)
-		c.TokenLifetime = time.Duration(tt.seconds * float64(time.Second))
-		err := c.Validate(catalog)
-		if tt.ok {
-			require.NoError(t, err, "%v s", tt.seconds)
-		} else {
-			require.Equal(t, []string{"token_lifetime"}, fields(t, err), "%v s", tt.seconds)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid(client.AuthorizationCode)
+			c.TokenLifetime = tt.lifetime
+			err := c.Validate(catalog)
+			if tt.ok {
+				require.NoError(t, err)
+			} else {
+				require.Equal(t, []string{"token_lifetime"}, fields(t, err))
+			}
+		})
 	}
 }
 
@@ -128,6 +138,12 @@ func TestValidateGrantTypeFields(t *testing.T) {
 		{name: "no org", g: client.SAML2Bearer, change: func(c *client.Client) { c.Org = "" }, fields: []string{"org"}},
 		{name: "zero state", g: client.SAML2Bearer, change: func(c *client.Client) { c.State = 0 }, fields: []string{"state"}},
 		{name: "zero grant type", g: client.SAML2Bearer, change: func(c *client.Client) { c.GrantType = 0 }, fields: []string{"grant_type"}},
+		{name: "unknown grant type", g: client.SAML2Bearer, change: func(c *client.Client) { c.GrantType = 9 }, fields: []string{"grant_type"}},
+		{name: "unknown state", g: client.SAML2Bearer, change: func(c *client.Client) { c.State = 9 }, fields: []string{"state"}},
+		{name: "saml2 public", g: client.SAML2Bearer, change: func(c *client.Client) { c.Public = true }, fields: []string{"public"}},
+		{name: "empty division ID", g: client.ClientCredentials, change: func(c *client.Client) { c.Roles[0].Divisions = []permission.DivisionID{""} }, fields: []string{"roles[0].divisions"}},
+		{name: "all divisions", g: client.ClientCredentials, change: func(c *client.Client) { c.Roles[0].Divisions, c.Roles[0].AllDivisions = nil, true }},
+		{name: "no catalog to check scopes", g: client.SAML2Bearer, change: func(c *client.Client) {}, fields: []string{"scopes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +151,11 @@ func TestValidateGrantTypeFields(t *testing.T) {
 			if tt.change != nil {
 				tt.change(&c)
 			}
-			require.Equal(t, tt.fields, fields(t, c.Validate(catalog)))
+			cat := catalog
+			if tt.name == "no catalog to check scopes" {
+				cat = nil
+			}
+			require.Equal(t, tt.fields, fields(t, c.Validate(cat)))
 		})
 	}
 }

@@ -32,8 +32,70 @@ func FuzzParseAuthorizationURL(f *testing.F) {
 	f.Add("http://localhost/?client_id=x")
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := client.ParseAuthorizationURL(s)
-		if err == nil && !id.IsValid() {
+		if err != nil {
+			if id.IsValid() {
+				t.Fatal("an error and a valid ID")
+			}
+			return
+		}
+		if !id.IsValid() {
 			t.Fatalf("ParseAuthorizationURL(%q) gave the zero ID without an error", s)
+		}
+		if !strings.Contains(strings.ToLower(s), id.String()) && !strings.Contains(s, "%") {
+			t.Fatalf("ParseAuthorizationURL(%q) = %s, which the URL does not carry", s, id)
+		}
+		u, _ := url.Parse(s)
+		if u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			t.Fatalf("accepted authorization URL %q", s)
+		}
+		back, err := client.ParseID(id.String())
+		if err != nil || back != id {
+			t.Fatalf("round trip of %s: %v, %v", id, back, err)
+		}
+	})
+}
+
+func FuzzParseGrantType(f *testing.F) {
+	for _, s := range []string{"client_credentials", "authorization_code", "implicit", "urn:ietf:params:oauth:grant-type:saml2-bearer", "", "password", "GrantType(0)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := client.ParseGrantType(s)
+		if err != nil {
+			if g.IsValid() {
+				t.Fatal("an error and a valid grant type")
+			}
+			return
+		}
+		if !g.IsValid() || g.String() != s {
+			t.Fatalf("ParseGrantType(%q) = %v", s, g)
+		}
+		text, err := g.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back client.GrantType
+		if err := back.UnmarshalText(text); err != nil || back != g {
+			t.Fatalf("round trip of %v: %v, %v", g, back, err)
+		}
+	})
+}
+
+func FuzzStateText(f *testing.F) {
+	for _, s := range []string{"active", "inactive", "disabled", "", "Active", "State(0)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var st client.State
+		if err := st.UnmarshalText([]byte(s)); err != nil {
+			if st != 0 {
+				t.Fatal("an error and a state")
+			}
+			return
+		}
+		text, err := st.MarshalText()
+		if err != nil || string(text) != s {
+			t.Fatalf("round trip of %q: %q, %v", s, text, err)
 		}
 	})
 }

@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,11 +58,14 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
+// actors numbers the users actor makes, so that no two share a role.
+var actors atomic.Int64
+
 // actor returns the compiled access of a user who holds the given
 // permissions in every division.
 func (f *fixture) actor(t testing.TB, perms ...string) *permission.Access {
 	t.Helper()
-	user := permission.User("admin-" + time.Now().Format("150405.000000000"))
+	user := permission.User(fmt.Sprintf("admin-%d", actors.Add(1)))
 	role := permission.Role{ID: permission.RoleID("role-for-" + user.ID), Name: "Test role"}
 	for _, p := range perms {
 		role.Policies = append(role.Policies, permission.MustParse(p))

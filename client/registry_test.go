@@ -31,6 +31,39 @@ func TestCreate(t *testing.T) {
 	require.True(t, stored.Scopes.Equal(c.Scopes))
 }
 
+// TestCreateTokenLifetime: the bounds as a registration sees them, with
+// the 24-hour default when no lifetime is given.
+func TestCreateTokenLifetime(t *testing.T) {
+	tests := []struct {
+		name     string
+		lifetime time.Duration
+		want     time.Duration // zero: refused
+	}{
+		{name: "not given", lifetime: 0, want: client.DefaultTokenLifetime},
+		{name: "299 s", lifetime: 299 * time.Second},
+		{name: "300 s", lifetime: 300 * time.Second, want: 300 * time.Second},
+		{name: "86400 s", lifetime: 86400 * time.Second, want: 86400 * time.Second},
+		{name: "172800 s", lifetime: 172800 * time.Second, want: 172800 * time.Second},
+		{name: "172801 s", lifetime: 172801 * time.Second},
+	}
+	f := newFixture(t)
+	admin := f.admin(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := codeRegistration()
+			reg.TokenLifetime = tt.lifetime
+			c, _, err := f.registry.Create(context.Background(), admin, org, reg)
+			if tt.want == 0 {
+				require.Equal(t, []string{"token_lifetime"}, fields(t, err))
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, c.TokenLifetime)
+		})
+	}
+	require.Equal(t, 24*time.Hour, client.DefaultTokenLifetime)
+}
+
 func TestCreateNeedsPermission(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -133,13 +166,22 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, []string{"token_lifetime", "scopes"}, fields(t, err))
 
 	// Fixed fields cannot change.
+	other, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	require.NoError(t, err)
 	_, err = f.registry.Update(ctx, admin, org, c.ID, func(c *client.Client) error {
 		c.ID = client.NewID()
 		c.GrantType = client.Implicit
 		c.Org = "other"
+		c.Public = true
+		c.Credentials = other.Credentials
+		c.Revision += 5
+		c.CreatedAt = c.CreatedAt.Add(-time.Hour)
 		return nil
 	})
-	require.Equal(t, []string{"id", "org", "grant_type"}, fields(t, err))
+	require.Equal(t, []string{"id", "org", "grant_type", "public", "credentials", "revision", "created_at"}, fields(t, err))
+	stored, err = f.registry.Client(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, updated.Revision, stored.Revision, "nothing stored")
 
 	// The change function's error comes back as is.
 	boom := errors.New("boom")
