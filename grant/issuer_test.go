@@ -492,6 +492,74 @@ func TestSAML2Bearer(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrCredentials)
 }
 
+// TestClientStatesAndNewTokens: only an active client gets new tokens, by
+// any grant; an inactive client's existing tokens keep working, a
+// disabled client's stop.
+func TestClientStatesAndNewTokens(t *testing.T) {
+	type issueFunc func(f *fixture, c client.Client, secret string) (grant.Token, error)
+	code := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+		req := authorizeRequest(c, "")
+		if err := f.consent(req); err != nil {
+			return grant.Token{}, err
+		}
+		code, err := f.issuer.AuthorizeCode(ctx, req)
+		if err != nil {
+			return grant.Token{}, err
+		}
+		return f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	}
+	implicit := func(f *fixture, c client.Client, _ string) (grant.Token, error) {
+		req := authorizeRequest(c, "")
+		if err := f.consent(req); err != nil {
+			return grant.Token{}, err
+		}
+		return f.issuer.Implicit(ctx, req)
+	}
+	clientCredentials := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+		return f.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: provider, Client: c.ID, Secret: secret})
+	}
+	saml := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+		return f.issuer.SAML2Bearer(ctx, grant.SAML2BearerRequest{Org: customer, Client: c.ID, Secret: secret, User: user})
+	}
+	tests := []struct {
+		name  string
+		reg   client.Registration
+		issue issueFunc
+	}{
+		{name: "authorization code", reg: client.Registration{Name: "Desktop", GrantType: client.AuthorizationCode,
+			Scopes: scopes("users:readonly"), RedirectURIs: []string{"https://d.example.com/cb"}}, issue: code},
+		{name: "implicit", reg: client.Registration{Name: "Browser", GrantType: client.Implicit,
+			Scopes: scopes("users:readonly"), RedirectURIs: []string{"https://b.example.com/cb"}}, issue: implicit},
+		{name: "client credentials", reg: client.Registration{Name: "Job", GrantType: client.ClientCredentials,
+			Roles: []client.RoleAssignment{{Role: "reporting"}}}, issue: clientCredentials},
+		{name: "SAML2 bearer", reg: client.Registration{Name: "SSO", GrantType: client.SAML2Bearer,
+			Scopes: scopes("users:readonly")}, issue: saml},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			c, secret := f.app(tt.reg)
+			if c.GrantType.UsesScopes() {
+				f.authorize(c, c.Scopes)
+			}
+			tok, err := tt.issue(f, c, secret)
+			require.NoError(t, err, "active")
+			require.NoError(t, f.validator.Validate(ctx, tok))
+
+			c = f.update(c, func(c *client.Client) { c.State = client.Inactive })
+			_, err = tt.issue(f, c, secret)
+			require.ErrorIs(t, err, grant.ErrClientState, "inactive: no new tokens")
+			require.Equal(t, "unauthorized_client", grant.OAuthError(err))
+			require.NoError(t, f.validator.Validate(ctx, tok), "inactive: old tokens work")
+
+			f.update(c, func(c *client.Client) { c.State = client.Disabled })
+			_, err = tt.issue(f, c, secret)
+			require.ErrorIs(t, err, grant.ErrClientState, "disabled: no new tokens")
+			require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrClientDisabled, "disabled: old tokens stop")
+		})
+	}
+}
+
 func TestOAuthError(t *testing.T) {
 	require.Equal(t, "", grant.OAuthError(nil))
 	require.Equal(t, "server_error", grant.OAuthError(errors.New("database down")))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,6 +254,41 @@ func TestMemStoreSweepsExpiredCodes(t *testing.T) {
 	}
 	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first.Reveal(), RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrInvalidCode, "the expired code was swept out of memory")
+}
+
+// TestMemStoreConcurrentUse is for the race detector: revocations,
+// validations, codes and consents from many goroutines at once.
+func TestMemStoreConcurrentUse(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tokens := make([]grant.Token, 8)
+	for i := range tokens {
+		tokens[i] = f.issue(app, secret)
+	}
+	var wg sync.WaitGroup
+	for i := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				other := grant.Token{ID: grant.NewTokenID(), ExpiresAt: tokens[i].ExpiresAt}
+				_, consentErr := f.store.Consent(ctx, customer, app.ID, user)
+				for _, err := range []error{f.store.RevokeToken(ctx, other), f.validator.Validate(ctx, tokens[i]), consentErr} {
+					if err != nil {
+						t.Error(err) // not require: this is not the test's goroutine
+						return
+					}
+				}
+			}
+			if err := f.store.RevokeToken(ctx, tokens[i]); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, tok := range tokens {
+		require.ErrorIs(t, f.validator.Validate(ctx, tok), grant.ErrRevoked)
+	}
 }
 
 func TestMemStoreConsents(t *testing.T) {
