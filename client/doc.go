@@ -26,12 +26,17 @@
 // A [Registry] creates, changes, deletes and authenticates clients. It
 // checks that the actor holds oauth:client:add (create), oauth:client:edit
 // (update, rotate the secret) or oauth:client:delete, through a compiled
-// [permission.Access], and that a client is changed only by its own org.
+// [permission.Access], and that a client is changed only through the org
+// that registered it. An Access does not say which org its subject
+// belongs to: pass the actor's own org, and compile the actor's access
+// from that org's grants.
 // Confidential clients get a secret of 256 random bits from crypto/rand,
-// returned once as a [Secret] (which prints and logs as "[redacted]" and
-// refuses to marshal); only its SHA-256 hash is stored, and
-// [Credentials.Verify] compares in constant time. [Registry.RotateSecret]
-// replaces it, optionally keeping the old one working for a grace period.
+// returned once as a [Secret] (which prints as "[redacted]" with every fmt
+// verb and with log/slog, and refuses to marshal); only its SHA-256 hash
+// is stored, and [Credentials.Verify] compares in constant time.
+// [Registry.Authenticate] takes the same time for an unknown client ID as
+// for a wrong secret. [Registry.RotateSecret] replaces the secret,
+// optionally keeping the old one working for a grace period.
 //
 // # Org authorization
 //
@@ -53,6 +58,11 @@
 // [PermissionStore] serves client-credentials clients' roles to the
 // permission package next to users' grants, and
 // [Authorizer.EffectiveScopes] tells what a client's tokens may carry in
-// an org right now. Clients are plain values.
-// [Registry], [Authorizer] and [MemStore] are safe for concurrent use.
+// an org right now.
+//
+// [ID], [GrantType], [State] and [Secret] are immutable values, safe for
+// concurrent use. [Client], [Credentials] and [Authorization] are plain
+// values: share a copy, not a value being changed. [Registry], [Authorizer],
+// [MemStore] and [PermissionStore] are safe for concurrent use (the last
+// as far as its stores are).
 package client

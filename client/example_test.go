@@ -102,3 +102,16 @@ func ExampleAuthorizer_Authorize() {
 	// denied: conversations:call:control presence:manage
 	// Agent Desktop may use conversations:readonly users:readonly
 }
+
+func ExampleParseAuthorizationURL() {
+	// The provider of another org's app sends its authorization URL; the
+	// admin authorizes the client it names.
+	id, err := client.ParseAuthorizationURL("https://login.example.com/oauth/authorize?response_type=code&client_id=0F8FAD5B-D9CB-469F-A165-70867728950E&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb")
+	fmt.Println(id, err)
+
+	_, err = client.ParseAuthorizationURL("http://login.example.com/oauth/authorize?client_id=0f8fad5b-d9cb-469f-a165-70867728950e")
+	fmt.Println(err)
+	// Output:
+	// 0f8fad5b-d9cb-469f-a165-70867728950e <nil>
+	// client: syntax error: authorization URL: must use https
+}

@@ -214,8 +214,12 @@ func (r *Registry) load(ctx context.Context, org OrgID, id ID) (Client, error) {
 // secret. If the client changed since it was read, Update fails with
 // ErrConflict; read it again and retry.
 //
-// Adding a scope affects tokens issued after users consent again; removing
-// one takes it out of new tokens at once (see [Authorization.Effective]).
+// Adding a scope affects no token until each org's admin grants it (see
+// [Authorization.Pending]) and users consent again; removing one takes it
+// out of new tokens at once (see [Authorization.Effective]).
+//
+// Like every method that takes an org, Update trusts org to be the
+// actor's own: an Access does not carry its subject's org.
 func (r *Registry) Update(ctx context.Context, actor *permission.Access, org OrgID, id ID, change func(*Client) error) (Client, error) {
 	if err := checkActor(actor, requireEdit, "editing a client"); err != nil {
 		return Client{}, err

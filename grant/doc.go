@@ -43,10 +43,14 @@
 // [Issuer.AuthorizeCode] issues a code bound to the client, user, org,
 // redirect URI and scopes. It lives at most [MaxCodeLifetime] (ten minutes)
 // and only its SHA-256 hash is stored. [Issuer.Exchange] uses it up,
-// whatever the outcome. A second exchange fails with [ErrCodeUsed] and
-// revokes the token the first one issued, since the code has leaked (RFC
-// 6749 §4.1.2). PKCE supports S256 only, and public clients must use it. A
-// [Code], like a client secret, prints as "[redacted]".
+// whatever the outcome, and checks the org's authorization and the user's
+// consent again. A second exchange fails with [ErrCodeUsed] and revokes the
+// token the first one issued, since the code has leaked (RFC 6749 §4.1.2);
+// a second exchange that comes while the first is still issuing makes the
+// first fail too. PKCE supports S256 only, and public clients must use it.
+// A [Code], like a client secret, prints as "[redacted]", and the requests
+// that carry a secret, a code or a PKCE verifier print and log with them
+// redacted.
 //
 // # Validity
 //
@@ -54,20 +58,26 @@
 // exactly when its grant type acts for one, no scopes for client
 // credentials, a lifetime the issuer could have given: [ErrMalformed]) and
 // [Token.CheckTime] checks expiry ([ErrExpired], from ExpiresAt on) and
-// issue time ([ErrNotYetValid]), with a clock skew; neither does I/O. A
-// [Validator] does both and adds revocation ([ErrRevoked]) and the client's state, which
-// it reads through the one-method [ClientStates] interface:
-// tokens of a disabled or deleted client stop working ([ErrClientDisabled]),
-// and tokens of an inactive one keep working until they expire. Revocation
-// goes through a [RevocationStore] the consumer implements. It revokes one
-// token, all of a user's tokens in an org, or all of a client's tokens,
-// issued at or before a time.
+// issue time ([ErrNotYetValid]), with a clock skew of at most
+// [MaxClockSkew]; neither does I/O. A [Validator] does both and adds
+// revocation ([ErrRevoked]) and the client's state, which it reads
+// through the one-method [ClientStates] interface: tokens of a disabled or
+// deleted client stop working ([ErrClientDisabled]), and tokens of an
+// inactive one keep working until they expire. Revocation goes through a
+// [RevocationStore] the consumer implements. It revokes one token, all of
+// a user's tokens in an org, or all of a client's tokens, issued at or
+// before a time.
 //
 // # Storage, clocks and concurrency
 //
 // Consents, codes and revocations live behind [ConsentStore], [CodeStore]
 // and [RevocationStore]. [MemStore] implements all three in memory and
-// sweeps expired entries. The clock is injectable everywhere
-// ([WithClock]). [Issuer], [Validator] and [MemStore] are safe for
-// concurrent use.
+// sweeps expired entries; its zero value is ready to use. The clock is
+// injectable everywhere ([WithClock], [NewMemStore]).
+//
+// [Issuer], [Validator] and [MemStore] are safe for concurrent use.
+// [TokenID] and [Code] are immutable values; [Token], [Consent],
+// [CodeGrant], [Prompt] and the request types are plain values, safe to
+// share as long as nobody changes them. A Validator that was not built by
+// [NewValidator] with both its stores refuses every token.
 package grant
