@@ -340,10 +340,14 @@ func (i *Issuer) AuthorizeCode(ctx context.Context, req AuthorizeRequest) (Code,
 	return newCode(code), nil
 }
 
+// strictBase64URL refuses stray bits in the last character, so that each
+// digest has one encoding.
+var strictBase64URL = base64.RawURLEncoding.Strict()
+
 // validChallenge reports whether s is the canonical unpadded base64url
 // form of a SHA-256 digest; only such a challenge can ever match.
 func validChallenge(s string) bool {
-	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	b, err := strictBase64URL.DecodeString(s)
 	return err == nil && len(b) == sha256.Size
 }
 
