@@ -451,7 +451,7 @@ func (c *Catalog) ParseSet(s string) (Set, error) {
 			break
 		}
 		if _, ok := c.ids[sc.name]; !ok {
-			errs = append(errs, &UnknownError{Scope: sc, Suggestions: c.Suggest(sc.name)})
+			errs = append(errs, c.unknownIn(s, sc))
 		}
 	}
 	if err := joinErrors(errs); err != nil {
@@ -460,11 +460,36 @@ func (c *Catalog) ParseSet(s string) (Set, error) {
 	return Set{scopes: scopes}, nil
 }
 
+// unknownIn returns the error for sc, a scope of the scope string s that c
+// does not know. Besides the known scopes close to sc, it suggests joining
+// sc to the scope next to it when c knows the result: a space typed for a
+// colon, as in "users manage".
+func (c *Catalog) unknownIn(s string, sc Scope) *UnknownError {
+	e := &UnknownError{Scope: sc, Suggestions: c.Suggest(sc.name)}
+	tokens := strings.Split(s, " ")
+	i := slices.Index(tokens, sc.name)
+	var joined []Scope
+	if i > 0 {
+		joined = append(joined, Scope{name: tokens[i-1] + ":" + sc.name})
+	}
+	if i >= 0 && i+1 < len(tokens) {
+		joined = append(joined, Scope{name: sc.name + ":" + tokens[i+1]})
+	}
+	for _, j := range joined {
+		if c.Contains(j) && !slices.Contains(e.Suggestions, j) {
+			e.Suggestions = append([]Scope{j}, e.Suggestions...)
+		}
+	}
+	e.Suggestions = e.Suggestions[:min(len(e.Suggestions), maxSuggestions)]
+	return e
+}
+
 // refine replaces a syntax error's suggestion with a scope the catalog
 // knows, or drops it when the catalog knows nothing close. Suggestions that
-// rewrite a whole scope string (for whitespace) are left alone.
+// rewrite a whole scope string (for whitespace or commas) are left alone;
+// the catalog checks their scopes once the string is corrected.
 func (c *Catalog) refine(pe *ParseError) {
-	if pe.Err == ErrSpace && strings.Contains(pe.Suggestion, " ") || pe.Err == ErrDuplicate {
+	if strings.Contains(pe.Suggestion, " ") || pe.Err == ErrDuplicate {
 		return
 	}
 	if pe.Suggestion != "" && c.Contains(Scope{name: pe.Suggestion}) {

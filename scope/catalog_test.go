@@ -168,6 +168,11 @@ func TestCommonMistakes(t *testing.T) {
 	}{
 		{name: "space before colon", in: "users :manage", err: scope.ErrColon, suggest: "users:manage"},
 		{name: "space after colon", in: "users: manage", err: scope.ErrColon, suggest: "users:manage"},
+		{name: "spaces around colon", in: "users : manage", err: scope.ErrColon, suggest: "users:manage"},
+		{name: "tab before colon", in: "users\t:manage", err: scope.ErrSpace, suggest: "users:manage"},
+		{name: "space for colon", in: "users manage", err: scope.ErrUnknown, suggest: "users:manage"},
+		{name: "commas between scopes", in: "users:manage,presence:manage", err: scope.ErrCharacter, suggest: "users:manage presence:manage"},
+		{name: "comma and space between scopes", in: "users:manage, presence:manage", err: scope.ErrCharacter, suggest: "users:manage"},
 		{name: "dash for colon", in: "users-manage", err: scope.ErrUnknown, suggest: "users:manage"},
 		{name: "underscore for colon", in: "users_manage", err: scope.ErrUnknown, suggest: "users:manage"},
 		{name: "dot for colon", in: "users.manage", err: scope.ErrCharacter, suggest: "users:manage"},

@@ -27,8 +27,9 @@
 //   - leading, trailing and doubled spaces, and every other whitespace
 //     character: tab, newline, carriage return, no-break space ([ErrSpace]);
 //   - control characters, non-ASCII characters, and punctuation other than
-//     ':', '-' and '_' ([ErrCharacter]); '.', '/' and ',' get a suggestion
-//     that uses ':' instead;
+//     ':', '-' and '_' ([ErrCharacter]); '.' and '/' get a suggestion that
+//     uses ':' instead, ',' and ';' one that separates the scopes with
+//     spaces;
 //   - empty parts: ":manage", "users:", "users::manage" ([ErrColon]);
 //   - a scope longer than [MaxLen] ([ErrTooLong]);
 //   - the same scope twice ([ErrDuplicate]).
@@ -36,7 +37,9 @@
 // A rejected string yields the zero Set: no scope is ever dropped or repaired
 // silently. Every rejection is a [*ParseError] with the input, the offset,
 // the sentinel error it wraps (for [errors.Is]), the reason in words, and
-// what was probably meant: "users :manage" suggests "users:manage". When a
+// what was probably meant: "users :manage" suggests "users:manage". A
+// suggestion is always a valid scope string; when no valid fix is evident
+// there is none. When a
 // string has several problems, the error's Unwrap() []error returns one
 // *ParseError for each (at most eight).
 //
@@ -58,9 +61,9 @@
 // An unknown scope is an [*UnknownError] with up to three suggestions from
 // [Catalog.Suggest], which recognises the usual mistakes: a wrong case
 // (Users:Readonly), a dash, dot or underscore for a colon (users-manage), a
-// missing or doubled colon (usersmanage, users::manage), a singular resource
-// or a synonymous action (conversation:view for conversations:readonly), and
-// small typos.
+// missing or doubled colon (usersmanage, users::manage), a space for a
+// colon (users manage), a singular resource or a synonymous action
+// (conversation:view for conversations:readonly), and small typos.
 //
 // [Catalog.Reduce] drops the scopes of a set that others imply ("users
 // users:readonly" reduces to "users") and [Catalog.Expand] adds them.

@@ -33,8 +33,15 @@ func FuzzParseSet(f *testing.F) {
 			if !set.IsEmpty() {
 				t.Fatalf("ParseSet(%q) failed but returned %v", in, set)
 			}
-			if pe.Offset < 0 || pe.Offset > len(in) {
-				t.Fatalf("ParseSet(%q): offset %d out of range", in, pe.Offset)
+			for _, pe := range parseErrors(err) {
+				if pe.Offset < 0 || pe.Offset > len(in) {
+					t.Fatalf("ParseSet(%q): offset %d out of range", in, pe.Offset)
+				}
+				if pe.Suggestion != "" {
+					if _, err := scope.ParseSet(pe.Suggestion); err != nil {
+						t.Fatalf("ParseSet(%q) suggests %q, which is itself rejected: %v", in, pe.Suggestion, err)
+					}
+				}
 			}
 			_ = err.Error()
 			return
@@ -54,6 +61,23 @@ func FuzzParseSet(f *testing.F) {
 			t.Fatalf("ParseSet(%q): canonical form %q", in, out)
 		}
 	})
+}
+
+// parseErrors returns the *ParseErrors in err: err itself, or those it
+// joins.
+func parseErrors(err error) []*scope.ParseError {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var out []*scope.ParseError
+	for _, e := range errs {
+		var pe *scope.ParseError
+		if errors.As(e, &pe) {
+			out = append(out, pe)
+		}
+	}
+	return out
 }
 
 func isSorted(s string) bool {
@@ -76,6 +100,15 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			if s.IsValid() {
 				t.Fatalf("Parse(%q) failed but returned %v", in, s)
+			}
+			var pe *scope.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse(%q): error %v is not a *ParseError", in, err)
+			}
+			if pe.Suggestion != "" {
+				if _, err := scope.ParseSet(pe.Suggestion); err != nil {
+					t.Fatalf("Parse(%q) suggests %q, which is itself rejected: %v", in, pe.Suggestion, err)
+				}
 			}
 			return
 		}
@@ -117,6 +150,25 @@ func FuzzCatalogParseSet(f *testing.F) {
 		}
 		if err != nil {
 			_ = err.Error()
+			for _, pe := range parseErrors(err) {
+				if _, err := scope.ParseSet(pe.Suggestion); pe.Suggestion != "" && err != nil {
+					t.Fatalf("catalog suggests %q for %q, which is itself rejected: %v", pe.Suggestion, in, err)
+				}
+			}
+			errs := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				errs = j.Unwrap()
+			}
+			for _, e := range errs {
+				var ue *scope.UnknownError
+				if errors.As(e, &ue) {
+					for _, s := range ue.Suggestions {
+						if !c.Contains(s) {
+							t.Fatalf("catalog suggests unknown scope %v for %q", s, in)
+						}
+					}
+				}
+			}
 			return
 		}
 		for s := range set.All() {

@@ -161,7 +161,7 @@ func wellFormed(tok string) bool {
 // for "users: manage" suggest "users:manage".
 func check(input, tok string, base int, next string) *ParseError {
 	fail := func(at int, err error, suggestion, format string, args ...any) *ParseError {
-		return &ParseError{Input: input, Offset: base + at, Err: err, Reason: fmt.Sprintf(format, args...), Suggestion: suggestion}
+		return &ParseError{Input: input, Offset: base + at, Err: err, Reason: fmt.Sprintf(format, args...), Suggestion: valid(suggestion)}
 	}
 	if tok == "" {
 		return fail(0, ErrEmpty, "", "empty scope")
@@ -188,7 +188,15 @@ func check(input, tok string, base int, next string) *ParseError {
 				return fail(i, ErrSpace, "", "non-ASCII space U+%04X; separate scopes with a single space", r)
 			}
 			return fail(i, ErrCharacter, "", "non-ASCII character %q (U+%04X)", r, r)
-		case c == '.' || c == '/' || c == ',' || c == ';' || c == '=' || c == '|':
+		case c == ',' || c == ';':
+			list := strings.Map(func(r rune) rune {
+				if r == ',' || r == ';' {
+					return ' '
+				}
+				return r
+			}, tok)
+			return fail(i, ErrCharacter, respace(list), "%q does not separate scopes; separate them with a single space", c)
+		case c == '.' || c == '/' || c == '=' || c == '|':
 			return fail(i, ErrCharacter, strings.ReplaceAll(tok, string(c), ":"), "%q is not a separator; the parts of a scope are separated by ':'", c)
 		default:
 			return fail(i, ErrCharacter, "", "character %q not allowed", c)
@@ -221,6 +229,15 @@ func check(input, tok string, base int, next string) *ParseError {
 		start = i + 1
 	}
 	return nil
+}
+
+// valid returns s if it is a valid scope string, and "" otherwise, so that
+// a suggestion is never itself a mistake.
+func valid(s string) string {
+	if _, ok := parseSetFast(s); !ok {
+		return ""
+	}
+	return s
 }
 
 var controlName = map[byte]string{'\t': "tab", '\n': "newline", '\r': "carriage return", '\v': "vertical tab", '\f': "form feed"}

@@ -97,9 +97,13 @@ func parseSetSlow(s string) ([]Scope, []error) {
 			case e.Err == ErrColon && e.Offset == start && prev != "":
 				// ":manage" right after "users ": a stray space. The
 				// suggestion joins the two, so "users" is not a scope of
-				// its own.
+				// its own; for "users : manage" it takes in "manage" too.
 				e.Reason = "scope starts with ':' (is there a stray space before it?)"
 				e.Suggestion = prev + tok
+				if strings.HasSuffix(tok, ":") && next != "" {
+					e.Suggestion += next
+					skipNext = true
+				}
 				if n := len(scopes); n > 0 && scopes[n-1].name == prev {
 					scopes = scopes[:n-1]
 				}
@@ -107,8 +111,9 @@ func parseSetSlow(s string) ([]Scope, []error) {
 				// "users: manage": the suggestion takes in "manage" too.
 				skipNext = true
 			case e.Err == ErrSpace && e.Suggestion == "":
-				e.Suggestion = strings.Join(strings.Fields(s), " ")
+				e.Suggestion = respace(s)
 			}
+			e.Suggestion = valid(e.Suggestion)
 			errs = append(errs, e)
 		}
 		prev = tok
@@ -240,7 +245,7 @@ func joinErrors(errs []error) error {
 // spaceError describes the empty token at offset at of s: a leading,
 // trailing or doubled space.
 func spaceError(s string, at int) *ParseError {
-	e := &ParseError{Input: s, Err: ErrSpace, Suggestion: strings.Join(strings.Fields(s), " ")}
+	e := &ParseError{Input: s, Err: ErrSpace, Suggestion: respace(s)}
 	switch {
 	case at == 0:
 		e.Reason = "leading space"
@@ -252,6 +257,22 @@ func spaceError(s string, at int) *ParseError {
 		e.Reason = "doubled space"
 	}
 	return e
+}
+
+// respace rewrites s with single spaces between its scopes, and joins the
+// parts of a scope that a stray space split ("users :manage", "users:
+// manage", "users : manage"). It returns "" if the result is still not a
+// valid scope string.
+func respace(s string) string {
+	var out []string
+	for _, f := range strings.Fields(s) {
+		if n := len(out); n > 0 && (f[0] == ':' || strings.HasSuffix(out[n-1], ":")) {
+			out[n-1] += f
+			continue
+		}
+		out = append(out, f)
+	}
+	return valid(strings.Join(out, " "))
 }
 
 // duplicateOffset finds the second occurrence of name as a whole token in s.

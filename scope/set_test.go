@@ -86,13 +86,19 @@ func TestParseSetRejects(t *testing.T) {
 		{name: "stray space before colon", in: "users :manage", want: []problem{{scope.ErrColon, 6, "users:manage"}}},
 		{name: "stray space after colon", in: "users: manage", want: []problem{{scope.ErrColon, 5, "users:manage"}}},
 		{name: "doubled colon", in: "users::manage", want: []problem{{scope.ErrColon, 6, "users:manage"}}},
+		{name: "spaces around colon", in: "users : manage", want: []problem{{scope.ErrColon, 6, "users:manage"}}},
+		{name: "tab before colon", in: "users\t:manage", want: []problem{{scope.ErrSpace, 5, "users:manage"}}},
+		{name: "leading space and stray space", in: " users :manage", want: []problem{{scope.ErrSpace, 0, "users:manage"}, {scope.ErrColon, 7, "users:manage"}}},
+		{name: "commas", in: "users:manage,presence:manage", want: []problem{{scope.ErrCharacter, 12, "users:manage presence:manage"}}},
+		{name: "semicolons", in: "users;presence", want: []problem{{scope.ErrCharacter, 5, "users presence"}}},
+		{name: "comma and space", in: "users:manage, presence:manage", want: []problem{{scope.ErrCharacter, 12, "users:manage"}}},
 		{name: "duplicate", in: "users users:readonly users", want: []problem{{scope.ErrDuplicate, 21, ""}}},
 		{name: "triplicate is one problem", in: "users users users", want: []problem{{scope.ErrDuplicate, 6, ""}}},
 		{name: "every problem reported", in: "users :manage presence::manage  x\ty", want: []problem{
 			{scope.ErrColon, 6, "users:manage"},
 			{scope.ErrColon, 23, "presence:manage"},
-			{scope.ErrSpace, 31, "users :manage presence::manage x y"},
-			{scope.ErrSpace, 33, "users :manage presence::manage x y"},
+			{scope.ErrSpace, 31, ""}, // the string has other problems: no whole-string fix
+			{scope.ErrSpace, 33, ""},
 		}},
 	}
 	for _, tt := range tests {
