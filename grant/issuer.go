@@ -38,7 +38,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 
 // WithCodeLifetime sets how long authorization codes live: at most
 // MaxCodeLifetime; the default is DefaultCodeLifetime. Longer values are
-// cut to MaxCodeLifetime.
+// cut to MaxCodeLifetime; zero and negative values mean the default.
 func WithCodeLifetime(d time.Duration) Option {
 	return func(o *options) { o.codeTTL = min(d, MaxCodeLifetime) }
 }
