@@ -98,7 +98,6 @@ type Catalog struct {
 	ids      map[string]int
 	words    int      // bit set length in uint64 words
 	down     []uint64 // len(entries)*words: each scope and all it implies
-	up       []uint64 // len(entries)*words: each scope and all that imply it
 	suggests suggestIndex
 }
 
@@ -248,27 +247,17 @@ func (c *Catalog) topoOrder() ([]int, *CycleError) {
 	return order, nil
 }
 
-// closures fills c.down and c.up, visiting scopes in topological order.
+// closures fills c.down, visiting scopes in topological order.
 func (c *Catalog) closures(order []int) {
 	n := len(c.entries)
 	c.words = (n + 63) / 64
 	c.down = make([]uint64, n*c.words)
-	c.up = make([]uint64, n*c.words)
 	for _, id := range order {
 		d := c.row(c.down, id)
 		d[id/64] |= 1 << (id % 64)
 		for _, child := range c.direct[id] {
 			for w, x := range c.row(c.down, child) {
 				d[w] |= x
-			}
-		}
-	}
-	for id := range n {
-		for w, x := range c.row(c.down, id) {
-			for x != 0 {
-				j := w*64 + bits.TrailingZeros64(x)
-				x &= x - 1
-				c.row(c.up, j)[id/64] |= 1 << (id % 64)
 			}
 		}
 	}

@@ -64,8 +64,7 @@ type Accepted struct {
 	cat        *Catalog
 	scopes     Set
 	exact      []uint64 // the accepted scopes
-	up         []uint64 // every scope that implies an accepted scope
-	satisfiers []Scope  // the same, sorted, for Match
+	satisfiers []Scope  // every scope that is or implies an accepted scope, sorted, for Match
 }
 
 // Accept compiles the scopes an endpoint accepts. Each must be in c (an
@@ -82,15 +81,20 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 	if err := c.Validate(set); err != nil {
 		return Accepted{}, err
 	}
-	a := Accepted{cat: c, scopes: set, exact: make([]uint64, c.words), up: make([]uint64, c.words)}
+	a := Accepted{cat: c, scopes: set, exact: make([]uint64, c.words)}
 	for _, sc := range set.scopes {
 		id := c.ids[sc.name]
 		a.exact[id/64] |= 1 << (id % 64)
-		for w, x := range c.row(c.up, id) {
-			a.up[w] |= x
+	}
+	// A scope satisfies the endpoint when what it implies meets exact.
+	for id := range c.entries {
+		for w, x := range c.row(c.down, id) {
+			if x&a.exact[w] != 0 {
+				a.satisfiers = append(a.satisfiers, c.entries[id].Scope)
+				break
+			}
 		}
 	}
-	a.satisfiers = c.members(a.up)
 	return a, nil
 }
 

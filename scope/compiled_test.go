@@ -96,6 +96,10 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	require.Zero(t, testing.AllocsPerRun(100, func() { _, ok = a.Match(set) }))
 	require.True(t, ok)
 	require.Zero(t, testing.AllocsPerRun(100, func() { ok = g.Has(sc("presence:readonly")) }))
+	require.True(t, ok)
+	limit := scope.MustParseSet("presence:manage users:readonly")
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, ok = a.MatchWithin(set, limit, true) }))
+	require.True(t, ok)
 }
 
 func TestMatchWithinAndSatisfiers(t *testing.T) {
@@ -118,4 +122,27 @@ func TestMatchWithinAndSatisfiers(t *testing.T) {
 	_, ok = a.MatchWithin(token, scope.Set{}, true)
 	require.False(t, ok, "an empty limit holds nothing")
 	require.True(t, scope.Accepted{}.Satisfiers().IsEmpty())
+}
+
+// Satisfiers agrees with Implies for every scope of the sample catalog, and
+// Granted.Satisfies with Accepted.Match.
+func TestSatisfiersAgreeWithImplies(t *testing.T) {
+	c := sample.Catalog()
+	for e := range c.All() {
+		a, err := c.Accept(e.Scope)
+		require.NoError(t, err)
+		var want []scope.Scope
+		for other := range c.All() {
+			if c.Implies(other.Scope, e.Scope) {
+				want = append(want, other.Scope)
+			}
+		}
+		require.Equal(t, want, a.Satisfiers().Scopes(), "satisfiers of %v", e.Scope)
+		for other := range c.All() {
+			single := scope.MustParseSet(other.Scope.String())
+			_, matched := a.Match(single)
+			require.Equal(t, c.Implies(other.Scope, e.Scope), c.Grant(single).Satisfies(a), "%v satisfies %v", other.Scope, e.Scope)
+			require.Equal(t, c.Implies(other.Scope, e.Scope), matched, "%v matches %v", other.Scope, e.Scope)
+		}
+	}
 }
