@@ -152,7 +152,9 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 			case !to.IsValid():
 				fail(i, e.Scope, fmt.Errorf("%w: implies a zero Scope", ErrEmpty))
 			case !known:
-				fail(i, e.Scope, &UnknownError{Scope: to, Suggestions: c.Suggest(to.name)})
+				// Suggesting e.Scope itself would suggest a cycle.
+				suggestions := slices.DeleteFunc(c.Suggest(to.name), func(s Scope) bool { return s == e.Scope })
+				fail(i, e.Scope, &UnknownError{Scope: to, Suggestions: suggestions})
 			case id == from:
 				fail(i, e.Scope, &CycleError{Path: []Scope{e.Scope}})
 			default:

@@ -76,6 +76,13 @@ func TestNewCatalogReportsEveryProblem(t *testing.T) {
 	require.Equal(t, []scope.Scope{sc("users:readonly")}, ue.Suggestions, "a typo in an implication gets a suggestion")
 }
 
+func TestUnknownImplicationNeverSuggestsItself(t *testing.T) {
+	_, err := scope.NewCatalog([]scope.Entry{entry("users", "x", "user")})
+	var ue *scope.UnknownError
+	require.ErrorAs(t, err, &ue)
+	require.Empty(t, ue.Suggestions, "users implying users would be a cycle")
+}
+
 func TestCycleErrorNamesThePath(t *testing.T) {
 	_, err := scope.NewCatalog([]scope.Entry{entry("a", "x", "b"), entry("b", "y", "c"), entry("c", "z", "a"), entry("d", "w", "a")})
 	var ce *scope.CycleError

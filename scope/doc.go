@@ -82,4 +82,8 @@
 //
 // [Scope], [Set], [Granted] and [Accepted] are immutable values, and a
 // [Catalog] is immutable once built: all are safe for concurrent use.
+// [Entry], [Rule], [Redundancy] and the error types are plain structs that
+// the package never changes after returning them: share them freely, but do
+// not modify one while other goroutines read it. The package keeps no
+// global state beyond constant tables.
 package scope

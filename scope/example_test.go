@@ -101,3 +101,59 @@ func ExampleAccepted_Match() {
 	// Output:
 	// true conversations:call:control
 }
+
+func ExampleParse() {
+	s, err := scope.Parse("conversations:call:control")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Resource(), s.Action(), s.Qualifier())
+
+	_, err = scope.Parse("users::manage")
+	fmt.Println(errors.Is(err, scope.ErrColon))
+	fmt.Println(err)
+	// Output:
+	// conversations call control
+	// true
+	// scope: parsing "users::manage" at offset 6: doubled ':'; did you mean "users:manage"?
+}
+
+func ExampleParseCatalogJSON() {
+	catalog, err := scope.ParseCatalogJSON([]byte(`{
+		"rules": [{"action": "manage", "implies": "readonly"}],
+		"scopes": [
+			{"scope": "users:manage", "description": "Create, update and delete users"},
+			{"scope": "users:readonly", "description": "Read users"},
+			{"scope": "recordings:download", "description": "Download recordings", "implies": ["recordings:view"]},
+			{"scope": "recordings:view", "description": "View recordings"}
+		]
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(catalog.Len(), "scopes")
+	fmt.Println(catalog.Implies(scope.MustParse("users:manage"), scope.MustParse("users:readonly")))
+
+	_, err = scope.ParseCatalogJSON([]byte(`{"scopes": [
+		{"scope": "users:manage", "description": "Manage users", "implies": ["user:readonly"]},
+		{"scope": "users:readonly", "description": "Read users"}
+	]}`))
+	fmt.Println(err)
+	// Output:
+	// 4 scopes
+	// true
+	// scope: catalog entry 0 (users:manage): unknown scope "user:readonly"; did you mean "users:readonly"?
+}
+
+func ExampleCatalog_Reduce() {
+	catalog := sample.Catalog()
+	reduced, dropped := catalog.Reduce(scope.MustParseSet("users users:readonly presence:manage presence:readonly"))
+	fmt.Println(reduced)
+	for _, d := range dropped {
+		fmt.Println(d.Scope, "is implied by", d.ImpliedBy)
+	}
+	// Output:
+	// presence:manage users
+	// presence:readonly is implied by presence:manage
+	// users:readonly is implied by users
+}
