@@ -2,6 +2,7 @@ package scope
 
 import (
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"strconv"
@@ -307,7 +308,7 @@ func MustParseSet(s string) Set {
 func NewSet(scopes ...Scope) (Set, error) {
 	for i, s := range scopes {
 		if !s.IsValid() {
-			return Set{}, &ParseError{Input: "", Offset: i, Err: ErrEmpty, Reason: "zero Scope at index " + strconv.Itoa(i)}
+			return Set{}, fmt.Errorf("%w: zero Scope at index %d", ErrEmpty, i)
 		}
 	}
 	out := slices.Clone(scopes)
