@@ -2,6 +2,7 @@ package permission_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/scopegate/scopegate/permission"
@@ -19,6 +20,18 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			if p.IsValid() {
 				t.Fatalf("Parse(%q) failed but returned %v", in, p)
+			}
+			var pe *permission.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse(%q): error %v is not a *ParseError", in, err)
+			}
+			if pe.Input != in || pe.Offset < 0 || pe.Offset > len(in) {
+				t.Fatalf("Parse(%q): input %q, offset %d", in, pe.Input, pe.Offset)
+			}
+			if pe.Hint != "" {
+				if h, err := permission.Parse(pe.Hint); err != nil || h.String() != pe.Hint {
+					t.Fatalf("Parse(%q) hints %q, which is not a canonical permission: %v", in, pe.Hint, err)
+				}
 			}
 			_ = err.Error()
 			return

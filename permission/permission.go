@@ -1,6 +1,7 @@
 package permission
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -30,9 +31,12 @@ type Permission struct {
 // Parse parses a permission in its canonical form (directory:user:add) or
 // its admin-UI form (Directory > User > Add, where each part's words join
 // in camelCase: Routing > Direct Routing Backup > Self Delete is
-// routing:directRoutingBackup:selfDelete). Each canonical part is an ASCII
-// lower-case letter followed by ASCII letters and digits; the entity and
-// the action may instead be [Wildcard]. A rejection is a [*ParseError].
+// routing:directRoutingBackup:selfDelete; spaces around and between the
+// words are free, any other whitespace is an error). Each canonical part
+// is an ASCII lower-case letter followed by ASCII letters and digits; the
+// entity and the action may instead be [Wildcard]. A rejection is a
+// [*ParseError] whose Offset points into s and whose Hint, if any, is a
+// valid canonical permission.
 func Parse(s string) (Permission, error) {
 	if strings.Contains(s, ">") {
 		return parseLabel(s)
@@ -81,7 +85,10 @@ func parseCanonical(input, s string, hints bool) (Permission, error) {
 				}, s))
 			}, "%q is not a separator; the parts of a permission are separated by ':'", c)
 		case c == ' ' || c == '\t':
-			return fail(k, ErrCharacter, func() string { return hint(strings.Join(strings.Fields(s), "")) }, "whitespace inside a permission")
+			return fail(k, ErrCharacter, func() string {
+				// "directory: user: add", then "directory user add".
+				return hint(strings.Join(strings.Fields(s), ""), strings.Join(strings.Fields(s), ":"))
+			}, "whitespace inside a permission")
 		case c >= utf8.RuneSelf:
 			r, _ := utf8.DecodeRuneInString(s[k:])
 			return fail(k, ErrCharacter, nil, "non-ASCII character %q", r)
@@ -115,19 +122,27 @@ func parseCanonical(input, s string, hints bool) (Permission, error) {
 
 var partNames = [3]string{"domain", "entity", "action"}
 
-// hint returns s if it parses as a canonical permission, and "" otherwise.
-func hint(s string) string {
-	if _, err := parseCanonical(s, s, false); err != nil {
-		return ""
+// hint returns the first candidate that parses as a canonical permission,
+// or "" if none does.
+func hint(candidates ...string) string {
+	for _, s := range candidates {
+		if _, err := parseCanonical(s, s, false); err == nil {
+			return s
+		}
 	}
-	return s
+	return ""
 }
 
-// lowerParts lower-cases the first letter of each part.
+// lowerParts lower-cases each part written in capitals (USER gives user),
+// and the first letter of the others (DirectRoutingBackup gives
+// directRoutingBackup).
 func lowerParts(parts []string) string {
 	out := make([]string, len(parts))
 	for i, p := range parts {
-		if p != "" && 'A' <= p[0] && p[0] <= 'Z' {
+		switch {
+		case p != "" && strings.ToUpper(p) == p:
+			p = strings.ToLower(p)
+		case p != "" && 'A' <= p[0] && p[0] <= 'Z':
 			p = string(p[0]+'a'-'A') + p[1:]
 		}
 		out[i] = p
@@ -139,45 +154,80 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// parseLabel parses the admin-UI form, Directory > User > Add.
+// parseLabel parses the admin-UI form, Directory > User > Add. Spaces
+// separate words; any other whitespace or control character is an error,
+// as in the canonical form.
 func parseLabel(s string) (Permission, error) {
-	labels := strings.Split(s, ">")
-	if len(labels) != 3 {
-		return Permission{}, &ParseError{Input: s, Err: ErrSegments, Reason: fmt.Sprintf("%d parts; the admin-UI form is Domain > Entity > Action", len(labels))}
+	fail := func(at int, err error, format string, args ...any) (Permission, error) {
+		return Permission{}, &ParseError{Input: s, Offset: at, Err: err, Reason: fmt.Sprintf(format, args...)}
 	}
-	parts := make([]string, 3)
-	for n, label := range labels {
-		words := strings.Fields(label)
-		if len(words) == 0 {
-			return Permission{}, &ParseError{Input: s, Err: ErrSegments, Reason: "empty " + partNames[n]}
-		}
+	if strings.Count(s, ">") != 2 {
+		return fail(0, ErrSegments, "%d parts; the admin-UI form is Domain > Entity > Action", strings.Count(s, ">")+1)
+	}
+	var parts [3]string
+	var starts [3]int // where each part's first word starts in s
+	n, at := 0, 0     // the part, and where its label starts
+	for _, label := range strings.Split(s, ">") {
 		var b strings.Builder
-		for k, w := range words {
-			if w == Wildcard && len(words) == 1 {
-				b.WriteString(w)
-				break
+		words := 0
+		for i := 0; i < len(label); {
+			if label[i] == ' ' {
+				i++
+				continue
 			}
-			for _, r := range w {
-				if r >= utf8.RuneSelf || !isAlnum(byte(r)) {
-					return Permission{}, &ParseError{Input: s, Offset: strings.Index(s, w), Err: ErrCharacter, Reason: fmt.Sprintf("character %q not allowed in %q", r, w)}
+			end := strings.IndexByte(label[i:], ' ')
+			if end < 0 {
+				end = len(label)
+			} else {
+				end += i
+			}
+			w := label[i:end]
+			if words == 0 {
+				starts[n] = at + i
+			}
+			words++
+			if w == Wildcard {
+				b.WriteString(w)
+				i = end
+				continue
+			}
+			for k := 0; k < len(w); k++ {
+				switch c := w[k]; {
+				case isAlnum(c):
+				case c == '*':
+					return fail(at+i+k, ErrWildcard, "a wildcard must be a whole part, as in Directory > User > *")
+				case c >= utf8.RuneSelf:
+					r, _ := utf8.DecodeRuneInString(w[k:])
+					return fail(at+i+k, ErrCharacter, "character %q not allowed in %q", r, w)
+				default:
+					return fail(at+i+k, ErrCharacter, "character %q not allowed in %q", c, w)
 				}
 			}
-			if k == 0 {
+			if words == 1 {
 				b.WriteString(strings.ToLower(w))
 			} else {
 				b.WriteString(strings.ToUpper(w[:1]) + strings.ToLower(w[1:]))
 			}
+			i = end
+		}
+		switch {
+		case words == 0:
+			return fail(at, ErrSegments, "empty %s", partNames[n])
+		case words > 1 && strings.Contains(b.String(), Wildcard):
+			return fail(starts[n], ErrWildcard, "a wildcard must be a whole part, as in Directory > User > *")
 		}
 		parts[n] = b.String()
+		n, at = n+1, at+len(label)+1
 	}
-	canonical := strings.Join(parts, ":")
+	canonical := strings.Join(parts[:], ":")
 	p, err := parseCanonical(canonical, canonical, true)
-	if err != nil {
-		pe := err.(*ParseError)
-		pe.Input, pe.Offset = s, 0
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		// Point at the start of the part the problem is in.
+		pe.Input, pe.Offset = s, starts[strings.Count(canonical[:min(pe.Offset, len(canonical))], ":")]
 		return Permission{}, pe
 	}
-	return p, nil
+	return p, err
 }
 
 // String returns the canonical form, domain:entity:action, or "" for the

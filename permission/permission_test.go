@@ -51,26 +51,38 @@ func TestParseRejects(t *testing.T) {
 		name, in string
 		err      error
 		hint     string
+		offset   int
 	}{
 		{name: "empty", in: "", err: permission.ErrEmpty},
 		{name: "two parts", in: "directory:user", err: permission.ErrSegments},
 		{name: "four parts", in: "directory:user:add:now", err: permission.ErrSegments},
 		{name: "doubled colon", in: "directory::user:add", err: permission.ErrSegments, hint: "directory:user:add"},
-		{name: "empty action", in: "directory:user:", err: permission.ErrSegments},
+		{name: "empty action", in: "directory:user:", err: permission.ErrSegments, offset: 15},
 		{name: "capitals", in: "Directory:User:Add", err: permission.ErrCharacter, hint: "directory:user:add"},
-		{name: "dots", in: "directory.user.add", err: permission.ErrCharacter, hint: "directory:user:add"},
-		{name: "slashes", in: "directory/user/add", err: permission.ErrCharacter, hint: "directory:user:add"},
-		{name: "spaces", in: "directory: user: add", err: permission.ErrCharacter, hint: "directory:user:add"},
-		{name: "digit first", in: "directory:2user:add", err: permission.ErrCharacter},
-		{name: "non-ASCII", in: "directory:usér:add", err: permission.ErrCharacter},
-		{name: "control", in: "directory:user:add\x00", err: permission.ErrCharacter},
+		{name: "dots", in: "directory.user.add", err: permission.ErrCharacter, hint: "directory:user:add", offset: 9},
+		{name: "slashes", in: "directory/user/add", err: permission.ErrCharacter, hint: "directory:user:add", offset: 9},
+		{name: "spaces", in: "directory: user: add", err: permission.ErrCharacter, hint: "directory:user:add", offset: 10},
+		{name: "digit first", in: "directory:2user:add", err: permission.ErrCharacter, offset: 10},
+		{name: "non-ASCII", in: "directory:usér:add", err: permission.ErrCharacter, offset: 12},
+		{name: "control", in: "directory:user:add\x00", err: permission.ErrCharacter, offset: 18},
 		{name: "wildcard domain", in: "*:user:add", err: permission.ErrWildcard},
-		{name: "partial wildcard", in: "directory:us*:add", err: permission.ErrWildcard},
-		{name: "too long", in: "a:b:" + strings.Repeat("c", permission.MaxLen), err: permission.ErrTooLong},
+		{name: "partial wildcard", in: "directory:us*:add", err: permission.ErrWildcard, offset: 12},
+		{name: "too long", in: "a:b:" + strings.Repeat("c", permission.MaxLen), err: permission.ErrTooLong, offset: permission.MaxLen},
 		{name: "UI form, two parts", in: "Directory > User", err: permission.ErrSegments},
-		{name: "UI form, empty part", in: "Directory > > Add", err: permission.ErrSegments},
-		{name: "UI form, punctuation", in: "Directory > User-Admin > Add", err: permission.ErrCharacter},
+		{name: "UI form, empty part", in: "Directory > > Add", err: permission.ErrSegments, offset: 11},
+		{name: "UI form, punctuation", in: "Directory > User-Admin > Add", err: permission.ErrCharacter, offset: 16},
+		{name: "UI form, partial wildcard", in: "Directory > Us*er > Add", err: permission.ErrWildcard, offset: 14},
+		{name: "UI form, no-break space", in: "Directory >\u00a0User > Add", err: permission.ErrCharacter, offset: 11},
+		{name: "UI form, too long", in: "A > B > " + strings.Repeat("C", permission.MaxLen), err: permission.ErrTooLong, offset: 8},
 		{name: "UI form, wildcard domain", in: "* > User > Add", err: permission.ErrWildcard},
+		{name: "all capitals", in: "DIRECTORY:USER:ADD", err: permission.ErrCharacter, hint: "directory:user:add"},
+		{name: "capitalised camelCase", in: "Routing:DirectRoutingBackup:SelfDelete", err: permission.ErrCharacter, hint: "routing:directRoutingBackup:selfDelete"},
+		{name: "spaces for colons", in: "directory user add", err: permission.ErrCharacter, hint: "directory:user:add", offset: 9},
+		{name: "UI form, digit first", in: "Directory > 2fa > Add", err: permission.ErrCharacter, offset: 12},
+		{name: "UI form, wildcard domain after spaces", in: "  * > User > Add", err: permission.ErrWildcard, offset: 2},
+		{name: "UI form, newline", in: "Directory > User > Add\n", err: permission.ErrCharacter, offset: 22},
+		{name: "UI form, tab", in: "Directory >\tUser > Add", err: permission.ErrCharacter, offset: 11},
+		{name: "UI form, repeated word", in: "Add > Add > Add-x", err: permission.ErrCharacter, offset: 15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +93,7 @@ func TestParseRejects(t *testing.T) {
 			require.ErrorAs(t, err, &pe)
 			require.Equal(t, tt.in, pe.Input)
 			require.Equal(t, tt.hint, pe.Hint)
+			require.Equal(t, tt.offset, pe.Offset)
 			require.Contains(t, err.Error(), "permission: ")
 			if tt.hint != "" {
 				require.Contains(t, err.Error(), `did you mean "`+tt.hint+`"?`)
