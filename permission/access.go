@@ -29,8 +29,9 @@ type Access struct {
 
 // Compile gathers the grants of subject s, and of the groups a user s
 // belongs to, looks up their roles, and compiles them. A grant that names
-// a missing role is an error wrapping ErrRoleNotFound: the subject's access
-// cannot be decided.
+// a missing role is an error wrapping ErrRoleNotFound, and a "group" that
+// is not a valid group subject or an invalid grant one wrapping ErrInvalid:
+// the subject's access cannot be decided.
 func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 	if !s.IsValid() {
 		return nil, fmt.Errorf("%w: subject %q", ErrInvalid, s)
@@ -40,6 +41,13 @@ func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 		groups, err := st.Groups(ctx, s)
 		if err != nil {
 			return nil, fmt.Errorf("permission: looking up the groups of %s: %w", s, err)
+		}
+		for _, g := range groups {
+			// A store that names a user or a client here would hand s
+			// that subject's roles.
+			if g.Kind != GroupSubject || !g.IsValid() {
+				return nil, fmt.Errorf("%w: the store lists %s among the groups of %s", ErrInvalid, g, s)
+			}
 		}
 		holders = append(holders, groups...)
 	}
@@ -250,9 +258,12 @@ type Result struct {
 }
 
 // A Missing is a permission a requirement needs that the subject lacks at
-// the target, with the divisions where the subject does hold it (sorted;
-// empty when it holds it nowhere), so that a message can say "you have
-// directory:user:edit, but not in division Sales".
+// the target, with the divisions where the subject does hold it, so that a
+// message can say "you have directory:user:edit, but not in division
+// Sales". HeldIn is sorted, and lists the divisions named by the subject's
+// division-limited grants: a permission held in all divisions is never
+// missing at a valid target, so HeldIn is empty when the subject holds the
+// permission nowhere, or when the target was invalid.
 type Missing struct {
 	Permission Permission
 	HeldIn     []DivisionID

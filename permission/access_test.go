@@ -265,6 +265,38 @@ func (failingStore) Groups(context.Context, permission.Subject) ([]permission.Su
 	return nil, errDown
 }
 
+// confusedStore says a user belongs to "groups" that are not groups.
+type confusedStore struct {
+	*permission.MemStore
+	groups []permission.Subject
+}
+
+func (s confusedStore) Groups(context.Context, permission.Subject) ([]permission.Subject, error) {
+	return s.groups, nil
+}
+
+func TestCompileRejectsNonGroups(t *testing.T) {
+	admin := permission.User("admin")
+	inner := store(t, []permission.Role{role("admin", "directory:*:*")},
+		permission.Grant{Subject: admin, Role: "admin", AllDivisions: true})
+	for name, groups := range map[string][]permission.Subject{
+		"a user":       {admin},
+		"a client":     {permission.Client("c")},
+		"no ID":        {{Kind: permission.GroupSubject}},
+		"itself":       {alice},
+		"unknown kind": {{Kind: 9, ID: "x"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := permission.Compile(ctx, confusedStore{inner, groups}, alice)
+			require.ErrorIs(t, err, permission.ErrInvalid, "another subject's grants must not leak in")
+			require.Nil(t, a)
+		})
+	}
+	a, err := permission.Compile(ctx, confusedStore{inner, []permission.Subject{permission.Group("g")}}, alice)
+	require.NoError(t, err)
+	require.False(t, a.Has(p("directory:user:add"), permission.OrgWide()))
+}
+
 func TestCompileErrors(t *testing.T) {
 	_, err := permission.Compile(ctx, brokenStore{permission.NewMemStore()}, alice)
 	require.ErrorIs(t, err, permission.ErrRoleNotFound, "a dangling grant means the access cannot be decided")

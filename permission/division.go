@@ -55,11 +55,20 @@ func NewDivisions(ds ...Division) (*Divisions, error) {
 	return d, nil
 }
 
-// Home returns the Home division.
-func (d *Divisions) Home() Division { return d.list[d.home] }
+// Home returns the Home division, or the zero Division for a nil or zero
+// Divisions, which [NewDivisions] never returns.
+func (d *Divisions) Home() Division {
+	if d == nil || d.home < 0 || d.home >= len(d.list) {
+		return Division{}
+	}
+	return d.list[d.home]
+}
 
 // Lookup returns the division with the given ID.
 func (d *Divisions) Lookup(id DivisionID) (Division, bool) {
+	if d == nil {
+		return Division{}, false
+	}
 	i, ok := slices.BinarySearchFunc(d.list, id, func(div Division, id DivisionID) int { return cmp.Compare(div.ID, id) })
 	if !ok {
 		return Division{}, false
@@ -68,7 +77,12 @@ func (d *Divisions) Lookup(id DivisionID) (Division, bool) {
 }
 
 // All returns the divisions, sorted by ID, in a new slice.
-func (d *Divisions) All() []Division { return slices.Clone(d.list) }
+func (d *Divisions) All() []Division {
+	if d == nil {
+		return nil
+	}
+	return slices.Clone(d.list)
+}
 
 // A Target says where a requirement must hold: in the division of the
 // resource a request touches ([In]), or anywhere for an org-wide action

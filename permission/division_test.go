@@ -35,6 +35,15 @@ func TestNewDivisions(t *testing.T) {
 	}
 }
 
+func TestZeroDivisions(t *testing.T) {
+	for name, d := range map[string]*permission.Divisions{"nil": nil, "zero": {}} {
+		require.Equal(t, permission.Division{}, d.Home(), name)
+		_, ok := d.Lookup("home")
+		require.False(t, ok, name)
+		require.Empty(t, d.All(), name)
+	}
+}
+
 func TestTarget(t *testing.T) {
 	require.True(t, permission.In("sales").IsValid())
 	require.Equal(t, permission.DivisionID("sales"), permission.In("sales").Division())

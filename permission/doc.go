@@ -60,5 +60,8 @@
 //
 // [Permission], [Requirement], [Target], [Result] and [Access] are
 // immutable and safe for concurrent use, as are [Divisions], [MemStore]
-// and [Cache].
+// and [Cache]. [Role], [Grant], [Subject], [Division] and [Missing] are
+// plain structs: share them freely, but do not modify one while other
+// goroutines read it. The package keeps no global state beyond the hash
+// seed it makes at start-up.
 package permission

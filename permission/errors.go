@@ -6,7 +6,10 @@ import (
 	"strconv"
 )
 
-// Sentinel errors. Every error of this package wraps one of them.
+// Sentinel errors. Every error this package makes wraps one of them. Errors
+// from a store are passed on wrapped (test them with [errors.Is] against
+// your store's own errors), and so are the JSON syntax errors of
+// [Requirement.UnmarshalJSON].
 var (
 	// ErrEmpty reports an empty permission, or an empty list where one is
 	// needed.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"strings"
 )
 
@@ -39,8 +40,10 @@ func (k Kind) String() string {
 // any one of a list, or all of a list, as Genesys Cloud endpoints declare
 // them. Requirements name concrete permissions: no wildcards.
 //
-// A Requirement is immutable and cheap to copy; it precomputes what a check
-// needs. The zero Requirement is invalid and never satisfied.
+// A Requirement is immutable, safe for concurrent use and cheap to copy;
+// it precomputes what a check needs. The zero Requirement is invalid and
+// never satisfied. Requirements are comparable, but == tells whether two
+// are the same build: compare [Requirement.String] to compare contents.
 type Requirement struct {
 	r *requirement
 }
@@ -193,7 +196,7 @@ func (r *Requirement) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&v); err != nil {
 		return fmt.Errorf("permission: reading a requirement: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("permission: reading a requirement: data after the object")
 	}
 	kinds := 0

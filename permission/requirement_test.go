@@ -79,6 +79,12 @@ func TestRequirementJSON(t *testing.T) {
 	_, err = json.Marshal(permission.Requirement{})
 	require.ErrorIs(t, err, permission.ErrEmpty)
 
+	for _, trailing := range []string{`{"all":["a:b:c"]}}`, `{"all":["a:b:c"]}]`, `{"all":["a:b:c"]} x`} {
+		var r permission.Requirement
+		require.Error(t, r.UnmarshalJSON([]byte(trailing)), trailing)
+		require.False(t, r.IsValid(), trailing)
+	}
+
 	for _, bad := range []struct {
 		in  string
 		err error
