@@ -88,3 +88,27 @@ func ExampleCache() {
 	// false
 	// true
 }
+
+func ExampleEvaluate() {
+	ctx := context.Background()
+	store := permission.NewMemStore()
+	_ = store.PutRole(permission.Role{ID: "queue-admin", Name: "Queue admin", Policies: []permission.Permission{
+		permission.MustParse("routing:queue:*"),
+	}})
+	supervisors := permission.Group("supervisors")
+	_ = store.AddGrant(permission.Grant{Subject: supervisors, Role: "queue-admin", Divisions: []permission.DivisionID{"sales"}})
+	carol := permission.User("carol")
+	_ = store.AddMember(supervisors, carol)
+
+	edit := permission.MustAnyOf(permission.MustParse("routing:queue:edit"), permission.MustParse("routing:queue:add"))
+	for _, where := range []permission.Target{permission.In("sales"), permission.In("support")} {
+		res, err := permission.Evaluate(ctx, store, carol, edit, where)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(where, "→", res)
+	}
+	// Output:
+	// in division sales → satisfied
+	// in division support → needs any of them in division support, holds none: routing:queue:edit (held only in sales), routing:queue:add (held only in sales)
+}
