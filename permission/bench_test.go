@@ -13,14 +13,16 @@ func benchPerm(i int) permission.Permission {
 	return permission.MustParse(fmt.Sprintf("domain%d:entity%d:action%d", i/100, i/5%20, i%5))
 }
 
-// benchStore holds a subject with the given number of roles, granted over
-// 100 divisions. Role r holds 20 concrete permissions and two wildcard
-// policies, and is granted in three divisions; every tenth role is granted
-// in all divisions.
+// benchStore holds a subject with the given number of roles. Role r holds
+// 20 concrete permissions and two wildcard policies. Every tenth role is
+// granted in all divisions; the others in three divisions each, spread so
+// that the 45 of a 50-role subject cover all 100 divisions, div0 to div99
+// (role 0 has div0, div1 and div2).
 func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subject) {
 	b.Helper()
 	s := permission.NewMemStore()
 	who := permission.User("bench")
+	limited := 0
 	for r := range roles {
 		ro := permission.Role{ID: permission.RoleID(fmt.Sprint("role", r)), Name: fmt.Sprint("Role ", r)}
 		for k := range 20 {
@@ -37,8 +39,9 @@ func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subje
 			g.AllDivisions = true
 		} else {
 			for k := range 3 {
-				g.Divisions = append(g.Divisions, permission.DivisionID(fmt.Sprint("div", (r*7+k*31)%100)))
+				g.Divisions = append(g.Divisions, permission.DivisionID(fmt.Sprint("div", (limited*3+k)%100)))
 			}
+			limited++
 		}
 		if err := s.AddGrant(g); err != nil {
 			b.Fatal(err)
@@ -55,7 +58,7 @@ func BenchmarkCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Role 0 holds permissions 0..19 in div0, div31, div62.
+	// Role 0 holds permissions 0..19 in div0, div1 and div2.
 	allow := permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13))
 	deny := permission.MustAllOf(benchPerm(1), benchPerm(7), permission.MustParse("other:entity:nothing"))
 	anyOf := permission.MustAnyOf(permission.MustParse("other:entity:nothing"), benchPerm(13))
@@ -72,7 +75,8 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	run("all-of-3/allow", allow, div, true)
 	run("all-of-3/deny", deny, div, false)
-	run("all-of-3/other-division", allow, permission.In("div1"), false)
+	// A division created after the grants: only all-division grants apply.
+	run("all-of-3/other-division", allow, permission.In("div-new"), false)
 	run("any-of-2/allow", anyOf, div, true)
 	run("all-of-3/org-wide", allow, permission.OrgWide(), true)
 }
@@ -135,7 +139,10 @@ func BenchmarkMissing(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	res := a.Check(permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13)), permission.In("div1"))
+	res := a.Check(permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13)), permission.In("div5"))
+	if res.Satisfied() {
+		b.Fatal("want a denial to explain")
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = res.String()
