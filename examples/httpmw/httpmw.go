@@ -1,0 +1,231 @@
+package httpmw
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
+)
+
+// A TokenVerifier turns a bearer token into the claims it stands for:
+// it checks a signed token's signature, or looks an opaque one up. The
+// service implements it over its token format; hmactoken is an example.
+//
+// VerifyToken returns an error for a token it does not accept. An error
+// wrapping grant.ErrExpired, grant.ErrRevoked or grant.ErrClientDisabled
+// gets its own code; any other gives 401 TOKEN_INVALID. The verifier need
+// not check the token's times, revocation or client: the enforcer does.
+// Its errors must not contain the token, and it must be safe for
+// concurrent use.
+type TokenVerifier interface {
+	VerifyToken(ctx context.Context, token string) (grant.Token, error)
+}
+
+// VerifierFunc adapts a function to a TokenVerifier.
+type VerifierFunc func(ctx context.Context, token string) (grant.Token, error)
+
+// VerifyToken calls f.
+func (f VerifierFunc) VerifyToken(ctx context.Context, token string) (grant.Token, error) {
+	return f(ctx, token)
+}
+
+// errNoClaims stands for a verifier that accepted a token but returned
+// no claims: the token does not count as missing, it is invalid.
+var errNoClaims = errors.New("httpmw: the verifier returned no claims")
+
+// An Option configures a Middleware.
+type Option func(*Middleware)
+
+// WithDivision sets how to find the division of a resource for endpoints
+// whose division comes with the request (enforce.DivisionFromRequest),
+// such as a divisionId query parameter. Without it such endpoints deny
+// with DIVISION_UNRESOLVED.
+func WithDivision(f func(*http.Request) permission.DivisionID) Option {
+	return func(m *Middleware) { m.division = f }
+}
+
+// WithLogger logs requests the middleware could not decide on: the
+// enforcer's errors (a store that failed) and handlers reached without a
+// route pattern. It never logs a token. Without it nothing is logged;
+// use enforce.WithHook for an audit log of every decision.
+func WithLogger(l *slog.Logger) Option { return func(m *Middleware) { m.logger = l } }
+
+// A Middleware guards handlers with an enforcer. Build it with New. It is
+// immutable and safe for concurrent use.
+type Middleware struct {
+	enforcer *enforce.Enforcer
+	verifier TokenVerifier
+	division func(*http.Request) permission.DivisionID
+	logger   *slog.Logger
+}
+
+// New returns a middleware that verifies tokens with v and decides with e.
+// Neither may be nil: a middleware without them refuses every request with
+// 500.
+func New(e *enforce.Enforcer, v TokenVerifier, opts ...Option) *Middleware {
+	m := &Middleware{enforcer: e, verifier: v}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// Handle registers h on mux under ep.Route(), the pattern the enforcer
+// knows the endpoint by, guarded by m. Like mux.Handle it panics if the
+// pattern is malformed or conflicts with another one: a mistake in the
+// program, found when it starts.
+func (m *Middleware) Handle(mux *http.ServeMux, ep enforce.Endpoint, h http.Handler) {
+	mux.Handle(ep.Route(), m.Wrap(h))
+}
+
+// HandleFunc is Handle for a handler function.
+func (m *Middleware) HandleFunc(mux *http.ServeMux, ep enforce.Endpoint, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(mux, ep, http.HandlerFunc(h))
+}
+
+// Wrap returns h guarded by m. Register the result on an http.ServeMux,
+// under the route of an endpoint of the enforcer's table: the middleware
+// judges the pattern the mux matched, and refuses requests that come
+// without one.
+func (m *Middleware) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.serve(w, r, h) })
+}
+
+// NotFound returns the handler to register under "/" on the mux, for the
+// routes no other pattern matches: it answers with the enforcer's JSON
+// (401 for a bad or missing token, 404 ENDPOINT_UNKNOWN otherwise) instead
+// of the mux's plain-text 404 or 405.
+func (m *Middleware) NotFound() http.Handler {
+	return m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Reached only if the table has an endpoint at the catch-all
+		// pattern itself; still, nothing is served here.
+		writeJSONError(w, http.StatusNotFound, "ENDPOINT_UNKNOWN", "no endpoint matches "+r.Method+" "+strconv.Quote(r.URL.EscapedPath()))
+	}))
+}
+
+func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	ctx := r.Context()
+	if r.Pattern == "" || m.enforcer == nil || m.verifier == nil {
+		if m.logger != nil {
+			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: guarded handler reached without a route pattern or without an enforcer",
+				slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()))
+		}
+		writeJSONError(w, http.StatusInternalServerError, "ROUTE_PATTERN_MISSING",
+			"the authorization middleware cannot tell which endpoint this is. To fix: register each guarded handler on an http.ServeMux (httpmw.Middleware.Handle), not around it")
+		return
+	}
+
+	req := enforce.Request{Method: r.Method, Path: r.URL.EscapedPath(), Pattern: r.Pattern, Params: r}
+	raw, headerErr := BearerToken(r.Header)
+	switch {
+	case headerErr != nil:
+		req.TokenErr = headerErr
+	case raw != "":
+		tok, err := m.verifier.VerifyToken(ctx, raw)
+		switch {
+		case err != nil:
+			req.TokenErr = err
+		case !tok.ID.IsValid():
+			req.TokenErr = errNoClaims
+		default:
+			req.Token = tok
+		}
+	}
+	if m.division != nil {
+		req.Division = m.division(r)
+	}
+
+	d, err := m.enforcer.Enforce(ctx, &req)
+	if err != nil && m.logger != nil {
+		m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: authorization could not be decided",
+			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+	}
+	if !d.Allowed() {
+		deny(w, d, headerErr)
+		return
+	}
+	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxKey{}, &allowed{decision: d, token: req.Token})))
+}
+
+// deny writes the enforcer's answer. A header problem gets a message that
+// says what is wrong with the header, in place of the enforcer's "the
+// access token is not valid".
+func deny(w http.ResponseWriter, d enforce.Decision, headerErr error) {
+	h := w.Header()
+	if v := d.WWWAuthenticate(); v != "" {
+		h.Set("WWW-Authenticate", v)
+	}
+	var he *HeaderError
+	if d.Code() == enforce.CodeTokenInvalid && errors.As(headerErr, &he) {
+		writeJSONError(w, d.Status(), d.Code().String(),
+			"the Authorization header was refused: "+he.Reason+". To fix: send one header, Authorization: Bearer <token>, with a token of at most "+strconv.Itoa(MaxTokenLen)+" bytes")
+		return
+	}
+	setJSONHeaders(h)
+	w.WriteHeader(d.Status())
+	_ = d.WriteErrorBody(w)
+}
+
+// errorBody is the shape of enforce's error bodies, for the answers the
+// middleware writes itself.
+type errorBody struct {
+	Error struct {
+		Message string `json:"message"`
+		Code    string `json:"code"`
+		Status  int    `json:"status"`
+	} `json:"error"`
+}
+
+func writeJSONError(w http.ResponseWriter, status int, code, message string) {
+	var b errorBody
+	b.Error.Message, b.Error.Code, b.Error.Status = message, code, status
+	out, err := json.Marshal(b)
+	if err != nil {
+		out = []byte(`{"error":{"message":"internal error","code":"INTERNAL","status":500}}`)
+		status = http.StatusInternalServerError
+	}
+	setJSONHeaders(w.Header())
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+func setJSONHeaders(h http.Header) {
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+}
+
+type ctxKey struct{}
+
+type allowed struct {
+	decision enforce.Decision
+	token    grant.Token
+}
+
+// DecisionFrom returns the decision that let the request through, for
+// handlers behind the middleware: the scope used (MatchedScope), the
+// division checked, the route. ok is false outside the middleware.
+func DecisionFrom(ctx context.Context) (d enforce.Decision, ok bool) {
+	a, ok := ctx.Value(ctxKey{}).(*allowed)
+	if !ok {
+		return enforce.Decision{}, false
+	}
+	return a.decision, true
+}
+
+// TokenFrom returns the verified token of the request, for handlers behind
+// the middleware: its user (for GET /users/me), client and org. ok is
+// false outside the middleware.
+func TokenFrom(ctx context.Context) (t grant.Token, ok bool) {
+	a, ok := ctx.Value(ctxKey{}).(*allowed)
+	if !ok {
+		return grant.Token{}, false
+	}
+	return a.token, true
+}
