@@ -297,7 +297,8 @@ func TestBearerToken(t *testing.T) {
 	require.ErrorIs(t, err, httpmw.ErrMalformed)
 }
 
-// Policy swaps while requests run: each request sees one whole policy.
+// Requests run while the policy is swapped (for itself): no data race, and
+// every request is allowed. examples/demoapi swaps policies that differ.
 func TestConcurrentRequests(t *testing.T) {
 	f := newFixture(t, nil)
 	tok := "Bearer " + f.token("agent", "users:readonly")
