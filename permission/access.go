@@ -33,7 +33,10 @@ type Access struct {
 // is not a valid group subject or an invalid grant one wrapping ErrInvalid:
 // the subject's access cannot be decided.
 func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
-	if !s.IsValid() {
+	switch {
+	case st == nil:
+		return nil, fmt.Errorf("%w: no store", ErrInvalid)
+	case !s.IsValid():
 		return nil, fmt.Errorf("%w: subject %q", ErrInvalid, s)
 	}
 	holders := []Subject{s}
@@ -141,10 +144,12 @@ func (a *Access) Subject() Subject { return a.subject }
 
 // Check reports whether a meets r at t. It does not allocate, whatever
 // the outcome; the [Result] explains a failure when asked. The zero
-// Requirement and the zero Target are never satisfied.
+// Requirement and the zero Target are never satisfied, and an Access that
+// [Compile] did not make (nil or zero) satisfies nothing, not even
+// [NoneRequired].
 func (a *Access) Check(r Requirement, t Target) Result {
 	res := Result{access: a, req: r.r, target: t}
-	if a == nil || r.r == nil || !t.IsValid() {
+	if a == nil || len(a.perms.slots) == 0 || r.r == nil || !t.IsValid() {
 		if r.r != nil {
 			res.missing = allMask(len(r.r.perms))
 		}
@@ -310,7 +315,7 @@ func (r Result) String() string {
 		return "not satisfied: invalid requirement"
 	case !r.target.IsValid():
 		return "not satisfied: invalid target"
-	case r.access == nil:
+	case r.access == nil || len(r.access.perms.slots) == 0:
 		return "not satisfied: no access"
 	}
 	var items []string

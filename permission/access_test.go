@@ -185,6 +185,9 @@ func TestResultString(t *testing.T) {
 	require.Nil(t, zero.Missing())
 	var nilAccess *permission.Access
 	require.False(t, nilAccess.Check(permission.NoneRequired(), permission.OrgWide()).Satisfied(), "a nil Access satisfies nothing")
+	res := new(permission.Access).Check(permission.NoneRequired(), permission.OrgWide())
+	require.False(t, res.Satisfied(), "nor does a zero Access")
+	require.Equal(t, "not satisfied: no access", res.String())
 }
 
 func TestHas(t *testing.T) {
@@ -306,6 +309,9 @@ func TestCompileErrors(t *testing.T) {
 	require.ErrorIs(t, err, errDown)
 
 	_, err = permission.Compile(ctx, permission.NewMemStore(), permission.Subject{})
+	require.ErrorIs(t, err, permission.ErrInvalid)
+
+	_, err = permission.Compile(ctx, nil, alice)
 	require.ErrorIs(t, err, permission.ErrInvalid)
 
 	_, err = permission.Evaluate(ctx, brokenStore{permission.NewMemStore()}, alice, permission.NoneRequired(), permission.OrgWide())

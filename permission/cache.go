@@ -2,6 +2,7 @@ package permission
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -18,7 +19,8 @@ type Versioner interface {
 }
 
 // A Cache keeps compiled accesses, so that a request checks permissions
-// without going to the store. It is safe for concurrent use.
+// without going to the store. It is safe for concurrent use. Make one with
+// [NewCache]; the zero Cache answers every call with an error.
 //
 // A cached Access is a snapshot, so the cache must learn of changes:
 //
@@ -61,6 +63,9 @@ func (c *Cache) version() uint64 {
 // Access returns the compiled access of s, compiling it on a miss or when
 // the store changed since it was compiled. A hit does not allocate.
 func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
+	if c == nil || c.store == nil || c.m == nil {
+		return nil, fmt.Errorf("%w: a Cache must be made with NewCache", ErrInvalid)
+	}
 	// Read the version and the epoch before compiling: a change or an
 	// invalidation during the compilation then keeps its result out of
 	// the cache, so a stale access is never kept.

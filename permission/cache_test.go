@@ -106,6 +106,33 @@ func TestCacheBounded(t *testing.T) {
 	require.LessOrEqual(t, hits, 10, "at most 10 subjects stay cached")
 }
 
+func TestZeroCacheFailsClosed(t *testing.T) {
+	for name, c := range map[string]*permission.Cache{"nil": nil, "zero": {}} {
+		a, err := c.Access(ctx, alice)
+		require.ErrorIs(t, err, permission.ErrInvalid, name)
+		require.Nil(t, a, name)
+	}
+}
+
+func TestZeroMemStoreIsUsable(t *testing.T) {
+	var s permission.MemStore
+	gs, err := s.Grants(ctx, alice)
+	require.NoError(t, err)
+	require.Empty(t, gs)
+	require.NoError(t, s.RemoveGrant(alice, "r"))
+	require.NoError(t, s.RemoveMember(permission.Group("g"), alice))
+	require.NoError(t, s.PutRole(role("r", "a:b:c")))
+	require.NoError(t, s.AddGrant(permission.Grant{Subject: permission.Group("g"), Role: "r", AllDivisions: true}))
+	require.NoError(t, s.AddMember(permission.Group("g"), alice))
+	res, err := permission.Evaluate(ctx, &s, alice, permission.MustAllOf(p("a:b:c")), permission.In("home"))
+	require.NoError(t, err)
+	require.True(t, res.Satisfied())
+	require.NoError(t, s.RemoveMember(permission.Group("g"), alice))
+	groups, err := s.Groups(ctx, alice)
+	require.NoError(t, err)
+	require.Empty(t, groups)
+}
+
 func TestCacheHitDoesNotAllocate(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "a:b:c")}, permission.Grant{Subject: alice, Role: "r", AllDivisions: true})
 	c := permission.NewCache(s, 0)

@@ -10,7 +10,8 @@ import (
 
 // MemStore is an in-memory [Store] of roles, grants and group members, for
 // tests, examples and small deployments. It is safe for concurrent use.
-// Every change increments [MemStore.Version], which a [Cache] watches.
+// Every change increments [MemStore.Version], which a [Cache] watches. The
+// zero MemStore is empty and ready to use.
 type MemStore struct {
 	mu      sync.RWMutex
 	roles   map[RoleID]Role
@@ -37,6 +38,9 @@ func (m *MemStore) PutRole(r Role) error {
 	r.Policies = slices.Clone(r.Policies)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.roles == nil {
+		m.roles = make(map[RoleID]Role)
+	}
 	m.roles[r.ID] = r
 	m.version.Add(1)
 	return nil
@@ -69,6 +73,9 @@ func (m *MemStore) AddGrant(g Grant) error {
 	if _, ok := m.roles[g.Role]; !ok {
 		return fmt.Errorf("%w: %q", ErrRoleNotFound, g.Role)
 	}
+	if m.grants == nil {
+		m.grants = make(map[Subject][]Grant)
+	}
 	gs := m.grants[g.Subject]
 	i := slices.IndexFunc(gs, func(x Grant) bool { return x.Role == g.Role })
 	switch {
@@ -91,7 +98,11 @@ func (m *MemStore) AddGrant(g Grant) error {
 func (m *MemStore) RemoveGrant(s Subject, role RoleID) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.grants[s] = slices.DeleteFunc(m.grants[s], func(g Grant) bool { return g.Role == role })
+	if gs := slices.DeleteFunc(m.grants[s], func(g Grant) bool { return g.Role == role }); len(gs) > 0 {
+		m.grants[s] = gs
+	} else {
+		delete(m.grants, s)
+	}
 	m.version.Add(1)
 	return nil
 }
@@ -104,6 +115,9 @@ func (m *MemStore) AddMember(group, user Subject) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.groups == nil {
+		m.groups = make(map[Subject][]Subject)
+	}
 	if !slices.Contains(m.groups[user], group) {
 		m.groups[user] = append(m.groups[user], group)
 	}
@@ -115,7 +129,11 @@ func (m *MemStore) AddMember(group, user Subject) error {
 func (m *MemStore) RemoveMember(group, user Subject) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.groups[user] = slices.DeleteFunc(m.groups[user], func(g Subject) bool { return g == group })
+	if gs := slices.DeleteFunc(m.groups[user], func(g Subject) bool { return g == group }); len(gs) > 0 {
+		m.groups[user] = gs
+	} else {
+		delete(m.groups, user)
+	}
 	m.version.Add(1)
 	return nil
 }
