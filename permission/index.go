@@ -58,15 +58,12 @@ func (x *index) add(key string) int {
 		x.grow()
 	}
 	x.keys = append(x.keys, key)
-	x.place(h, int32(len(x.keys)))
+	x.place(slot{hash: h, n: int32(len(x.keys))})
 	return len(x.keys) - 1
 }
 
-func (x *index) place(h uint64, n int32) {
-	x.placeSlot(slot{hash: h, n: n})
-}
-
-func (x *index) placeSlot(s slot) {
+// place puts s in the first free slot of its chain.
+func (x *index) place(s slot) {
 	mask := uint64(len(x.slots) - 1)
 	i := s.hash & mask
 	for x.slots[i].n != 0 {
@@ -80,7 +77,7 @@ func (x *index) grow() {
 	x.slots = make([]slot, max(8, 2*len(old)))
 	for _, s := range old {
 		if s.n != 0 {
-			x.placeSlot(s)
+			x.place(s)
 		}
 	}
 }
