@@ -26,6 +26,8 @@ type Versioner interface {
 //
 //   - If the store implements [Versioner] (as [MemStore] does), every
 //     change makes the cached entries stale and the next call recompiles.
+//     Only the store given to [NewCache] is asked: a store that wraps a
+//     MemStore hides its Version unless it implements Versioner itself.
 //   - Otherwise call [Cache.Invalidate] when a subject's grants or groups
 //     change, and [Cache.InvalidateAll] when a role changes (it may be
 //     held by anyone), typically from the database's change notifications.
