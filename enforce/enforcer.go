@@ -198,10 +198,22 @@ func (e *Enforcer) Policy() *Policy { return e.policy.Load() }
 // Enforce does not allocate, even when it denies, unless the consumer's
 // stores or hook do.
 func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
+	var d Decision
+	causes, err := e.decide(ctx, r, &d)
+	if err != nil {
+		causes = 1 << CodeUnavailable
+	}
+	e.finish(ctx, r, &d, causes)
+	return d, err
+}
+
+// decide runs the checks, filling d with what it finds, and returns the
+// causes. An error means the decision could not be made.
+func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes, error) {
 	p := e.policy.Load()
-	d := Decision{policy: p, settings: &e.settings, method: r.Method, path: r.Path}
+	d.policy, d.settings, d.method, d.path = p, &e.settings, r.Method, r.Path
 	if p == nil {
-		return e.finish(ctx, r, &d, 1<<CodeUnavailable), ErrNoPolicy
+		return 1 << CodeUnavailable, ErrNoPolicy
 	}
 	var causes Causes
 	t := &r.Token
@@ -215,9 +227,9 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 		causes |= 1 << CodeTokenMissing
 	default:
 		d.client, d.org, d.user, d.grantType = t.Client, t.Org, t.User, t.GrantType
-		code, err := e.checkToken(ctx, t, &d)
+		code, err := e.checkToken(ctx, t, d)
 		if err != nil {
-			return e.finish(ctx, r, &d, 1<<CodeUnavailable), err
+			return 1 << CodeUnavailable, err
 		}
 		if code != 0 {
 			causes |= 1 << code
@@ -237,13 +249,13 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 		causes |= 1 << CodeEndpointUnknown
 	}
 	if !tokenOK || d.ep == nil {
-		return e.finish(ctx, r, &d, causes), nil
+		return causes, nil
 	}
 	ep := d.ep
 
 	// 3. The user.
 	if ep.UserRequired && t.User == "" {
-		return e.finish(ctx, r, &d, 1<<CodeUserRequired), nil
+		return 1 << CodeUserRequired, nil
 	}
 
 	// 4. The scope.
@@ -254,7 +266,7 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 		} else {
 			limit, err := e.liveScopes.EffectiveScopes(ctx, t.Org, t.Client)
 			if err != nil && !errors.Is(err, client.ErrNotAuthorized) {
-				return e.finish(ctx, r, &d, 1<<CodeUnavailable), fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
+				return 1 << CodeUnavailable, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
 			}
 			d.scope, scopeOK = ep.accepted.MatchWithin(t.Scopes, limit, true)
 		}
@@ -267,7 +279,7 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 	if ep.Permissions.Kind() != permission.None {
 		target, code, err := e.target(ctx, r, ep, t.Org, &segs)
 		if err != nil {
-			return e.finish(ctx, r, &d, 1<<CodeUnavailable), err
+			return 1 << CodeUnavailable, err
 		}
 		switch {
 		case code == CodeResourceNotFound && !scopeOK:
@@ -278,7 +290,7 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 		default:
 			access, err := p.access.Access(ctx, t.Subject())
 			if err != nil {
-				return e.finish(ctx, r, &d, 1<<CodeUnavailable), fmt.Errorf("enforce: permissions of %s: %w", t.Subject(), err)
+				return 1 << CodeUnavailable, fmt.Errorf("enforce: permissions of %s: %w", t.Subject(), err)
 			}
 			d.perm = access.Check(ep.Permissions, target)
 			if !d.perm.Satisfied() {
@@ -289,7 +301,7 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 	if causes == 0 {
 		causes = 1 << CodeAllowed
 	}
-	return e.finish(ctx, r, &d, causes), nil
+	return causes, nil
 }
 
 // checkToken checks a verified token's times, revocation and client.
@@ -372,17 +384,17 @@ func paramValue(r *Request, ep *endpoint, segs *segments) string {
 	if r.Params != nil {
 		return r.Params.PathValue(name)
 	}
-	if !segs.filled && !split(r.Path, segs) {
-		return ""
+	if !segs.filled {
+		split(r.Path, segs)
 	}
-	if segs.n != len(ep.segs) {
+	if !segs.ok || segs.n != len(ep.segs) {
 		return ""
 	}
 	return decode(segs.seg(ep.divParam))
 }
 
 // finish sets the code and status from the causes and calls the hook.
-func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) Decision {
+func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) {
 	d.causes = causes
 	switch {
 	case causes.Has(CodeUnavailable):
@@ -406,5 +418,4 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 	if e.hook != nil {
 		e.hook(ctx, d.record(r, e.now()))
 	}
-	return *d
 }

@@ -173,6 +173,7 @@ type segments struct {
 	n       int
 	escaped uint32
 	filled  bool // split has run on the request's path
+	ok      bool // and found it well formed
 	end     [MaxSegments + 1]uint16
 }
 
@@ -205,46 +206,53 @@ var pathClass = func() (t [256]byte) {
 // MaxPathLen bytes match nothing. Escaped characters, %2F included, stay
 // inside their segment.
 func split(path string, s *segments) bool {
-	s.filled, s.path, s.n, s.escaped = true, path, 0, 0
+	s.filled = true
+	s.ok = splitPath(path, s)
+	return s.ok
+}
+
+func splitPath(path string, s *segments) bool {
+	s.path, s.n, s.escaped = path, 0, 0
 	if path == "" || path[0] != '/' || len(path) > MaxPathLen {
 		return false
 	}
 	if path == "/" {
 		return true
 	}
-	var class byte // of every byte of the path
+	// One tight pass: the class of every byte, and where segments end.
+	var class byte
+	n := 0
 	s.end[0] = 0
-	for i := 1; i <= len(path); i++ {
-		if i < len(path) {
-			c := path[i]
-			class |= pathClass[c]
-			if c != '/' {
-				continue
+	for i := 1; i < len(path); i++ {
+		c := path[i]
+		class |= pathClass[c]
+		if c == '/' {
+			if n == MaxSegments-1 {
+				return false
 			}
+			n++
+			s.end[n] = uint16(i)
 		}
-		// A segment ends at i.
-		start := int(s.end[s.n]) + 1
-		seg := path[start:i]
+	}
+	n++
+	s.end[n] = uint16(len(path))
+	s.n = n
+	if class&badByte != 0 {
+		return false
+	}
+	// Then each segment: not empty, not a dot segment, escapes checked.
+	for i := range n {
+		seg := s.seg(i)
 		switch {
-		case seg == "" || s.n == MaxSegments:
+		case seg == "":
 			return false
 		case len(seg) <= 2 && seg[0] == '.' && seg[len(seg)-1] == '.':
 			return false
-		}
-		s.n++
-		s.end[s.n] = uint16(i)
-	}
-	switch {
-	case class&badByte != 0:
-		return false
-	case class&escapeByte != 0:
-		for i := range s.n {
-			if seg := s.seg(i); strings.IndexByte(seg, '%') >= 0 {
-				if !validEscapes(seg) || !clean(seg) {
-					return false
-				}
-				s.escaped |= 1 << i
+		case class&escapeByte != 0 && strings.IndexByte(seg, '%') >= 0:
+			if !validEscapes(seg) || !clean(seg) {
+				return false
 			}
+			s.escaped |= 1 << i
 		}
 	}
 	return true
