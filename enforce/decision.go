@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -88,6 +89,25 @@ func (c Code) String() string {
 
 // MarshalText implements [encoding.TextMarshaler].
 func (c Code) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// ErrUnknownCode is returned by [Code.UnmarshalText] for text that is not
+// a code's.
+var ErrUnknownCode = errors.New("enforce: unknown decision code")
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads the text
+// [Code.String] writes (SCOPE_INSUFFICIENT), exactly, for reading back
+// the codes of stored [Record] values. Other text, including the
+// "Code(n)" of a code that does not exist, is an error wrapping
+// [ErrUnknownCode].
+func (c *Code) UnmarshalText(text []byte) error {
+	for code, t := range codeText {
+		if t != "" && t == string(text) {
+			*c = Code(code)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownCode, text)
+}
 
 // status returns the HTTP status of a code.
 func (c Code) status() int {

@@ -12,25 +12,34 @@ import (
 
 // A Record is what a [Hook] learns of a decision: who called what, with
 // which scope, and the outcome. It holds no token and no secret.
+//
+// Records marshal to JSON with snake_case names, leaving out the fields
+// that are empty (no client for a request without a token, no scope for a
+// denial), and unmarshal back to an equal Record, so that a hook can write
+// them as JSON lines for a later usage review:
+//
+//	{"time":"2026-03-01T12:00:00Z","allowed":true,"status":200,"code":"ALLOWED","org":"org-1",
+//	 "client":"…","user":"agent","grant_type":"authorization_code","method":"GET",
+//	 "route":"GET /api/v2/users/me","endpoint":"getUsersMe","scope":"users:readonly"}
 type Record struct {
-	Time      time.Time
-	Allowed   bool
-	Status    int
-	Code      Code
-	Org       client.OrgID
-	Client    client.ID
-	User      string
-	GrantType client.GrantType
-	Method    string
+	Time      time.Time        `json:"time,omitzero"`
+	Allowed   bool             `json:"allowed"`
+	Status    int              `json:"status"`
+	Code      Code             `json:"code"`
+	Org       client.OrgID     `json:"org,omitempty"`
+	Client    client.ID        `json:"client,omitzero"`
+	User      string           `json:"user,omitempty"`
+	GrantType client.GrantType `json:"grant_type,omitzero"`
+	Method    string           `json:"method,omitempty"`
 	// Route is the matched endpoint's method and template; Path is the
 	// request path as sent, for requests that matched no endpoint.
-	Route    string
-	Path     string
-	Endpoint string
+	Route    string `json:"route,omitempty"`
+	Path     string `json:"path,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
 	// Scope is the token's scope that satisfied the endpoint: the scope
 	// the client used.
-	Scope    scope.Scope
-	Division permission.DivisionID
+	Scope    scope.Scope           `json:"scope,omitzero"`
+	Division permission.DivisionID `json:"division,omitempty"`
 }
 
 // A Hook receives a [Record] of every decision, for audit logs and usage
