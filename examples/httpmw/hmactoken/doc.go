@@ -18,7 +18,7 @@
 //	 "sub":"<user>","scope":"<scopes>","iat":<issued at>,"exp":<expires at>}
 //
 // "sub" is left out for client-credentials tokens and "scope" when there are
-// no scopes; times are Unix seconds. <signature> is the unpadded base64url
+// no scopes; times are Unix seconds, rounded down. <signature> is the unpadded base64url
 // encoding of HMAC-SHA256(key, "sg1." + <claims>): 43 characters.
 //
 // # Verification

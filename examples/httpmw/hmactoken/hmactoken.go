@@ -79,9 +79,10 @@ func New(key []byte) (*Codec, error) {
 
 // Sign returns the token string for t. It refuses a token whose claims do
 // not fit together (see [grant.Token.CheckClaims]), and one whose string
-// would exceed MaxLen. Times are written in whole seconds, rounded so that
-// the signed token is never valid longer than t: the issue time up, the
-// expiry down.
+// would exceed MaxLen. Times are written in whole seconds, rounded down:
+// the token never expires later than t, and it works from the moment it
+// is issued (rounding the issue time up would make a verifier with an
+// exact clock call it not yet valid for up to a second).
 func (c *Codec) Sign(t grant.Token) (string, error) {
 	if err := t.CheckClaims(); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrFormat, err)
@@ -99,11 +100,10 @@ func (c *Codec) Sign(t grant.Token) (string, error) {
 		IssuedAt:  t.IssuedAt.Unix(),
 		ExpiresAt: t.ExpiresAt.Unix(),
 	}
-	if t.IssuedAt.Nanosecond() != 0 {
-		cl.IssuedAt++
-	}
-	if cl.ExpiresAt <= cl.IssuedAt {
-		return "", fmt.Errorf("%w: the token lives less than a second", ErrFormat)
+	rounded := t
+	rounded.IssuedAt, rounded.ExpiresAt = time.Unix(cl.IssuedAt, 0), time.Unix(cl.ExpiresAt, 0)
+	if err := rounded.CheckClaims(); err != nil {
+		return "", fmt.Errorf("%w: in whole seconds: %w", ErrFormat, err)
 	}
 	payload, err := json.Marshal(cl)
 	if err != nil {

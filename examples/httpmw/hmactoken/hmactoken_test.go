@@ -108,7 +108,9 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSignRoundsTimesInward(t *testing.T) {
+// Times are rounded down to seconds: the token never outlives the claims
+// signed, and works from the moment it was issued.
+func TestSignRoundsTimesDown(t *testing.T) {
 	c := newCodec(t)
 	tok := userToken()
 	tok.IssuedAt = issued.Add(500 * time.Millisecond)
@@ -117,8 +119,10 @@ func TestSignRoundsTimesInward(t *testing.T) {
 	require.NoError(t, err)
 	got, err := c.VerifyToken(ctx, s)
 	require.NoError(t, err)
-	require.Equal(t, issued.Add(time.Second), got.IssuedAt)
+	require.Equal(t, issued, got.IssuedAt)
 	require.Equal(t, issued.Add(time.Hour), got.ExpiresAt)
+	require.NoError(t, got.CheckTime(tok.IssuedAt, 0), "valid at once")
+	require.ErrorIs(t, got.CheckTime(tok.ExpiresAt.Add(-time.Millisecond), 0), grant.ErrExpired, "never later than signed")
 }
 
 func TestSignRefuses(t *testing.T) {
@@ -136,7 +140,7 @@ func TestSignRefuses(t *testing.T) {
 		{"lives less than a second once rounded", func(t *grant.Token) {
 			t.IssuedAt = issued.Add(100 * time.Millisecond)
 			t.ExpiresAt = issued.Add(900 * time.Millisecond)
-		}, []error{hmactoken.ErrFormat}},
+		}, []error{hmactoken.ErrFormat, grant.ErrMalformed}},
 		{"too large", func(t *grant.Token) { t.User = strings.Repeat("u", hmactoken.MaxLen) }, []error{hmactoken.ErrTooLarge}},
 		{"user not UTF-8", func(t *grant.Token) { t.User = "agent\xc7" }, []error{hmactoken.ErrFormat}},
 		{"org not UTF-8", func(t *grant.Token) { t.Org = "\xff" }, []error{hmactoken.ErrFormat}},
