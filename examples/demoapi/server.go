@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/examples/httpmw"
+	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+	scopesample "github.com/scopegate/scopegate/scope/sample"
+)
+
+const (
+	// demoOrg is the org whose API the server is: its users, roles and
+	// resources, and where apps are authorized.
+	demoOrg client.OrgID = "demo-org"
+	// providerOrg is the app vendors' org, where they register their apps.
+	providerOrg client.OrgID = "provider-org"
+	// redirectURI is every demo app's one redirect URI.
+	redirectURI = "https://app.example.com/callback"
+)
+
+var errNotFound = errors.New("not found")
+
+// demoUsers are the demo org's people: one per sample role, an admin, and
+// an agent in the Sales division.
+var demoUsers = []struct {
+	id, name string
+	division permission.DivisionID
+	role     permission.RoleID
+	all      bool // the role in all divisions
+}{
+	{"u-agent", "Ana Agent", "home", "agent", false},
+	{"u-supervisor", "Sam Supervisor", "home", "supervisor", false},
+	{"u-admin", "Ada Admin", "home", "admin", true},
+	{"u-planner", "Wes Planner", "home", "wfm-planner", false},
+	{"u-analyst", "Ann Analyst", "home", "analyst", false},
+	{"u-integration", "Ivan Integrator", "home", "integration", false},
+	{"u-chatbot", "Vera Bot", "home", "chatbot", false},
+	{"u-sales", "Sally Seller", "sales", "agent", false},
+}
+
+// config configures a server; the zero config is a server on the real
+// clock with a random key, logging nothing.
+type config struct {
+	// key signs tokens; at least hmactoken.MinKeyLen bytes, random when
+	// nil.
+	key []byte
+	// now is the clock of every part; time.Now when nil.
+	now func() time.Time
+	// log receives the enforcer's decisions (denials at info level) and
+	// errors; nil discards them.
+	log *slog.Logger
+}
+
+// server is the demo API: an in-memory org behind the httpmw middleware.
+// It is safe for concurrent use.
+type server struct {
+	handler    http.Handler
+	enforcer   *enforce.Enforcer
+	codec      *hmactoken.Codec
+	catalog    *scope.Catalog
+	access     *permission.Cache
+	orgs       []enforce.Org
+	registry   *client.Registry
+	authorizer *client.Authorizer
+	issuer     *grant.Issuer
+	dir        *directory
+	admin      *permission.Access // the org admin, who registers and authorizes apps
+	now        func() time.Time
+}
+
+// newServer builds the demo org and its API.
+func newServer(cfg config) (*server, error) {
+	ctx := context.Background()
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.key == nil {
+		cfg.key = make([]byte, 32)
+		if _, err := rand.Read(cfg.key); err != nil {
+			return nil, err
+		}
+	}
+	codec, err := hmactoken.New(cfg.key)
+	if err != nil {
+		return nil, err
+	}
+	divs, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true}, permission.Division{ID: "sales", Name: "Sales"})
+	if err != nil {
+		return nil, err
+	}
+
+	perms := permission.NewMemStore()
+	for _, r := range sample.Roles() {
+		if err := perms.PutRole(r); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range demoUsers {
+		g := permission.Grant{Subject: permission.User(u.id), Role: u.role, Divisions: []permission.DivisionID{u.division}}
+		if u.all {
+			g.Divisions, g.AllDivisions = nil, true
+		}
+		if err := perms.AddGrant(g); err != nil {
+			return nil, err
+		}
+	}
+	admin, err := permission.Compile(ctx, perms, permission.User("u-admin"))
+	if err != nil {
+		return nil, err
+	}
+
+	clients := client.NewMemStore()
+	grants := grant.NewMemStore(cfg.now)
+	s := &server{
+		codec:      codec,
+		catalog:    scopesample.Catalog(),
+		access:     permission.NewCache(versioned{client.PermissionStore{Users: perms, Clients: clients}, perms}, 0),
+		orgs:       []enforce.Org{{ID: demoOrg, Divisions: divs}},
+		authorizer: client.NewAuthorizer(clients, clients, client.WithClock(cfg.now)),
+		dir:        newDirectory(divs, cfg.now()),
+		admin:      admin,
+		now:        cfg.now,
+	}
+	s.registry = client.NewRegistry(clients, s.catalog, perms, orgDivisions{demoOrg: divs}, client.WithClock(cfg.now))
+	s.issuer = grant.NewIssuer(clients, clients, grants, s.catalog, grant.WithClock(cfg.now))
+
+	policy, err := s.newPolicy(sample.Endpoints())
+	if err != nil {
+		return nil, err
+	}
+	s.enforcer = enforce.New(policy, grants, clients, enforce.WithClock(cfg.now), enforce.WithRealm("demoapi"),
+		enforce.WithDivisionResolver(s.dir), enforce.WithHook(enforce.SlogHook(cfg.log)))
+	mw := httpmw.New(s.enforcer, codec, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
+
+	mux := http.NewServeMux()
+	handlers := s.handlers()
+	for _, ep := range policy.Endpoints() {
+		h, ok := handlers[ep.Route()]
+		if !ok {
+			h = stub
+		}
+		mw.HandleFunc(mux, ep, h)
+	}
+	mux.Handle("/", mw.NotFound())
+	s.handler = mux
+	return s, nil
+}
+
+// newPolicy compiles an endpoint table with the server's catalog,
+// permissions and org settings, for Enforcer.Swap.
+func (s *server) newPolicy(endpoints []enforce.Endpoint) (*enforce.Policy, error) {
+	return enforce.NewPolicy(enforce.Config{Catalog: s.catalog, Endpoints: endpoints, Access: s.access, Orgs: s.orgs})
+}
+
+// divisionParam is where POST endpoints whose resource's division comes
+// with the request find it: the divisionId query parameter.
+func divisionParam(r *http.Request) permission.DivisionID {
+	return permission.DivisionID(r.URL.Query().Get("divisionId"))
+}
+
+// orgDivisions is the client registry's DivisionStore.
+type orgDivisions map[client.OrgID]*permission.Divisions
+
+func (o orgDivisions) Divisions(_ context.Context, org client.OrgID) (*permission.Divisions, error) {
+	if d, ok := o[org]; ok {
+		return d, nil
+	}
+	return nil, fmt.Errorf("demoapi: no org %q", org)
+}
+
+// versioned lets a permission.Cache over client.PermissionStore see the
+// changes of the users' MemStore, which PermissionStore does not pass on.
+// Client-credentials clients' roles are set when they are registered,
+// before their first token, so their changes need no tracking here.
+type versioned struct {
+	client.PermissionStore
+	users *permission.MemStore
+}
+
+func (v versioned) Version() uint64 { return v.users.Version() }
+
+// app describes an OAuth client to register and get a token for.
+type app struct {
+	name      string
+	grantType client.GrantType
+	scopes    scope.Set // for every grant but client credentials
+	user      string    // the user who signs in, for user grants
+	role      permission.RoleID
+	lifetime  time.Duration // zero: 24 hours
+}
+
+// issue does what an app and the org do to get a token, with the library:
+// the vendor registers the app (client.Registry), the demo org's admin
+// authorizes every scope it requests (client.Authorizer), the user sees
+// the consent prompt and approves (grant.Issuer), and the app gets its
+// token through its grant. It returns the token signed as a bearer string,
+// and its claims.
+func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) {
+	reg := client.Registration{Name: a.name, Description: "scopegate demo app", GrantType: a.grantType, TokenLifetime: a.lifetime}
+	org := providerOrg
+	switch {
+	case a.grantType == client.ClientCredentials:
+		org = demoOrg // it acts only in its own org, with its own roles
+		reg.Roles = []client.RoleAssignment{{Role: a.role}}
+	case a.grantType.UsesRedirectURIs():
+		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI}
+	default:
+		reg.Scopes = a.scopes
+	}
+	c, secret, err := s.registry.Create(ctx, s.admin, org, reg)
+	if err != nil {
+		return "", grant.Token{}, err
+	}
+
+	var tok grant.Token
+	if a.grantType == client.ClientCredentials {
+		tok, err = s.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: demoOrg, Client: c.ID, Secret: secret.Reveal()})
+	} else {
+		tok, err = s.userToken(ctx, c, secret, a)
+	}
+	if err != nil {
+		return "", grant.Token{}, err
+	}
+	bearer, err := s.codec.Sign(tok)
+	return bearer, tok, err
+}
+
+// userToken authorizes c in the demo org and runs its user grant.
+func (s *server) userToken(ctx context.Context, c client.Client, secret client.Secret, a app) (grant.Token, error) {
+	if _, err := s.authorizer.Authorize(ctx, s.admin, demoOrg, c.ID, c.Scopes); err != nil {
+		return grant.Token{}, err
+	}
+	if a.grantType == client.SAML2Bearer {
+		return s.issuer.SAML2Bearer(ctx, grant.SAML2BearerRequest{Org: demoOrg, Client: c.ID, Secret: secret.Reveal(), User: a.user})
+	}
+	req := grant.AuthorizeRequest{Org: demoOrg, Client: c.ID, User: a.user, RedirectURI: redirectURI}
+	prompt, err := s.issuer.Prompt(ctx, req)
+	if err != nil {
+		return grant.Token{}, err
+	}
+	if err := s.issuer.Consent(ctx, req, prompt.ScopeSet(), true); err != nil {
+		return grant.Token{}, err
+	}
+	if a.grantType == client.Implicit {
+		return s.issuer.Implicit(ctx, req)
+	}
+	code, err := s.issuer.AuthorizeCode(ctx, req)
+	if err != nil {
+		return grant.Token{}, err
+	}
+	return s.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret.Reveal(), Code: code.Reveal(), RedirectURI: redirectURI})
+}
+
+// profileToken is a ready token for one of the guide's app profiles.
+type profileToken struct {
+	profile sample.Profile
+	user    string // "" for client credentials
+	bearer  string
+}
+
+// envName is the shell variable that holds the profile's token:
+// AGENT_DESKTOP for "Agent Desktop".
+func (p profileToken) envName() string {
+	return strings.ToUpper(strings.ReplaceAll(p.profile.Name, " ", "_"))
+}
+
+// profileTokens registers an app for each of the guide's profiles and
+// issues it a token, for the user who holds the profile's role.
+func (s *server) profileTokens(ctx context.Context) ([]profileToken, error) {
+	var out []profileToken
+	for _, p := range sample.Profiles() {
+		a := app{name: p.Name, grantType: p.GrantType, scopes: p.Scopes, role: p.Role}
+		if p.GrantType.NeedsUser() {
+			a.user = userWithRole(p.Role)
+			if a.user == "" {
+				return nil, fmt.Errorf("demoapi: no demo user holds role %s", p.Role)
+			}
+		}
+		bearer, _, err := s.issue(ctx, a)
+		if err != nil {
+			return nil, fmt.Errorf("demoapi: %s: %w", p.Name, err)
+		}
+		out = append(out, profileToken{profile: p, user: a.user, bearer: bearer})
+	}
+	return out, nil
+}
+
+// userWithRole returns the first demo user in the Home division who holds
+// role.
+func userWithRole(role permission.RoleID) string {
+	for _, u := range demoUsers {
+		if u.role == role && u.division == "home" {
+			return u.id
+		}
+	}
+	return ""
+}
