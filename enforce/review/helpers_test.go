@@ -1,0 +1,115 @@
+package review_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/review"
+	esample "github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
+)
+
+// noAccess is the permission source of policies built only for review:
+// an empty store, so every permission check would fail, and none is made.
+func noAccess() enforce.AccessSource { return permission.NewCache(permission.NewMemStore(), 0) }
+
+// sampleIndex indexes the sample endpoint table over the sample catalog.
+func sampleIndex(tb testing.TB, opts ...review.Option) *review.Index {
+	tb.Helper()
+	return newIndex(tb, sample.Catalog(), esample.Endpoints(), opts...)
+}
+
+func newIndex(tb testing.TB, cat *scope.Catalog, eps []enforce.Endpoint, opts ...review.Option) *review.Index {
+	tb.Helper()
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps, Access: noAccess()})
+	require.NoError(tb, err)
+	ix, err := review.New(p, opts...)
+	require.NoError(tb, err)
+	return ix
+}
+
+// profile returns the sample application profile with the given name.
+func profile(tb testing.TB, name string) esample.Profile {
+	tb.Helper()
+	for _, p := range esample.Profiles() {
+		if p.Name == name {
+			return p
+		}
+	}
+	tb.Fatalf("no sample profile %q", name)
+	return esample.Profile{}
+}
+
+// agentDesktopCalls are the seed's agent-desktop example.
+var agentDesktopCalls = []string{
+	"GET /api/v2/conversations",
+	"POST /api/v2/conversations/{conversationId}/participants/calls/transfer",
+	"GET /api/v2/users/me",
+	"PATCH /api/v2/users/{userId}/presence",
+}
+
+// largeTable returns a catalog and an endpoint table shaped like a large
+// REST API: resources families of 10 endpoints each (list, create, get,
+// replace, update, delete, and a nested sub-resource), accepting the bare
+// read-write scope, :readonly or :manage, and :sub:view or :sub:manage;
+// every tenth family's list also accepts reporting:readonly, which spans
+// families.
+func largeTable(tb testing.TB, families int) (*scope.Catalog, []enforce.Endpoint) {
+	tb.Helper()
+	entries := []scope.Entry{{Scope: scope.MustParse("reporting:readonly"), Description: "Read every report"}}
+	var eps []enforce.Endpoint
+	none := permission.NoneRequired()
+	for f := range families {
+		r := fmt.Sprintf("res%03d", f)
+		for _, s := range []string{r, r + ":readonly", r + ":manage", r + ":sub:view", r + ":sub:manage"} {
+			entries = append(entries, scope.Entry{Scope: scope.MustParse(s), Description: "Scope " + s})
+		}
+		sc := func(names ...string) []scope.Scope {
+			out := make([]scope.Scope, len(names))
+			for i, n := range names {
+				out[i] = scope.MustParse(n)
+			}
+			return out
+		}
+		list := sc(r, r+":readonly")
+		if f%10 == 0 {
+			list = append(list, scope.MustParse("reporting:readonly"))
+		}
+		base := "/api/v2/" + r
+		for _, e := range []struct {
+			method, path string
+			scopes       []scope.Scope
+		}{
+			{"GET", base, list},
+			{"POST", base, sc(r, r+":manage")},
+			{"GET", base + "/{id}", sc(r, r+":readonly")},
+			{"PUT", base + "/{id}", sc(r, r+":manage")},
+			{"PATCH", base + "/{id}", sc(r, r+":manage")},
+			{"DELETE", base + "/{id}", sc(r + ":manage")},
+			{"GET", base + "/{id}/sub", sc(r+":sub:view", r+":readonly")},
+			{"POST", base + "/{id}/sub", sc(r + ":sub:manage")},
+			{"GET", base + "/{id}/sub/{subId}", sc(r + ":sub:view")},
+			{"DELETE", base + "/{id}/sub/{subId}", sc(r+":sub:manage", r+":manage")},
+		} {
+			eps = append(eps, enforce.Endpoint{Method: e.method, Path: e.path, Scopes: e.scopes, Permissions: none})
+		}
+	}
+	cat, err := scope.NewCatalog(entries, scope.ActionImplies("manage", "readonly"), scope.ActionImplies("manage", "view"), scope.BareImplies("readonly"))
+	require.NoError(tb, err)
+	return cat, eps
+}
+
+// spreadCalls returns n routes spread over the table.
+func spreadCalls(eps []enforce.Endpoint, n int) []string {
+	calls := make([]string, n)
+	step := len(eps) / n
+	for i := range calls {
+		calls[i] = eps[(i*step+i*7)%len(eps)].Route()
+	}
+	return calls
+}

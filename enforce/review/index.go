@@ -1,0 +1,254 @@
+package review
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/scope"
+)
+
+// DefaultSearchLimit is the number of branch-and-bound steps
+// [Index.Minimal] may take by default before it settles for the best cover
+// found so far. Real endpoint tables need a few dozen at most.
+const DefaultSearchLimit = 20000
+
+// An Option configures an [Index].
+type Option func(*settings)
+
+type settings struct {
+	searchLimit int
+}
+
+// WithSearchLimit sets how many branch-and-bound steps a minimal-scope
+// computation may take before it gives up proving optimality and returns
+// the best cover found so far, which is never worse than the greedy one
+// (see the package documentation). Zero means greedy only. A negative
+// limit is ignored.
+func WithSearchLimit(steps int) Option {
+	return func(s *settings) {
+		if steps >= 0 {
+			s.searchLimit = steps
+		}
+	}
+}
+
+// Breadth measures how much access a scope, or a set of scopes, grants:
+// the endpoints of the table it unlocks, how many of those write, and the
+// catalog scopes it grants. A scope with a smaller Breadth is narrower.
+type Breadth struct {
+	// Writes counts the endpoints it unlocks whose method is not GET,
+	// HEAD or OPTIONS.
+	Writes int `json:"writes"`
+	// Endpoints counts the endpoints it unlocks: those that accept it, or
+	// a scope it implies.
+	Endpoints int `json:"endpoints"`
+	// Grants counts the catalog scopes it grants: itself and every scope
+	// it implies.
+	Grants int `json:"grants"`
+}
+
+// Compare compares b and o field by field in the order Writes,
+// Endpoints, Grants, and returns -1 if b is narrower, +1 if it is
+// broader, 0 if they are equal.
+func (b Breadth) Compare(o Breadth) int {
+	if c := cmp.Compare(b.Writes, o.Writes); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Endpoints, o.Endpoints); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.Grants, o.Grants)
+}
+
+// String describes b in words: "3 endpoints, none that writes".
+func (b Breadth) String() string {
+	eps := plural(b.Endpoints, "endpoint", "endpoints")
+	switch b.Writes {
+	case 0:
+		return eps + ", none that writes"
+	case b.Endpoints:
+		if b.Endpoints == 1 {
+			return eps + ", which writes"
+		}
+		return eps + ", all of which write"
+	case 1:
+		return eps + ", 1 of which writes"
+	}
+	return fmt.Sprintf("%s, %d of which write", eps, b.Writes)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// An Index is a policy's endpoint table and scope catalog, arranged for
+// reviews: which scopes satisfy each endpoint, and how broad each scope
+// is. Build it once with [New] and use it for any number of reviews.
+//
+// An Index is immutable and safe for concurrent use. It reflects the
+// policy it was built from; build a new one when the table or the catalog
+// changes.
+type Index struct {
+	policy  *enforce.Policy
+	catalog *scope.Catalog
+	limit   int
+	scopes  []scope.Scope // the catalog's scopes in canonical order; a scope's position is its id
+	ids     map[scope.Scope]int32
+	breadth []Breadth // per scope id
+	eps     []endpoint
+	byRoute map[string]int32
+	byShape map[routeKey]int32
+	byName  map[string]int32
+}
+
+// endpoint is one endpoint of the table, as reviews see it.
+type endpoint struct {
+	route      string
+	name       string
+	method     string
+	segs       []string // the path template's segments, parameters with their braces
+	write      bool
+	accepts    scope.Set
+	accepted   scope.Accepted
+	satisfiers []int32 // ids of the scopes that satisfy it, ascending
+}
+
+// routeKey finds an endpoint by method and template shape: the template
+// with parameter names erased, so that {id} finds {userId}.
+type routeKey struct {
+	method, shape string
+}
+
+// New builds an index over the endpoint table and scope catalog of p.
+// Only the table and the catalog are used: no permission is looked up.
+func New(p *enforce.Policy, opts ...Option) (*Index, error) {
+	if p == nil {
+		return nil, fmt.Errorf("%w: nil policy", ErrInvalid)
+	}
+	set := settings{searchLimit: DefaultSearchLimit}
+	for _, o := range opts {
+		if o != nil {
+			o(&set)
+		}
+	}
+	cat := p.Catalog()
+	ix := &Index{
+		policy:  p,
+		catalog: cat,
+		limit:   set.searchLimit,
+		ids:     make(map[scope.Scope]int32, cat.Len()),
+		byRoute: make(map[string]int32),
+		byShape: make(map[routeKey]int32),
+		byName:  make(map[string]int32),
+	}
+	for e := range cat.All() {
+		ix.ids[e.Scope] = int32(len(ix.scopes))
+		ix.scopes = append(ix.scopes, e.Scope)
+		ix.breadth = append(ix.breadth, Breadth{Grants: 1 + cat.Implied(e.Scope).Len()})
+	}
+	for _, e := range p.Endpoints() {
+		accepted, err := cat.Accept(e.Scopes...)
+		if err != nil {
+			// NewPolicy checked every endpoint against this catalog.
+			return nil, fmt.Errorf("%w: endpoint %s: %w", ErrInvalid, e.Route(), err)
+		}
+		ep := endpoint{
+			route:    e.Route(),
+			name:     e.Name,
+			method:   e.Method,
+			segs:     strings.Split(strings.TrimPrefix(e.Path, "/"), "/"),
+			write:    isWrite(e.Method),
+			accepts:  accepted.Scopes(),
+			accepted: accepted,
+		}
+		for s := range accepted.Satisfiers().All() {
+			id := ix.ids[s]
+			ep.satisfiers = append(ep.satisfiers, id)
+			ix.breadth[id].Endpoints++
+			if ep.write {
+				ix.breadth[id].Writes++
+			}
+		}
+		slices.Sort(ep.satisfiers)
+		i := int32(len(ix.eps))
+		ix.eps = append(ix.eps, ep)
+		ix.byRoute[ep.route] = i
+		ix.byShape[routeKey{e.Method, shape(e.Path)}] = i
+		if e.Name != "" {
+			ix.byName[e.Name] = i
+		}
+	}
+	return ix, nil
+}
+
+// isWrite reports whether an endpoint with this method changes something,
+// as far as its method tells.
+func isWrite(method string) bool {
+	return method != "GET" && method != "HEAD" && method != "OPTIONS"
+}
+
+// shape erases the parameter names of a path template.
+func shape(path string) string {
+	if !strings.Contains(path, "{") {
+		return path
+	}
+	var b strings.Builder
+	for i, seg := range strings.Split(path, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if isParam(seg) {
+			b.WriteString("{}")
+		} else {
+			b.WriteString(seg)
+		}
+	}
+	return b.String()
+}
+
+func isParam(seg string) bool {
+	return len(seg) >= 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
+}
+
+// Catalog returns the scope catalog the index was built with.
+func (ix *Index) Catalog() *scope.Catalog { return ix.catalog }
+
+// Breadth returns how broad s is in the index's table and catalog, and
+// false if the catalog does not know s.
+func (ix *Index) Breadth(s scope.Scope) (Breadth, bool) {
+	id, ok := ix.ids[s]
+	if !ok {
+		return Breadth{}, false
+	}
+	return ix.breadth[id], true
+}
+
+// Reach returns what s unlocks as a whole: the endpoints of the table that
+// accept one of its scopes or a scope one implies, how many of those
+// write, and how many catalog scopes it grants. Unlike the sum of its
+// scopes' [Breadth], it counts each endpoint once. Scopes the catalog
+// does not know grant nothing.
+func (ix *Index) Reach(s scope.Set) Breadth {
+	g := ix.catalog.Grant(s)
+	var b Breadth
+	for i := range ix.eps {
+		if g.Satisfies(ix.eps[i].accepted) {
+			b.Endpoints++
+			if ix.eps[i].write {
+				b.Writes++
+			}
+		}
+	}
+	for _, sc := range ix.scopes {
+		if g.Has(sc) {
+			b.Grants++
+		}
+	}
+	return b
+}
