@@ -1,91 +1,287 @@
-// Command quickstart shows scopegate's scope checks: an app's requested
-// scopes parsed and validated against a catalog, the errors a user gets for
-// the usual mistakes, and endpoints checked against a token's scopes.
+// Command quickstart shows scopegate from end to end, in one run: a scope
+// catalog and roles in divisions; an OAuth client registered by its vendor
+// and authorized by a customer org for part of what it asks; a user's
+// consent and the token issued; and the enforcer's decisions on a handful
+// of calls, with the reason and the remedy of each denial. Then a
+// client-credentials app refused on a user-only endpoint, and the user's
+// token once it has expired.
 //
 //	go run ./examples/quickstart
+//
+// Its output is the same on every run (the clocks are fixed) and fits a
+// terminal 100 columns wide.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"text/tabwriter"
+	"strings"
+	"time"
 
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
-	"github.com/scopegate/scopegate/scope/sample"
+	scopesample "github.com/scopegate/scopegate/scope/sample"
+)
+
+// width is the terminal width the output fits.
+const width = 100
+
+const (
+	vendor   client.OrgID = "acme-apps" // the org that builds the app
+	customer client.OrgID = "contoso"   // the org whose API the app calls
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	catalog := sample.Catalog()
-	out := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	defer out.Flush()
+// clock is the fixed, movable time every part of the example reads.
+type clock struct{ t time.Time }
 
-	section(out, "1. An agent desktop app requests its scopes")
-	requested := "users:readonly conversations:readonly presence:manage conversations:call:control"
-	granted, err := catalog.ParseSet(requested)
+func (c *clock) now() time.Time { return c.t }
+
+func run(w io.Writer) error {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	out := &printer{w: w}
+	catalog := scopesample.Catalog()
+
+	out.title("scopegate quickstart: an app's call needs a scope in its token AND a permission")
+
+	// 1. Scopes.
+	out.section("1. The scope catalog, and what the Agent Desktop app asks for")
+	requested, err := catalog.ParseSet("conversations:readonly conversations:call:control users:readonly presence:manage recordings:view")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "requested\t%q\n", requested)
-	fmt.Fprintf(out, "canonical\t%s\n", granted)
-	for s := range granted.All() {
+	out.line("The catalog knows %d scopes. The app requests %d:", catalog.Len(), requested.Len())
+	for s := range requested.All() {
 		e, _ := catalog.Lookup(s)
-		fmt.Fprintf(out, "  %s\t%s\n", s, e.Description)
+		out.line("  %-28s %s", s, e.Description)
 	}
-
-	section(out, "2. Common mistakes are rejected, with what was probably meant")
-	for _, mistake := range []string{"users :manage", "users-manage", "conversation:view", "Users:Readonly", "users::manage", "users:readonly  presence:manage"} {
+	out.line("Scope strings are parsed strictly; the usual mistakes get a suggestion:")
+	for _, mistake := range []string{"users :manage", "users-manage", "conversation:view", "users:readonly users:readonly", "", "users:readonly\x00"} {
 		_, err := catalog.ParseSet(mistake)
-		fmt.Fprintf(out, "%q\t%s\n", mistake, explain(err))
+		out.wrapped("  ", fmt.Sprintf("%-32q", mistake), explain(err))
 	}
 
-	section(out, "3. Each endpoint accepts any one of several scopes")
-	token := catalog.Grant(granted)
-	fmt.Fprintln(out, "endpoint\taccepts\tagent desktop token")
-	for _, ep := range []struct{ route, accepts string }{
-		{"GET /api/v2/conversations", "conversations:readonly"},
-		{"POST /api/v2/conversations/{id}/participants/calls/transfer", "conversations:call:control"},
-		{"POST /api/v2/conversations/{id}/participants/calls", "conversations:call:add"},
-		{"GET /api/v2/users/me", "users users:readonly"},
-		{"POST /api/v2/users", "users users:manage"},
-		{"PATCH /api/v2/users/{id}/presence", "presence:manage"},
-		{"GET /api/v2/users/{id}/presence", "presence:readonly"},
+	// 2. Roles and divisions.
+	out.section("2. The customer org: divisions, roles and users")
+	divs, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true}, permission.Division{ID: "sales", Name: "Sales"})
+	if err != nil {
+		return err
+	}
+	perms := permission.NewMemStore()
+	roles := append(sample.Roles(), permission.Role{ID: "oauth-admin", Name: "OAuth admin",
+		Policies: []permission.Permission{permission.MustParse("oauth:client:*")}})
+	for _, r := range roles {
+		if err := perms.PutRole(r); err != nil {
+			return err
+		}
+	}
+	people := []struct {
+		user     string
+		role     permission.RoleID
+		division permission.DivisionID
+		note     string
+	}{
+		{"alice", "agent", "home", "an agent in Home: uses the Agent Desktop app"},
+		{"sam", "agent", "sales", "an agent in Sales"},
+		{"olga", "oauth-admin", "home", "the customer's OAuth admin"},
+		{"vic", "oauth-admin", "home", "the app vendor's admin (in the vendor's org)"},
+	}
+	for _, p := range people {
+		if err := perms.AddGrant(permission.Grant{Subject: permission.User(p.user), Role: p.role, Divisions: []permission.DivisionID{p.division}}); err != nil {
+			return err
+		}
+		out.line("  %-6s role %-12s in %-6s %s", p.user, p.role, p.division, p.note)
+	}
+	out.line("Divisions: %s. The agent role holds, among others,", divisionNames(divs))
+	out.line("directory:user:view and conversation:call:transfer, but not directory:user:add.")
+
+	// 3. The vendor registers the app.
+	out.section("3. The vendor registers the app (client.Registry)")
+	clients := client.NewMemStore()
+	registry := client.NewRegistry(clients, catalog, perms, orgDivisions{customer: divs}, client.WithClock(clk.now))
+	vic, err := permission.Compile(ctx, perms, permission.User("vic"))
+	if err != nil {
+		return err
+	}
+	app, secret, err := registry.Create(ctx, vic, vendor, client.Registration{
+		Name:         "Agent Desktop",
+		GrantType:    client.AuthorizationCode,
+		Scopes:       requested,
+		RedirectURIs: []string{"https://desktop.acme.example/callback"},
+	})
+	if err != nil {
+		return err
+	}
+	out.line("%s: %s grant, tokens live %v, secret %v", app.Name, app.GrantType, app.TokenLifetime, secret)
+	out.line("(shown to the vendor once; only its hash is stored). Registering needs oauth:client:add.")
+
+	// 4. The customer org authorizes part of it.
+	out.section("4. The customer's admin authorizes the app, minus one scope (client.Authorizer)")
+	authorizer := client.NewAuthorizer(clients, clients, client.WithClock(clk.now))
+	olga, err := permission.Compile(ctx, perms, permission.User("olga"))
+	if err != nil {
+		return err
+	}
+	auth, err := authorizer.Authorize(ctx, olga, customer, app.ID, requested.Difference(scope.MustParseSet("recordings:view")))
+	if err != nil {
+		return err
+	}
+	out.line("  granted  %s", auth.Granted)
+	out.line("  denied   %s", auth.Denied)
+
+	// 5. Consent and token.
+	out.section("5. Alice signs in and consents; the app gets its token (grant.Issuer)")
+	grants := grant.NewMemStore(clk.now)
+	issuer := grant.NewIssuer(clients, clients, grants, catalog, grant.WithClock(clk.now))
+	req := grant.AuthorizeRequest{Org: customer, Client: app.ID, User: "alice", RedirectURI: app.RedirectURIs[0]}
+	prompt, err := issuer.Prompt(ctx, req)
+	if err != nil {
+		return err
+	}
+	out.line("The consent screen: %q would like to", prompt.App)
+	for _, s := range prompt.Scopes {
+		out.line("  - %s (%s)", s.Description, s.Scope)
+	}
+	if err := issuer.Consent(ctx, req, prompt.ScopeSet(), true); err != nil {
+		return err
+	}
+	code, err := issuer.AuthorizeCode(ctx, req)
+	if err != nil {
+		return err
+	}
+	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret.Reveal(), Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	if err != nil {
+		return err
+	}
+	out.line("Alice approves all (consent is all or nothing). The code is exchanged for a token:")
+	out.line("  scopes   %s", token.Scopes)
+	out.line("  expires  %s (the client's lifetime: %v)", token.ExpiresAt.Format(time.RFC3339), app.TokenLifetime)
+
+	// 6. Enforcing.
+	out.section("6. The API enforces each call (enforce.Enforcer)")
+	policy, err := enforce.NewPolicy(enforce.Config{
+		Catalog:   catalog,
+		Endpoints: sample.Endpoints(),
+		Access:    permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
+		Orgs:      []enforce.Org{{ID: customer, Divisions: divs}},
+	})
+	if err != nil {
+		return err
+	}
+	where := userDivisions{"alice": "home", "sam": "sales"}
+	enforcer := enforce.New(policy, grants, clients, enforce.WithClock(clk.now), enforce.WithDivisionResolver(where))
+	decide := func(t grant.Token, method, path string, div permission.DivisionID) (call, error) {
+		d, err := enforcer.Enforce(ctx, &enforce.Request{Method: method, Path: path, Token: t, Division: div})
+		return call{endpoint: method + " " + path, d: d}, err
+	}
+	var calls []call
+	for _, c := range []struct {
+		method, path string
+		div          permission.DivisionID
+	}{
+		{"GET", "/api/v2/users/me", ""},
+		{"GET", "/api/v2/conversations", ""},
+		{"POST", "/api/v2/conversations/c1/participants/calls/transfer", ""},
+		{"PATCH", "/api/v2/users/alice/presence", ""},
+		{"GET", "/api/v2/conversations/c1/recordings", ""},
+		{"GET", "/api/v2/users/sam", ""},
+		{"POST", "/api/v2/users", "home"},
+		{"GET", "/api/v2/groups", ""},
 	} {
-		accepted, err := catalog.Accept(scope.MustParseSet(ep.accepts).Scopes()...)
+		d, err := decide(token, c.method, c.path, c.div)
 		if err != nil {
 			return err
 		}
-		verdict := "403: no accepted scope"
-		if token.Satisfies(accepted) {
-			used, _ := accepted.Match(granted)
-			verdict = "allowed by " + used.String()
+		calls = append(calls, d)
+	}
+	out.line("Alice's token, through the Agent Desktop app:")
+	out.table(calls)
+
+	// 7. Client credentials.
+	out.section("7. A client-credentials app acts with its own roles, and has no user")
+	job, jobSecret, err := registry.Create(ctx, olga, customer, client.Registration{
+		Name: "Nightly Sync", GrantType: client.ClientCredentials,
+		Roles: []client.RoleAssignment{{Role: "automation"}}, // in Home, by default
+	})
+	if err != nil {
+		return err
+	}
+	jobToken, err := issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: jobSecret.Reveal()})
+	if err != nil {
+		return err
+	}
+	out.line("%s holds the automation role in %s; its token carries no scope and no user.", job.Name, job.Roles[0].Divisions[0])
+	calls = calls[:0]
+	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
+		d, err := decide(jobToken, "GET", path, "")
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(out, "%s\t%s\t%s\n", ep.route, accepted.Scopes(), verdict)
+		calls = append(calls, d)
 	}
+	out.table(calls)
 
-	section(out, "4. Redundant scopes")
-	reduced, dropped := catalog.Reduce(scope.MustParseSet("users users:readonly presence:manage presence:readonly"))
-	fmt.Fprintf(out, "\"users users:readonly presence:manage presence:readonly\" reduces to %q\n", reduced)
-	for _, d := range dropped {
-		fmt.Fprintf(out, "  %s\tis implied by %s\n", d.Scope, d.ImpliedBy)
+	// 8. Expiry.
+	out.section("8. A day later, Alice's token has expired")
+	clk.t = clk.t.Add(25 * time.Hour)
+	d, err := decide(token, "GET", "/api/v2/conversations", "")
+	if err != nil {
+		return err
 	}
-	return nil
+	out.table([]call{d})
+	return out.err
 }
 
-func section(out *tabwriter.Writer, title string) {
-	out.Flush()
-	fmt.Fprintf(out, "\n%s\n", title)
+// orgDivisions is the registry's DivisionStore: it checks the divisions
+// of client-credentials roles, and fills in Home.
+type orgDivisions map[client.OrgID]*permission.Divisions
+
+func (o orgDivisions) Divisions(_ context.Context, org client.OrgID) (*permission.Divisions, error) {
+	if d, ok := o[org]; ok {
+		return d, nil
+	}
+	return nil, fmt.Errorf("no org %q", org)
 }
 
-// explain turns a rejection into one short line: what is wrong and the
-// suggestion.
+// userDivisions tells the enforcer which division each user record is in,
+// for endpoints such as GET /api/v2/users/{userId}.
+type userDivisions map[string]permission.DivisionID
+
+func (u userDivisions) ResolveDivision(_ context.Context, _ client.OrgID, _, _, id string) (permission.DivisionID, error) {
+	if d, ok := u[id]; ok {
+		return d, nil
+	}
+	return "", enforce.ErrNoResource
+}
+
+func divisionNames(d *permission.Divisions) string {
+	var names []string
+	for _, div := range d.All() {
+		name := div.Name
+		if div.Home {
+			name += " (the Home division)"
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// explain turns a rejected scope string into one short line: what is
+// wrong and the suggestion.
 func explain(err error) string {
 	var pe *scope.ParseError
 	var ue *scope.UnknownError
@@ -101,4 +297,68 @@ func explain(err error) string {
 		return fmt.Sprintf("unknown scope; did you mean %q?", ue.Suggestions[0].String())
 	}
 	return err.Error()
+}
+
+// call is one decision to print.
+type call struct {
+	endpoint string
+	d        enforce.Decision
+}
+
+// printer writes lines, remembering the first write error.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) line(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+	}
+}
+
+func (p *printer) title(s string) { p.line("%s\n%s", s, strings.Repeat("=", len(s))) }
+
+func (p *printer) section(s string) { p.line("\n%s", s) }
+
+// table prints decisions: a line per call with the status, whether it was
+// allowed and the endpoint, then its code, reason and remedy, wrapped to
+// the terminal's width.
+func (p *printer) table(calls []call) {
+	const indent = "                   " // under ENDPOINT
+	p.line("  STATUS  ALLOWED  ENDPOINT")
+	for _, c := range calls {
+		allowed := "no"
+		if c.d.Allowed() {
+			allowed = "yes"
+		}
+		p.line("  %-6d  %-7s  %s", c.d.Status(), allowed, c.endpoint)
+		p.line("%scode    %s", indent, c.d.Code())
+		p.wrapped(indent, "reason  ", c.d.Reason())
+		if r := c.d.Remedy(); r != "" {
+			p.wrapped(indent, "remedy  ", r)
+		}
+	}
+}
+
+// wrapped prints label and text from indent, wrapping the text at word
+// boundaries to fit width.
+func (p *printer) wrapped(indent, label, text string) {
+	room := width - len(indent) - len(label)
+	first := true
+	for text != "" {
+		cut := len(text)
+		if cut > room {
+			cut = strings.LastIndexByte(text[:room+1], ' ')
+			if cut <= 0 {
+				cut = room // one long word: break it
+			}
+		}
+		prefix := strings.Repeat(" ", len(label))
+		if first {
+			prefix, first = label, false
+		}
+		p.line("%s%s%s", indent, prefix, strings.TrimRight(text[:cut], " "))
+		text = strings.TrimLeft(text[cut:], " ")
+	}
 }
