@@ -75,8 +75,9 @@
 // scopes once with [Catalog.Accept] and the token's with [Catalog.Grant];
 // [Granted.Satisfies] then compares a few machine words, without parsing or
 // allocating. [Accepted.Match] answers the same question for a [Set] that was
-// not compiled, at the cost of one catalog lookup per scope, and says which
-// granted scope matched.
+// not compiled, by comparing its names with those of the scopes that
+// satisfy the endpoint (also without allocating), and says which granted
+// scope matched.
 //
 // # Concurrency
 //
