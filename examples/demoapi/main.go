@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -31,16 +32,16 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, os.Stdout); err != nil {
+	if err := run(ctx, *addr, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "demoapi:", err)
 		os.Exit(1)
 	}
 }
 
 // run serves the demo API on addr until ctx is done, after printing the
-// walkthrough to out.
-func run(ctx context.Context, addr string, out io.Writer) error {
-	s, err := newServer(config{})
+// walkthrough to out. It logs each denial, and the reason, to logs.
+func run(ctx context.Context, addr string, out, logs io.Writer) error {
+	s, err := newServer(config{log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func TestRun(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		runErr = run(runCtx, "127.0.0.1:0", pw)
+		runErr = run(runCtx, "127.0.0.1:0", pw, io.Discard)
 		pw.Close()
 	}()
 
@@ -164,6 +164,6 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunBadAddress(t *testing.T) {
-	err := run(ctx, "256.0.0.1:99999", io.Discard)
+	err := run(ctx, "256.0.0.1:99999", io.Discard, io.Discard)
 	require.Error(t, err)
 }

@@ -176,8 +176,12 @@ func run(w io.Writer) error {
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   catalog,
 		Endpoints: sample.Endpoints(),
-		Access:    permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
-		Orgs:      []enforce.Org{{ID: customer, Divisions: divs}},
+		// Users' roles and client-credentials clients' own roles. The
+		// cache keeps compiled accesses; PermissionStore does not report
+		// versions, so a service whose grants change calls InvalidateAll
+		// (examples/demoapi shows another way).
+		Access: permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
+		Orgs:   []enforce.Org{{ID: customer, Divisions: divs}},
 	})
 	if err != nil {
 		return err
