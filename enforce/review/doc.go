@@ -1,7 +1,8 @@
 // Package review helps teams follow least privilege with OAuth scopes, as
 // the Genesys Cloud guide "OAuth Scopes and Permissions" asks: choose the
-// minimum scopes for the endpoints an app calls, and find the scopes a
-// client holds but does not need.
+// minimum scopes for the endpoints an app calls, find the scopes a client
+// holds but does not need, review which scopes it used over a period, and
+// document the choice.
 //
 // It works on an [enforce.Policy]'s endpoint table and scope catalog,
 // arranged once by [New] into an [Index]:
@@ -12,7 +13,13 @@
 //     against its calls: the scopes no call needs, those another held
 //     scope implies, those broader than needed (users:manage where
 //     users:readonly suffices) and the calls no held scope lets pass, each
-//     a [Finding] with its reason.
+//     a [Finding] with its reason;
+//   - [Index.ReviewUsage]: the quarterly review, from the [enforce.Record]
+//     values a decision hook collected over a period: the scopes a client
+//     holds but never used, and the calls refused for want of a scope;
+//   - [Index.Document]: the guide's "Document Your Scopes" record, as
+//     Markdown ([Doc.Markdown]) or JSON, with a change log entry when the
+//     scopes change.
 //
 // # Calls
 //
@@ -87,5 +94,7 @@
 // # Concurrency
 //
 // An [Index] is immutable and safe for concurrent use. The results
-// ([Selection], [ScopeReview]) are plain values that the caller owns.
+// ([Selection], [ScopeReview], [UsageReview], [Doc]) are plain values
+// that the caller owns. Nothing in this package reads the clock: dates and
+// periods come from the caller.
 package review

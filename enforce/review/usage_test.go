@@ -1,0 +1,244 @@
+package review_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/review"
+	esample "github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
+)
+
+const (
+	org       client.OrgID = "org-1"
+	otherOrg  client.OrgID = "org-2"
+	openOrg   client.OrgID = "org-open" // scope enforcement off
+	agentUser              = "agent"
+)
+
+var quarterStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// allHome puts every resource in the Home division.
+type allHome struct{}
+
+func (allHome) ResolveDivision(context.Context, client.OrgID, string, string, string) (permission.DivisionID, error) {
+	return "home", nil
+}
+
+// recorder runs an enforcer over the sample table and keeps the records
+// its hook receives: the usage log a quarterly review reads.
+type recorder struct {
+	t        *testing.T
+	now      time.Time
+	enforcer *enforce.Enforcer
+	clients  *client.MemStore
+	records  []enforce.Record
+}
+
+func newRecorder(t *testing.T) *recorder {
+	t.Helper()
+	perms := permission.NewMemStore()
+	for _, r := range esample.Roles() {
+		require.NoError(t, perms.PutRole(r))
+	}
+	require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User(agentUser), Role: "agent", AllDivisions: true}))
+	rec := &recorder{t: t, clients: client.NewMemStore()}
+	policy, err := enforce.NewPolicy(enforce.Config{
+		Catalog:   sample.Catalog(),
+		Endpoints: esample.Endpoints(),
+		Access:    permission.NewCache(perms, 0),
+		Orgs:      []enforce.Org{{ID: openOrg, DisableScopeEnforcement: true}},
+	})
+	require.NoError(t, err)
+	rec.enforcer = enforce.New(policy, grant.NewMemStore(nil), rec.clients,
+		enforce.WithClock(func() time.Time { return rec.now }),
+		enforce.WithDivisionResolver(allHome{}),
+		enforce.WithHook(func(_ context.Context, r enforce.Record) { rec.records = append(rec.records, r) }))
+	return rec
+}
+
+// client registers an authorization-code app with scopes.
+func (r *recorder) client(name string, o client.OrgID, scopes string) client.Client {
+	r.t.Helper()
+	c := client.Client{ID: client.NewID(), Org: o, Name: name, GrantType: client.AuthorizationCode, State: client.Active,
+		Scopes: scope.MustParseSet(scopes), RedirectURIs: []string{"https://app.example.com/cb"}, TokenLifetime: time.Hour}
+	require.NoError(r.t, r.clients.CreateClient(context.Background(), c))
+	return c
+}
+
+// call makes a request at the given day and hour with a token of c that
+// carries scopes, and returns the decision's code.
+func (r *recorder) call(at time.Time, c client.Client, o client.OrgID, scopes, method, path string) enforce.Code {
+	r.t.Helper()
+	r.now = at
+	tok := grant.Token{ID: grant.NewTokenID(), Client: c.ID, Org: o, GrantType: client.AuthorizationCode, User: agentUser,
+		Scopes: scope.MustParseSet(scopes), IssuedAt: at.Add(-time.Minute), ExpiresAt: at.Add(time.Hour)}
+	d, err := r.enforcer.Enforce(context.Background(), &enforce.Request{Method: method, Path: path, Token: tok})
+	require.NoError(r.t, err)
+	return d.Code()
+}
+
+func day(month time.Month, d, hour int) time.Time {
+	return time.Date(2026, month, d, hour, 0, 0, 0, time.UTC)
+}
+
+// The guide's quarterly review of an agent desktop: it holds
+// conversations:call:add and recordings:view but never used them; it was
+// refused transcripts, which it lacks the scope for; and some of its users
+// still had tokens from before presence:manage was added.
+func TestReviewUsageQuarter(t *testing.T) {
+	rec := newRecorder(t)
+	const held = "conversations:readonly conversations:call:control conversations:call:add users:readonly presence:manage recordings:view"
+	desktop := rec.client("Agent Desktop", org, held)
+	other := rec.client("Salesforce Sync", org, "users:readonly")
+	const oldToken = "conversations:readonly conversations:call:control users:readonly" // before presence:manage
+
+	for _, c := range []struct {
+		at           time.Time
+		scopes       string
+		method, path string
+		want         enforce.Code
+	}{
+		{day(1, 5, 9), held, "GET", "/api/v2/conversations", enforce.CodeAllowed},
+		{day(1, 5, 9), held, "GET", "/api/v2/users/me", enforce.CodeAllowed},
+		{day(1, 20, 14), held, "POST", "/api/v2/conversations/c-1/participants/calls/transfer", enforce.CodeAllowed},
+		{day(2, 3, 10), held, "PATCH", "/api/v2/users/u-1/presence", enforce.CodeAllowed},
+		{day(2, 3, 11), oldToken, "PATCH", "/api/v2/users/u-1/presence", enforce.CodeScopeMissing},
+		{day(2, 4, 11), oldToken, "PATCH", "/api/v2/users/u-2/presence", enforce.CodeScopeMissing},
+		{day(2, 10, 16), held, "GET", "/api/v2/conversations/c-2/transcripts", enforce.CodeScopeMissing},
+		{day(2, 11, 16), held, "GET", "/api/v2/conversations/c-2/recordings/r-1/media", enforce.CodeScopeAndPermissionMissing},
+		{day(3, 2, 8), held, "GET", "/api/v2/users/{nope}", enforce.CodeEndpointUnknown},
+		{day(3, 30, 17), held, "GET", "/api/v2/conversations/c-3", enforce.CodeAllowed},
+		// Outside the quarter.
+		{day(4, 1, 0), held, "GET", "/api/v2/conversations/c-3/recordings", enforce.CodeAllowed},
+		{time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC), held, "POST", "/api/v2/conversations/calls", enforce.CodePermissionMissing},
+	} {
+		require.Equal(t, c.want, rec.call(c.at, desktop, org, c.scopes, c.method, c.path), "%s %s", c.method, c.path)
+	}
+	// Another client's calls are not the desktop's.
+	require.Equal(t, enforce.CodeScopeMissing, rec.call(day(2, 1, 9), other, org, "users:readonly", "GET", "/api/v2/conversations"))
+
+	ix := sampleIndex(t)
+	got, err := ix.ReviewUsage(review.UsageQuery{Client: desktop.ID, Org: org, Held: scope.MustParseSet(held), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	want := review.UsageReview{
+		Client: desktop.ID, Org: org, From: quarterStart, To: day(4, 1, 0),
+		Records: 10,
+		Used: []review.ScopeUse{
+			{Scope: scope.MustParse("conversations:call:control"), Held: true, Calls: 1,
+				Routes: []string{"POST /api/v2/conversations/{conversationId}/participants/calls/transfer"}, First: day(1, 20, 14), Last: day(1, 20, 14)},
+			{Scope: scope.MustParse("conversations:readonly"), Held: true, Calls: 2,
+				Routes: []string{"GET /api/v2/conversations", "GET /api/v2/conversations/{conversationId}"}, First: day(1, 5, 9), Last: day(3, 30, 17)},
+			{Scope: scope.MustParse("presence:manage"), Held: true, Calls: 1,
+				Routes: []string{"PATCH /api/v2/users/{userId}/presence"}, First: day(2, 3, 10), Last: day(2, 3, 10)},
+			{Scope: scope.MustParse("users:readonly"), Held: true, Calls: 1,
+				Routes: []string{"GET /api/v2/users/me"}, First: day(1, 5, 9), Last: day(1, 5, 9)},
+		},
+		Unused: scope.MustParseSet("conversations:call:add recordings:view"),
+		Denied: []review.Denial{
+			{Route: "PATCH /api/v2/users/{userId}/presence", Endpoint: "patchUserPresence", Count: 2, First: day(2, 3, 11), Last: day(2, 4, 11),
+				Accepts: scope.MustParseSet("presence:manage"), Add: scope.MustParse("presence:manage"), Reauthenticate: true},
+			{Route: "GET /api/v2/conversations/{conversationId}/recordings/{recordingId}/media", Endpoint: "getRecordingMedia", Count: 1, First: day(2, 11, 16), Last: day(2, 11, 16),
+				Accepts: scope.MustParseSet("recordings:download"), Add: scope.MustParse("recordings:download")},
+			{Route: "GET /api/v2/conversations/{conversationId}/transcripts", Endpoint: "getTranscripts", Count: 1, First: day(2, 10, 16), Last: day(2, 10, 16),
+				Accepts: scope.MustParseSet("transcripts:readonly"), Add: scope.MustParse("transcripts:readonly")},
+		},
+		Add: scope.MustParseSet("recordings:download transcripts:readonly"),
+	}
+	if diff := cmp.Diff(want, got, setText, scopeText, cmp.Comparer(func(a, b client.ID) bool { return a == b })); diff != "" {
+		t.Errorf("usage review (-want +got):\n%s", diff)
+	}
+
+	t.Run("the other client", func(t *testing.T) {
+		got, err := ix.ReviewUsage(review.UsageQuery{Client: other.ID, Held: other.Scopes, From: quarterStart, To: day(4, 1, 0)}, rec.records)
+		require.NoError(t, err)
+		require.Equal(t, 1, got.Records)
+		require.Equal(t, "users:readonly", got.Unused.String())
+		require.Equal(t, "conversations:readonly", got.Add.String())
+	})
+	t.Run("a shorter period", func(t *testing.T) {
+		got, err := ix.ReviewUsage(review.UsageQuery{Client: desktop.ID, Held: scope.MustParseSet(held), From: day(3, 1, 0), To: day(4, 1, 0)}, rec.records)
+		require.NoError(t, err)
+		require.Equal(t, 2, got.Records)
+		require.Equal(t, "conversations:call:add conversations:call:control presence:manage recordings:view users:readonly", got.Unused.String())
+		require.Empty(t, got.Denied)
+		require.True(t, got.Add.IsEmpty())
+	})
+}
+
+// Allowed calls in an org with scope enforcement off name no scope: the
+// review counts them as unattributed, since their scopes are unknown.
+// Records from another org are left out when the query names one, and
+// routes the table does not have are listed as stale.
+func TestReviewUsageOrgsAndStaleRecords(t *testing.T) {
+	rec := newRecorder(t)
+	open := rec.client("Agent Desktop", openOrg, "users:readonly")
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(2, 1, 9), open, openOrg, "users:readonly", "GET", "/api/v2/conversations"))
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(2, 1, 10), open, otherOrg, "users:readonly", "GET", "/api/v2/users/me"))
+	records := append(rec.records,
+		enforce.Record{Time: day(2, 2, 9), Allowed: true, Status: 200, Code: enforce.CodeAllowed, Org: openOrg, Client: open.ID,
+			Method: "GET", Route: "GET /api/v2/legacy/users", Scope: scope.MustParse("users:readonly")},
+		enforce.Record{Time: day(2, 2, 9), Status: 403, Code: enforce.CodeScopeMissing, Org: openOrg, Client: open.ID,
+			Method: "GET", Route: "GET /api/v2/legacy/groups"})
+
+	ix := sampleIndex(t)
+	got, err := ix.ReviewUsage(review.UsageQuery{Client: open.ID, Org: openOrg, Held: open.Scopes, From: quarterStart, To: day(4, 1, 0)}, records)
+	require.NoError(t, err)
+	require.Equal(t, 3, got.Records)
+	require.Equal(t, 1, got.Unattributed)
+	require.Equal(t, []string{"GET /api/v2/legacy/groups", "GET /api/v2/legacy/users"}, got.Stale)
+	require.True(t, got.Unused.IsEmpty(), got.Unused.String())
+	require.Equal(t, []review.Denial{{Route: "GET /api/v2/legacy/groups", Count: 1, First: day(2, 2, 9), Last: day(2, 2, 9)}}, got.Denied)
+	require.True(t, got.Add.IsEmpty())
+
+	all, err := ix.ReviewUsage(review.UsageQuery{Client: open.ID, Held: open.Scopes, From: quarterStart, To: day(4, 1, 0)}, records)
+	require.NoError(t, err)
+	require.Equal(t, 4, all.Records)
+}
+
+// A call refused for want of a permission still used its scope: removing
+// the scope would not fix it, and the scope stays.
+func TestReviewUsagePermissionDenialUsesTheScope(t *testing.T) {
+	rec := newRecorder(t)
+	c := rec.client("Dialer", org, "conversations:call:add")
+	require.Equal(t, enforce.CodePermissionMissing, rec.call(day(2, 1, 9), c, org, "conversations:call:add", "POST", "/api/v2/conversations/calls"))
+	got, err := sampleIndex(t).ReviewUsage(review.UsageQuery{Client: c.ID, Held: c.Scopes, From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	require.True(t, got.Unused.IsEmpty())
+	require.Len(t, got.Used, 1)
+	require.Equal(t, 1, got.Used[0].Calls)
+	require.Empty(t, got.Denied)
+}
+
+func TestReviewUsageErrors(t *testing.T) {
+	ix := sampleIndex(t)
+	id := client.MustParseID("6f1c2a9e-3b4d-4c5e-8f70-112233445566")
+	tests := []struct {
+		name string
+		q    review.UsageQuery
+		err  error
+	}{
+		{"no client", review.UsageQuery{From: quarterStart, To: day(4, 1, 0)}, review.ErrInvalid},
+		{"no period", review.UsageQuery{Client: id}, review.ErrInvalid},
+		{"no end", review.UsageQuery{Client: id, From: quarterStart}, review.ErrInvalid},
+		{"backwards", review.UsageQuery{Client: id, From: day(4, 1, 0), To: quarterStart}, review.ErrInvalid},
+		{"empty", review.UsageQuery{Client: id, From: quarterStart, To: quarterStart}, review.ErrInvalid},
+		{"unknown held scope", review.UsageQuery{Client: id, Held: scope.MustParseSet("users-manage"), From: quarterStart, To: day(4, 1, 0)}, scope.ErrUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ix.ReviewUsage(tt.q, nil)
+			require.ErrorIs(t, err, tt.err)
+			require.Contains(t, err.Error(), "review: ")
+		})
+	}
+}
