@@ -331,3 +331,30 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	require.False(t, res.Satisfied())
 	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, permission.OrgWide()) }))
 }
+
+// Check and Covers implement the same wildcard rule in two ways (hash
+// probes of the four policy shapes, and a comparison of parts); they must
+// agree on every policy and permission of a small universe.
+func TestCheckAgreesWithCovers(t *testing.T) {
+	var policies, perms []permission.Permission
+	for _, d := range []string{"a", "b"} {
+		for _, e := range []string{"x", "y", "*"} {
+			for _, act := range []string{"r", "w", "*"} {
+				pol := p(d + ":" + e + ":" + act)
+				policies = append(policies, pol)
+				if !pol.IsWildcard() {
+					perms = append(perms, pol)
+				}
+			}
+		}
+	}
+	for _, pol := range policies {
+		s := store(t, []permission.Role{role("r", pol.String())}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
+		a, err := permission.Compile(ctx, s, alice)
+		require.NoError(t, err)
+		for _, q := range perms {
+			require.Equal(t, pol.Covers(q), a.Has(q, permission.In("home")), "%v covers %v", pol, q)
+			require.False(t, a.Has(q, permission.In("sales")), "%v grants %v only in home", pol, q)
+		}
+	}
+}
