@@ -1,6 +1,7 @@
 package enforce
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -500,7 +501,8 @@ type errorBody struct {
 //
 //	{"error": {"message": "...", "code": "SCOPE_INSUFFICIENT", "status": 403}}
 //
-// The message is the reason followed by the remedy.
+// The message is the reason followed by the remedy. It is written as is:
+// '<', '>' and '&' are not escaped, so a remedy reads "Bearer <token>".
 func (d Decision) ErrorBody() []byte {
 	var body errorBody
 	body.Error.Message = d.Reason()
@@ -509,12 +511,15 @@ func (d Decision) ErrorBody() []byte {
 	}
 	body.Error.Code = d.Code().String()
 	body.Error.Status = d.Status()
-	out, err := json.Marshal(body)
-	if err != nil {
-		// Marshalling strings and an int cannot fail.
-		panic(fmt.Sprintf("enforce: marshalling an error body: %v", err))
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
+		// Encoding strings and an int does not fail; should it ever,
+		// the body still says what happened, without the details.
+		return []byte(`{"error":{"message":"the request was denied","code":"` + body.Error.Code + `","status":` + strconv.Itoa(body.Error.Status) + `}}`)
 	}
-	return out
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // WriteErrorBody writes [Decision.ErrorBody] to w.

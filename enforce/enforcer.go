@@ -36,6 +36,12 @@ var ErrNoResource = errors.New("enforce: no such resource")
 // ErrNoPolicy is returned by Enforce when the enforcer has no policy.
 var ErrNoPolicy = errors.New("enforce: no policy")
 
+// ErrVerifierUnavailable is for a token verifier that could not decide
+// (its key service is down, say). Wrap it in [Request].TokenErr: the
+// request is then denied with CodeUnavailable (503) rather than as a bad
+// token (401), and Enforce returns TokenErr.
+var ErrVerifierUnavailable = errors.New("enforce: token verifier unavailable")
+
 // A ScopeSource tells which scopes a client's tokens may carry in an org
 // right now. [*client.Authorizer] is one.
 type ScopeSource interface {
@@ -68,7 +74,9 @@ type Request struct {
 	Token grant.Token
 	// TokenErr is why the consumer's verifier rejected the bearer token
 	// (malformed, bad signature, ...). Errors wrapping grant.ErrExpired,
-	// grant.ErrRevoked or grant.ErrClientDisabled get their own codes.
+	// grant.ErrRevoked or grant.ErrClientDisabled get their own codes; one
+	// wrapping ErrVerifierUnavailable, a verifier that could not decide,
+	// denies with CodeUnavailable.
 	TokenErr error
 	// Division is the division of the resource, for endpoints whose
 	// Division is DivisionFromRequest.
@@ -222,6 +230,9 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	tokenOK := false
 	switch {
 	case r.TokenErr != nil:
+		if errors.Is(r.TokenErr, ErrVerifierUnavailable) {
+			return 1 << CodeUnavailable, r.TokenErr
+		}
 		causes |= 1 << tokenErrCode(r.TokenErr)
 	case !t.ID.IsValid():
 		causes |= 1 << CodeTokenMissing

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -156,9 +157,16 @@ func TestCouldNotDecide(t *testing.T) {
 	require.NoError(t, err)
 	check(enforce.New(p, f.grants, f.clients, clock), "/api/v2/users")
 
+	// A verifier that could not decide.
+	down := fmt.Errorf("jwks: fetching keys: %w", enforce.ErrVerifierUnavailable)
+	d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", TokenErr: down})
+	require.ErrorIs(t, err, enforce.ErrVerifierUnavailable)
+	require.Equal(t, enforce.CodeUnavailable, d.Code())
+	require.Equal(t, 503, d.Status())
+
 	// No policy: every request is denied.
 	e := enforce.New(nil, f.grants, f.clients, clock)
-	d, err := e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: tok})
+	d, err = e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: tok})
 	require.ErrorIs(t, err, enforce.ErrNoPolicy)
 	require.False(t, d.Allowed())
 	require.Equal(t, enforce.CodeUnavailable, d.Code())
@@ -180,6 +188,13 @@ func TestZeroDecisionDenies(t *testing.T) {
 	require.Nil(t, d.MissingPermissions())
 	require.Empty(t, d.WWWAuthenticate())
 	require.JSONEq(t, `{"error":{"message":"no decision was made","code":"UNAVAILABLE","status":503}}`, string(d.ErrorBody()))
+}
+
+func TestErrorBodyIsReadable(t *testing.T) {
+	f := newFixture(t)
+	d := f.enforce("GET", "/api/v2/users", grant.Token{})
+	require.Equal(t, `{"error":{"message":"the request carries no access token. To fix: send an access token in the Authorization header: Authorization: Bearer <token>.","code":"TOKEN_MISSING","status":401}}`,
+		string(d.ErrorBody()), "no \\u003c escapes")
 }
 
 func TestUnknownEndpointStatus(t *testing.T) {

@@ -76,7 +76,7 @@ func Example() {
 	// 200 users, thanks to users:readonly
 	// 403 {"error":{"message":"the token has none of the scopes GET /api/v2/users accepts: users:readonly. To fix: add scope users:readonly to the OAuth client, have the org authorize it, then re-authenticate.","code":"SCOPE_INSUFFICIENT","status":403}}
 	//   WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="users:readonly"
-	// 401 {"error":{"message":"the request carries no access token. To fix: send an access token in the Authorization header: Authorization: Bearer \u003ctoken\u003e.","code":"TOKEN_MISSING","status":401}}
+	// 401 {"error":{"message":"the request carries no access token. To fix: send an access token in the Authorization header: Authorization: Bearer <token>.","code":"TOKEN_MISSING","status":401}}
 	//   WWW-Authenticate: Bearer realm="api"
 	// 404 {"error":{"message":"no endpoint matches GET \"/api/v2/groups\". To fix: check the method and path against the API reference.","code":"ENDPOINT_UNKNOWN","status":404}}
 }
