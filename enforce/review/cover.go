@@ -276,8 +276,11 @@ func (p *problem) components(uncov bitset) [][]int {
 type search struct {
 	p        *problem
 	elems    []int
-	cands    []int32 // the component's live candidates, by cost then id
-	excluded []bool  // per problem candidate: ruled out by an earlier sibling
+	cands    []int32   // the component's live candidates, by cost then id
+	opts     [][]int32 // per element, its live candidates, by cost then id
+	excluded []bool    // per problem candidate: ruled out by an earlier sibling
+	mark     []int32   // per problem candidate: the node that last counted it in a bound
+	node     int32
 	stack    []bitset
 	cur      []int32
 	curCost  cost
@@ -298,12 +301,23 @@ func newSearch(p *problem, elems []int, budget int) *search {
 			s.cands = append(s.cands, int32(i))
 		}
 	}
-	slices.SortFunc(s.cands, func(a, b int32) int {
+	byCost := func(a, b int32) int {
 		if c := p.cands[a].w.cmp(p.cands[b].w); c != 0 {
 			return c
 		}
 		return int(a - b)
-	})
+	}
+	slices.SortFunc(s.cands, byCost)
+	s.opts = make([][]int32, p.n)
+	for _, e := range elems {
+		for _, c := range p.byElem[e] {
+			if p.cands[c].alive {
+				s.opts[e] = append(s.opts[e], c)
+			}
+		}
+		slices.SortFunc(s.opts[e], byCost)
+	}
+	s.mark = make([]int32, len(p.cands))
 	s.stack = make([]bitset, len(elems)+1)
 	for i := range s.stack {
 		s.stack[i] = make(bitset, p.words)
@@ -401,40 +415,51 @@ func (s *search) branch(depth int) {
 	}
 	s.budget--
 	// One pass over the uncovered elements: the element to branch on,
-	// and a lower bound, the costliest of the cheapest ways to cover one
-	// element (every component of a cost is non-negative, so a cover
-	// costs at least any one of its candidates).
+	// and a lower bound on the cost of covering the rest. Elements whose
+	// candidates no earlier counted element shares need distinct
+	// candidates, so their cheapest costs add up; every other element
+	// needs at least its cheapest. Both bounds hold because costs are
+	// non-negative and addition keeps their order.
+	s.node++
 	pick, fewest := -1, 0
-	var bound cost
+	var packed, single cost
 	for _, e := range s.elems {
 		if !uncov.has(e) {
 			continue
 		}
-		n := 0
+		n, shared := 0, false
 		var cheapest cost
-		for _, c := range p.byElem[e] {
-			if !p.cands[c].alive || s.excluded[c] {
+		for _, c := range s.opts[e] {
+			if s.excluded[c] {
 				continue
 			}
-			if n == 0 || p.cands[c].w.cmp(cheapest) < 0 {
+			if n == 0 {
 				cheapest = p.cands[c].w
 			}
 			n++
+			shared = shared || s.mark[c] == s.node
 		}
 		if n == 0 {
 			return // an element no candidate left can cover
 		}
-		bound = maxCost(bound, cheapest)
+		if shared {
+			single = maxCost(single, cheapest)
+		} else {
+			packed = packed.add(cheapest)
+			for _, c := range s.opts[e] {
+				s.mark[c] = s.node
+			}
+		}
 		if pick < 0 || n < fewest {
 			pick, fewest = e, n
 		}
 	}
-	if s.curCost.add(bound).cmp(s.bestCost) > 0 {
+	if s.curCost.add(maxCost(packed, single)).cmp(s.bestCost) > 0 {
 		return
 	}
 	var tried []int32
-	for _, c := range s.cands {
-		if s.excluded[c] || !p.cands[c].cover.has(pick) {
+	for _, c := range s.opts[pick] {
+		if s.excluded[c] {
 			continue
 		}
 		next := s.stack[depth+1]

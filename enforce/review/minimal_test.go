@@ -523,3 +523,45 @@ func TestCallErrorIsAType(t *testing.T) {
 	require.True(t, errors.As(err, &ce))
 	require.Equal(t, review.ErrUnknownCall, ce.Err)
 }
+
+// When the search limit runs out, the result is still a cover, says it
+// is not proven, and is no worse than the greedy cover; more search never
+// makes it worse.
+func TestMinimalSearchLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	var entries []scope.Entry
+	var names []scope.Scope
+	for i := range 60 {
+		s := scope.MustParse(fmt.Sprintf("s%02d:x", i))
+		names = append(names, s)
+		entries = append(entries, scope.Entry{Scope: s, Description: "Scope " + s.String()})
+	}
+	cat, err := scope.NewCatalog(entries)
+	require.NoError(t, err)
+	var eps []enforce.Endpoint
+	var calls []string
+	for i := range 40 {
+		perm := rng.Perm(len(names))
+		eps = append(eps, enforce.Endpoint{Method: "GET", Path: fmt.Sprintf("/e%02d", i),
+			Scopes: []scope.Scope{names[perm[0]], names[perm[1]], names[perm[2]]}, Permissions: permission.NoneRequired()})
+		calls = append(calls, eps[i].Route())
+	}
+	var prev [5]int
+	for i, limit := range []int{0, 50, 500} {
+		ix := newIndex(t, cat, eps, review.WithSearchLimit(limit))
+		sel, err := ix.Minimal(calls)
+		require.NoError(t, err)
+		require.False(t, sel.Exact, "limit %d", limit)
+		g := cat.Grant(sel.Scopes)
+		for _, ep := range eps {
+			acc, err := cat.Accept(ep.Scopes...)
+			require.NoError(t, err)
+			require.True(t, g.Satisfies(acc))
+		}
+		c := cost(ix, sel.Scopes.Scopes())
+		if i > 0 {
+			require.LessOrEqual(t, slices.Compare(c[:], prev[:]), 0, "limit %d: %v, worse than %v", limit, c, prev)
+		}
+		prev = c
+	}
+}
