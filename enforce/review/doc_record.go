@@ -131,7 +131,7 @@ func (ix *Index) Document(in DocInput) (Doc, error) {
 		return Doc{}, err
 	}
 	scopes := in.Scopes
-	var review ScopeReview
+	var sr ScopeReview
 	if scopes.IsEmpty() {
 		scopes = ix.selectFor(in.Calls, eps, scope.Set{}).Scopes
 	} else if err := ix.catalog.Validate(scopes); err != nil {
@@ -153,7 +153,7 @@ func (ix *Index) Document(in DocInput) (Doc, error) {
 			return Doc{}, fmt.Errorf("%w: note for %s, which is not one of the documented scopes %q", ErrInvalid, s, scopes)
 		}
 	}
-	if review, err = ix.ReviewScopes(scopes, in.Calls); err != nil {
+	if sr, err = ix.ReviewScopes(scopes, in.Calls); err != nil {
 		return Doc{}, err
 	}
 
@@ -187,7 +187,7 @@ func (ix *Index) Document(in DocInput) (Doc, error) {
 				used = append(used, n)
 			}
 		}
-		sd.Rationale = ix.rationale(s, used, review)
+		sd.Rationale = ix.rationale(s, used, sr)
 		if note, ok := in.Notes[s]; ok {
 			if note.UsedFor != "" {
 				sd.UsedFor = note.UsedFor

@@ -565,3 +565,38 @@ func TestMinimalSearchLimit(t *testing.T) {
 		prev = c
 	}
 }
+
+// An Index is shared by goroutines without locking: run under -race.
+func TestIndexConcurrentUse(t *testing.T) {
+	ix := sampleIndex(t)
+	profiles := esample.Profiles()
+	want := make([]string, len(profiles))
+	for i, p := range profiles {
+		sel, err := ix.Minimal(p.Calls)
+		require.NoError(t, err)
+		want[i] = sel.Scopes.String()
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 50 {
+				p := profiles[(g+i)%len(profiles)]
+				sel, err := ix.Minimal(p.Calls)
+				if err == nil && sel.Scopes.String() != want[(g+i)%len(profiles)] {
+					err = fmt.Errorf("%s: got %s", p.Name, sel.Scopes)
+				}
+				if err == nil {
+					_, err = ix.ReviewScopes(p.Scopes, p.Calls)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}

@@ -114,6 +114,8 @@ func TestRun(t *testing.T) {
 			has: []string{"unused  conversations:readonly: no call used it in the period: remove it\n"}},
 		{name: "review: two clients in the records", args: []string{"review", "-profile", "agent-desktop", "-records", "testdata/agent-desktop-q1.jsonl"}, code: exitUsage,
 			errHas: []string{"the records hold 2 clients; pick one with -client"}},
+		{name: "review: a client-credentials profile", args: []string{"review", "-profile", "api-automation"}, code: exitUsage,
+			errHas: []string{"api-automation uses client_credentials: its access comes from roles, not scopes"}},
 		{name: "review: nothing to review", args: []string{"review", "-scopes", "users:readonly"}, code: exitUsage, errHas: []string{"nothing to review"}},
 		{name: "review: whose scopes", args: []string{"review", "getUsers"}, code: exitUsage, errHas: []string{"whose scopes?"}},
 		{name: "review: malformed scopes", args: []string{"review", "-scopes", "users :manage", "getUsers"}, code: exitUsage,

@@ -478,6 +478,8 @@ func (e *env) review(args []string) int {
 		if scopes, err = scope.ParseSet(held); err != nil {
 			return e.failErr(fmt.Errorf("-scopes: %w", err))
 		}
+	case prof != nil && !prof.GrantType.UsesScopes():
+		return e.fail("%s uses %s: its access comes from roles, not scopes; give -scopes to review scopes anyway", cf.profile, prof.GrantType)
 	case prof != nil:
 		scopes = prof.Scopes
 	default:
