@@ -416,10 +416,7 @@ func (d Decision) remedy(c Code) string {
 	case CodeUserRequired:
 		return "call it with a token from a user grant (authorization code, implicit or SAML2 bearer), not client credentials"
 	case CodeScopeMissing:
-		add := "add scope " + join(d.ep.minimal, "")
-		if len(d.ep.minimal) > 1 {
-			add = "add one of the scopes " + join(d.ep.minimal, ", ")
-		}
+		add := "add scope " + d.ep.narrowest.String()
 		return add + " to the OAuth client, have the org authorize it, then re-authenticate"
 	case CodePermissionMissing:
 		missing := d.perm.Missing()
