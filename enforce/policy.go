@@ -61,12 +61,12 @@ type Policy struct {
 // endpoint is an Endpoint compiled against a catalog.
 type endpoint struct {
 	Endpoint
-	index    int
-	route    string
-	segs     []segment
-	accepted scope.Accepted
+	index     int
+	route     string
+	segs      []segment
+	accepted  scope.Accepted
 	narrowest scope.Scope // the accepted scope a remedy proposes: see narrowest
-	divParam int           // segment of the division parameter, or -1
+	divParam  int         // segment of the division parameter, or -1
 }
 
 // NewPolicy checks and compiles a policy. It reports every problem with
