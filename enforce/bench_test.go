@@ -234,3 +234,21 @@ func BenchmarkExplain(b *testing.B) {
 		_ = d.WWWAuthenticate()
 	}
 }
+
+// BenchmarkNewPolicy is the cost of compiling a table, paid when a policy
+// is built or swapped, never per request.
+func BenchmarkNewPolicy(b *testing.B) {
+	cat := benchCatalog(b)
+	access := permission.NewCache(permission.NewMemStore(), 0)
+	for _, n := range []int{100, 3000} {
+		eps := benchTable(n)
+		b.Run(fmt.Sprintf("endpoints=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps, Access: access}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -408,6 +408,8 @@ func paramValue(r *Request, ep *endpoint, segs *segments) string {
 func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) {
 	d.causes = causes
 	switch {
+	case causes == 1<<CodeAllowed:
+		d.code = CodeAllowed
 	case causes.Has(CodeUnavailable):
 		d.causes, d.code = 1<<CodeUnavailable, CodeUnavailable
 	case causes.Has(CodeScopeMissing) && causes.Has(CodePermissionMissing):

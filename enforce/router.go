@@ -17,6 +17,16 @@ type child struct {
 	n    *node
 }
 
+// is reports whether seg, escaped or not, is the child's text. Most
+// mismatches are settled by the length and the last byte, without a
+// call to compare the bytes.
+func (c *child) is(seg string, escaped bool) bool {
+	if escaped {
+		return equalDecoded(seg, c.text)
+	}
+	return len(c.text) == len(seg) && len(seg) > 0 && c.text[len(seg)-1] == seg[len(seg)-1] && c.text == seg
+}
+
 // maxStaticScan is how many static children a node scans in turn before
 // it indexes them by hash.
 const maxStaticScan = 8
@@ -137,7 +147,7 @@ func (n *node) insert(i int) {
 func (n *node) static(seg string, escaped bool) *node {
 	if n.index == nil {
 		for i := range n.statics {
-			if c := &n.statics[i]; c.text == seg || escaped && equalDecoded(seg, c.text) {
+			if c := &n.statics[i]; c.is(seg, escaped) {
 				return c.n
 			}
 		}
@@ -155,7 +165,7 @@ func (n *node) static(seg string, escaped bool) *node {
 		if k == 0 {
 			return nil
 		}
-		if c := &n.statics[k-1]; c.hash == h && (c.text == seg || escaped && equalDecoded(seg, c.text)) {
+		if c := &n.statics[k-1]; c.hash == h && c.is(seg, escaped) {
 			return c.n
 		}
 	}
