@@ -276,7 +276,7 @@ func (d Decision) divisionName(id permission.DivisionID) string {
 // who names the holder of the permissions checked.
 func (d Decision) who() string {
 	if d.user == "" {
-		return "the OAuth client " + d.client.String()
+		return "the OAuth client"
 	}
 	return "the user"
 }
@@ -298,10 +298,7 @@ func (d Decision) request() string {
 // Reason explains the decision in one sentence per cause, for people.
 func (d Decision) Reason() string {
 	if d.Allowed() {
-		if d.scope.IsValid() {
-			return "allowed: the token has " + d.scope.String() + " and " + d.who() + " holds the permission"
-		}
-		return "allowed"
+		return "allowed: " + d.scopeGranted() + ", and " + d.permissionGranted()
 	}
 	var parts []string
 	for _, c := range d.causes.Codes() {
@@ -311,6 +308,48 @@ func (d Decision) Reason() string {
 		return "no decision was made"
 	}
 	return strings.Join(parts, "; and ")
+}
+
+// scopeGranted says, for an allowed decision, why the scope check passed.
+func (d Decision) scopeGranted() string {
+	switch {
+	case d.scope.IsValid():
+		return "the token has " + d.scope.String()
+	case d.user == "":
+		return "client-credentials tokens carry no scopes"
+	}
+	return "scope enforcement is off for the org"
+}
+
+// permissionGranted says, for an allowed decision, why the permission
+// check passed.
+func (d Decision) permissionGranted() string {
+	if d.ep == nil || d.ep.Permissions.Kind() == permission.None {
+		return "the endpoint requires no permission"
+	}
+	req := d.perm.Requirement()
+	perms := req.Permissions()
+	held := joinPermissions(perms, ", ")
+	if len(perms) > 1 && req.Kind() == permission.Any {
+		held = "one of " + held
+	}
+	return d.who() + " holds " + held + d.where()
+}
+
+func joinPermissions(perms []permission.Permission, sep string) string {
+	names := make([]string, len(perms))
+	for i, p := range perms {
+		names[i] = p.String()
+	}
+	return strings.Join(names, sep)
+}
+
+func missingList(missing []permission.Missing, sep string) string {
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i] = m.Permission.String()
+	}
+	return strings.Join(names, sep)
 }
 
 func (d Decision) reason(c Code) string {
@@ -349,11 +388,7 @@ func (d Decision) reason(c Code) string {
 func (d Decision) permissionReason() string {
 	missing := d.perm.Missing()
 	if d.perm.Requirement().Kind() == permission.Any {
-		perms := make([]string, len(missing))
-		for i, m := range missing {
-			perms[i] = m.Permission.String()
-		}
-		return d.who() + " holds none of " + strings.Join(perms, ", ") + d.where() + d.heldElsewhere(missing)
+		return d.who() + " holds none of " + missingList(missing, ", ") + d.where() + d.heldElsewhere(missing)
 	}
 	parts := make([]string, len(missing))
 	for i, m := range missing {
@@ -420,18 +455,10 @@ func (d Decision) remedy(c Code) string {
 		return add + " to the OAuth client, have the org authorize it, then re-authenticate"
 	case CodePermissionMissing:
 		missing := d.perm.Missing()
-		perms := make([]string, len(missing))
-		for i, m := range missing {
-			perms[i] = m.Permission.String()
-		}
-		to := "the user"
-		if d.user == "" {
-			to = "the OAuth client"
-		}
 		if d.perm.Requirement().Kind() == permission.Any {
-			return "assign " + to + " a role with one of " + strings.Join(perms, ", ") + d.where()
+			return "assign " + d.who() + " a role with one of " + missingList(missing, ", ") + d.where()
 		}
-		return "assign " + to + " a role with " + strings.Join(perms, " and ") + d.where()
+		return "assign " + d.who() + " a role with " + missingList(missing, " and ") + d.where()
 	case CodeDivisionUnresolved:
 		return "pass the resource's division in the request, or configure a division resolver"
 	case CodeUnavailable:
