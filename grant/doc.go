@@ -66,7 +66,9 @@
 // inactive one keep working until they expire. Revocation goes through a
 // [RevocationStore] the consumer implements. It revokes one token, all of
 // a user's tokens in an org, or all of a client's tokens, issued at or
-// before a time.
+// before a time. [Validator.Validate] explains a refusal in its error;
+// [Validator.Check], for a resource server's every request, returns the
+// bare sentinel and allocates nothing.
 //
 // # Storage, clocks and concurrency
 //

@@ -100,30 +100,75 @@ func (t Token) HasUser() bool { return t.User != "" && t.GrantType != client.Cli
 // at most [client.MaxTokenLifetime] later. The issuer never makes such a
 // token, so one that fails came from somewhere else. It does no I/O.
 func (t Token) CheckClaims() error {
-	var problem string
+	if p := t.claimsProblem(); p != claimsOK {
+		return fmt.Errorf("%w: %s", ErrMalformed, t.describe(p))
+	}
+	return nil
+}
+
+// A claimsProblem is what CheckClaims finds wrong, without the words, so
+// that Validator.Check can refuse a token without allocating.
+type claimsProblem uint8
+
+const (
+	claimsOK claimsProblem = iota
+	noID
+	noClient
+	noOrg
+	noGrantType
+	noUser
+	unwantedUser
+	unwantedScopes
+	expiresBeforeIssued
+	livesTooLong
+)
+
+func (t Token) claimsProblem() claimsProblem {
 	switch {
 	case !t.ID.IsValid():
-		problem = "no token ID"
+		return noID
 	case !t.Client.IsValid():
-		problem = "no client"
+		return noClient
 	case t.Org == "":
-		problem = "no org"
+		return noOrg
 	case !t.GrantType.IsValid():
-		problem = "no grant type"
+		return noGrantType
 	case t.GrantType.NeedsUser() && t.User == "":
-		problem = fmt.Sprintf("a %s token without a user", t.GrantType)
+		return noUser
 	case !t.GrantType.NeedsUser() && t.User != "":
-		problem = fmt.Sprintf("a %s token that names a user", t.GrantType)
+		return unwantedUser
 	case !t.GrantType.UsesScopes() && !t.Scopes.IsEmpty():
-		problem = fmt.Sprintf("a %s token with scopes", t.GrantType)
+		return unwantedScopes
 	case !t.ExpiresAt.After(t.IssuedAt):
-		problem = "expires no later than it was issued"
+		return expiresBeforeIssued
 	case t.ExpiresAt.Sub(t.IssuedAt) > client.MaxTokenLifetime:
-		problem = fmt.Sprintf("lives longer than %v", client.MaxTokenLifetime)
-	default:
-		return nil
+		return livesTooLong
 	}
-	return fmt.Errorf("%w: %s", ErrMalformed, problem)
+	return claimsOK
+}
+
+func (t Token) describe(p claimsProblem) string {
+	switch p {
+	case noID:
+		return "no token ID"
+	case noClient:
+		return "no client"
+	case noOrg:
+		return "no org"
+	case noGrantType:
+		return "no grant type"
+	case noUser:
+		return fmt.Sprintf("a %s token without a user", t.GrantType)
+	case unwantedUser:
+		return fmt.Sprintf("a %s token that names a user", t.GrantType)
+	case unwantedScopes:
+		return fmt.Sprintf("a %s token with scopes", t.GrantType)
+	case expiresBeforeIssued:
+		return "expires no later than it was issued"
+	case livesTooLong:
+		return fmt.Sprintf("lives longer than %v", client.MaxTokenLifetime)
+	}
+	return "claims are fine"
 }
 
 // CheckTime reports whether the token is valid at now, allowing skew for
@@ -131,11 +176,23 @@ func (t Token) CheckClaims() error {
 // ([ErrNotYetValid]) and expired from ExpiresAt+skew on ([ErrExpired]). It
 // does no I/O: the [Validator] adds revocation and the client's state.
 func (t Token) CheckTime(now time.Time, skew time.Duration) error {
+	switch t.timeProblem(now, skew) {
+	case ErrNotYetValid:
+		return fmt.Errorf("%w: issued at %s, now %s", ErrNotYetValid, t.IssuedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	case ErrExpired:
+		return fmt.Errorf("%w: at %s", ErrExpired, t.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// timeProblem is CheckTime without the words: ErrNotYetValid, ErrExpired
+// or nil.
+func (t Token) timeProblem(now time.Time, skew time.Duration) error {
 	switch {
 	case now.Before(t.IssuedAt.Add(-skew)):
-		return fmt.Errorf("%w: issued at %s, now %s", ErrNotYetValid, t.IssuedAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return ErrNotYetValid
 	case !now.Before(t.ExpiresAt.Add(skew)):
-		return fmt.Errorf("%w: at %s", ErrExpired, t.ExpiresAt.UTC().Format(time.RFC3339))
+		return ErrExpired
 	}
 	return nil
 }

@@ -305,3 +305,59 @@ func TestMemStoreConsents(t *testing.T) {
 	require.ErrorIs(t, err, grant.ErrNoConsent)
 	require.NoError(t, s.DeleteConsent(ctx, customer, id, user), "deleting twice is fine")
 }
+
+// TestValidatorCheck: Check refuses with the bare sentinel, allocating
+// nothing, where Validate wraps the same sentinel with the details.
+func TestValidatorCheck(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	good := f.issue(app, secret)
+	revoked := f.issue(app, secret)
+	require.NoError(t, f.store.RevokeToken(ctx, revoked))
+	malformed := good
+	malformed.Org = ""
+	early := good
+	early.IssuedAt, early.ExpiresAt = f.clock.now().Add(time.Minute), f.clock.now().Add(time.Hour)
+	late := good
+	late.IssuedAt, late.ExpiresAt = f.clock.now().Add(-2*time.Hour), f.clock.now().Add(-time.Hour)
+	deleted := good
+	deleted.Client = client.NewID()
+
+	tests := []struct {
+		name   string
+		tok    grant.Token
+		want   error
+		detail string
+	}{
+		{name: "works", tok: good},
+		{name: "malformed", tok: malformed, want: grant.ErrMalformed, detail: "grant: malformed token: no org"},
+		{name: "not yet valid", tok: early, want: grant.ErrNotYetValid, detail: "grant: token not yet valid: issued at 2026-03-01T09:01:00Z, now 2026-03-01T09:00:00Z"},
+		{name: "expired", tok: late, want: grant.ErrExpired, detail: "grant: token expired: at 2026-03-01T08:00:00Z"},
+		{name: "revoked", tok: revoked, want: grant.ErrRevoked, detail: "grant: token revoked"},
+		{name: "client deleted", tok: deleted, want: grant.ErrClientDisabled, detail: "grant: client disabled: client " + deleted.Client.String() + " was deleted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := tt.tok
+			var err error
+			allocs := testing.AllocsPerRun(10, func() { err = f.validator.Check(ctx, &tok) })
+			require.Zero(t, allocs, "Check allocates nothing")
+			require.True(t, err == tt.want, "Check returns the bare sentinel: got %v, want %v", err, tt.want)
+
+			err = f.validator.Validate(ctx, tok)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+			require.EqualError(t, err, tt.detail)
+		})
+	}
+
+	var unset *grant.Validator
+	err := unset.Check(ctx, &good)
+	require.Error(t, err, "a validator without stores cannot decide")
+	for _, sentinel := range []error{grant.ErrMalformed, grant.ErrNotYetValid, grant.ErrExpired, grant.ErrRevoked, grant.ErrClientDisabled} {
+		require.NotErrorIs(t, err, sentinel, "and does not pass its failure off as a refusal")
+	}
+}
