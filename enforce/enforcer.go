@@ -13,12 +13,6 @@ import (
 	"github.com/scopegate/scopegate/scope"
 )
 
-// Revocations tells whether a token was revoked. [*grant.MemStore], and any
-// [grant.RevocationStore], is one.
-type Revocations interface {
-	IsRevoked(ctx context.Context, t grant.Token) (bool, error)
-}
-
 // A DivisionResolver finds the division of the resource a request touches,
 // for endpoints whose Division names a path parameter.
 type DivisionResolver interface {
@@ -99,11 +93,23 @@ type settings struct {
 	realm         string
 }
 
-// WithClock sets the clock; the default is time.Now.
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
+// WithClock sets the clock the token's times are checked against and
+// records are stamped with; the default, and what nil means, is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
 
-// WithClockSkew lets a token's issue and expiry times be off by up to d.
-func WithClockSkew(d time.Duration) Option { return func(s *settings) { s.skew = max(d, 0) } }
+// WithClockSkew lets a token's issue and expiry times be off by up to d,
+// at most grant.MaxClockSkew (longer is cut to it, negative counts as
+// zero): revocation stores keep a revocation only that long past a
+// token's expiry.
+func WithClockSkew(d time.Duration) Option {
+	return func(s *settings) { s.skew = min(max(d, 0), grant.MaxClockSkew) }
+}
 
 // WithUnknownEndpointStatus sets the status of a request that matches no
 // endpoint: 404 (the default) or 403. Other values are ignored.
@@ -174,20 +180,22 @@ func WithRealm(realm string) Option { return func(s *settings) { s.realm = realm
 //     paths deeper than MaxSegments match nothing;
 //   - matching is case-sensitive, for methods too; HEAD falls back to GET.
 type Enforcer struct {
-	policy      atomic.Pointer[Policy]
-	revocations Revocations
-	clients     grant.ClientStates
+	policy atomic.Pointer[Policy]
+	tokens *grant.Validator
 	settings
 }
 
 // New returns an enforcer that decides with p, checks revocations with
-// revocations and client states with clients. A nil policy denies every
-// request with CodeUnavailable until [Enforcer.Swap] installs one.
-func New(p *Policy, revocations Revocations, clients grant.ClientStates, opts ...Option) *Enforcer {
-	e := &Enforcer{revocations: revocations, clients: clients, settings: settings{now: time.Now, unknownStatus: 404}}
+// revocations and client states with clients: a [grant.Validator] does,
+// by the rules of the grant package. A nil policy denies every request
+// with CodeUnavailable until [Enforcer.Swap] installs one; so do nil
+// stores.
+func New(p *Policy, revocations grant.Revocations, clients grant.ClientStates, opts ...Option) *Enforcer {
+	e := &Enforcer{settings: settings{now: time.Now, unknownStatus: 404}}
 	for _, opt := range opts {
 		opt(&e.settings)
 	}
+	e.tokens = grant.NewValidator(clients, revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
 	e.policy.Store(p)
 	return e
 }
@@ -265,13 +273,13 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	ep := d.ep
 
 	// 3. The user.
-	if ep.UserRequired && t.User == "" {
+	if ep.UserRequired && !t.HasUser() {
 		return 1 << CodeUserRequired, nil
 	}
 
 	// 4. The scope.
 	scopeOK := true
-	if t.User != "" && !p.org(t.Org).DisableScopeEnforcement {
+	if t.HasUser() && !p.org(t.Org).DisableScopeEnforcement {
 		if e.liveScopes == nil {
 			d.scope, scopeOK = ep.accepted.Match(t.Scopes)
 		} else {
@@ -315,36 +323,27 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	return causes, nil
 }
 
-// checkToken checks a verified token's times, revocation and client.
+// checkToken checks a verified token's claims, times, revocation and
+// client, through the grant validator's allocation-free Check.
 func (e *Enforcer) checkToken(ctx context.Context, t *grant.Token, d *Decision) (Code, error) {
-	now := e.now()
-	switch {
-	case !t.Client.IsValid():
+	switch err := e.tokens.Check(ctx, t); err {
+	case nil:
+		return 0, nil
+	case grant.ErrMalformed:
 		return CodeTokenInvalid, nil
-	case now.Before(t.IssuedAt.Add(-e.skew)):
+	case grant.ErrNotYetValid:
 		d.at = t.IssuedAt
 		return CodeTokenInvalid, nil
-	case !now.Before(t.ExpiresAt.Add(e.skew)):
+	case grant.ErrExpired:
 		d.at = t.ExpiresAt
 		return CodeTokenExpired, nil
-	}
-	revoked, err := e.revocations.IsRevoked(ctx, *t)
-	if err != nil {
-		return 0, fmt.Errorf("enforce: checking revocation: %w", err)
-	}
-	if revoked {
+	case grant.ErrRevoked:
 		return CodeTokenRevoked, nil
-	}
-	state, err := e.clients.ClientState(ctx, t.Client)
-	switch {
-	case errors.Is(err, client.ErrNotFound):
+	case grant.ErrClientDisabled:
 		return CodeClientDisabled, nil
-	case err != nil:
-		return 0, fmt.Errorf("enforce: state of client %s: %w", t.Client, err)
-	case !state.TokensWork():
-		return CodeClientDisabled, nil
+	default:
+		return 0, fmt.Errorf("enforce: checking the token: %w", err)
 	}
-	return 0, nil
 }
 
 // tokenErrCode maps the consumer's verification error to a code.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -321,4 +322,47 @@ func TestEveryCatalogScopeCanBeAccepted(t *testing.T) {
 	}
 	_, err := newPolicy(eps...)
 	require.NoError(t, err)
+}
+
+// TestTokenClaimsAreChecked: a token whose claims do not fit together is
+// refused before its scopes or permissions are looked at. A
+// client-credentials token that names a user must not act as that user.
+func TestTokenClaimsAreChecked(t *testing.T) {
+	f := newFixture(t)
+	forged := f.ccToken()
+	forged.User = "admin"
+	noOrg := f.token("admin", "users")
+	noOrg.Org = ""
+	tooLong := f.token("admin", "users")
+	tooLong.ExpiresAt = tooLong.IssuedAt.Add(client.MaxTokenLifetime + time.Second)
+	for name, tok := range map[string]grant.Token{"client credentials naming a user": forged, "no org": noOrg, "outlives any client": tooLong} {
+		t.Run(name, func(t *testing.T) {
+			d := f.enforce("GET", "/api/v2/users", tok)
+			require.Equal(t, enforce.CodeTokenInvalid, d.Code(), d.Reason())
+			require.Equal(t, 401, d.Status())
+		})
+	}
+}
+
+// TestClockSkewIsCapped: a skew beyond grant.MaxClockSkew is cut to it, so
+// that a revoked token cannot come back once its revocation is forgotten.
+func TestClockSkewIsCapped(t *testing.T) {
+	f := newFixture(t, enforce.WithClockSkew(time.Hour))
+	tok := f.token("admin", "users")
+	tok.IssuedAt = f.clock.now().Add(-time.Hour)
+	tok.ExpiresAt = f.clock.now().Add(-grant.MaxClockSkew + time.Second)
+	require.True(t, f.enforce("GET", "/api/v2/users", tok).Allowed(), "within the skew")
+	tok.ExpiresAt = f.clock.now().Add(-grant.MaxClockSkew)
+	require.Equal(t, enforce.CodeTokenExpired, f.enforce("GET", "/api/v2/users", tok).Code(), "beyond grant.MaxClockSkew")
+}
+
+// TestNilStoresDeny: an enforcer built without its stores cannot decide,
+// and denies.
+func TestNilStoresDeny(t *testing.T) {
+	f := newFixture(t)
+	e := enforce.New(f.policy, nil, nil, enforce.WithClock(f.clock.now))
+	d, err := e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: f.token("admin", "users")})
+	require.Error(t, err)
+	require.Equal(t, enforce.CodeUnavailable, d.Code())
+	require.False(t, d.Allowed())
 }

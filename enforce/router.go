@@ -24,7 +24,19 @@ func (c *child) is(seg string, escaped bool) bool {
 	if escaped {
 		return equalDecoded(seg, c.text)
 	}
-	return len(c.text) == len(seg) && len(seg) > 0 && c.text[len(seg)-1] == seg[len(seg)-1] && c.text == seg
+	if len(c.text) != len(seg) || len(seg) == 0 || c.text[len(seg)-1] != seg[len(seg)-1] {
+		return false
+	}
+	if len(seg) > 16 {
+		return c.text == seg
+	}
+	// Short, the usual case: a loop beats a call to compare memory.
+	for i := range len(seg) - 1 {
+		if c.text[i] != seg[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // maxStaticScan is how many static children a node scans in turn before

@@ -63,9 +63,19 @@ type CodeStore interface {
 	SetCodeToken(ctx context.Context, hash [sha256.Size]byte, t Token) error
 }
 
+// Revocations tells whether a token was revoked: the one question a
+// [Validator] asks about revocations. Every [RevocationStore] is one.
+type Revocations interface {
+	// IsRevoked reports whether t was revoked: by its ID, or by a
+	// revocation of its user's or its client's tokens at or after its
+	// IssuedAt.
+	IsRevoked(ctx context.Context, t Token) (bool, error)
+}
+
 // A RevocationStore keeps revoked tokens. The consumer implements it over
 // its database or cache, or uses [MemStore].
 type RevocationStore interface {
+	Revocations
 	// RevokeToken revokes one token. Stores may forget it once it is more
 	// than MaxClockSkew past its expiry (a validator allows at most that
 	// much skew).
@@ -76,10 +86,6 @@ type RevocationStore interface {
 	// RevokeClient revokes every token of the client issued at or before
 	// at.
 	RevokeClient(ctx context.Context, id client.ID, at time.Time) error
-	// IsRevoked reports whether t was revoked: by its ID, or by a
-	// revocation of its user's or its client's tokens at or after its
-	// IssuedAt.
-	IsRevoked(ctx context.Context, t Token) (bool, error)
 }
 
 // A Store keeps everything the [Issuer] and [Validator] need besides

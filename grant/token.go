@@ -123,7 +123,7 @@ const (
 	livesTooLong
 )
 
-func (t Token) claimsProblem() claimsProblem {
+func (t *Token) claimsProblem() claimsProblem {
 	switch {
 	case !t.ID.IsValid():
 		return noID
@@ -187,7 +187,16 @@ func (t Token) CheckTime(now time.Time, skew time.Duration) error {
 
 // timeProblem is CheckTime without the words: ErrNotYetValid, ErrExpired
 // or nil.
-func (t Token) timeProblem(now time.Time, skew time.Duration) error {
+func (t *Token) timeProblem(now time.Time, skew time.Duration) error {
+	if skew == 0 { // the usual case, without the cost of two Adds
+		switch {
+		case now.Before(t.IssuedAt):
+			return ErrNotYetValid
+		case !now.Before(t.ExpiresAt):
+			return ErrExpired
+		}
+		return nil
+	}
 	switch {
 	case now.Before(t.IssuedAt.Add(-skew)):
 		return ErrNotYetValid

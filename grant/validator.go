@@ -24,7 +24,7 @@ type ClientStates interface {
 // concurrent use.
 type Validator struct {
 	clients     ClientStates
-	revocations RevocationStore
+	revocations Revocations
 	options
 }
 
@@ -34,7 +34,7 @@ var errUnconfigured = errors.New("grant: validator has no client states or revoc
 
 // NewValidator returns a validator that looks client states up in clients
 // and revocations in revocations.
-func NewValidator(clients ClientStates, revocations RevocationStore, opts ...Option) *Validator {
+func NewValidator(clients ClientStates, revocations Revocations, opts ...Option) *Validator {
 	return &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
 }
 
