@@ -4,15 +4,24 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // MemStore is an in-memory [Store] and [AuthorizationStore], for tests,
 // examples and small deployments. It is safe for concurrent use. The zero
 // MemStore is ready to use.
+//
+// [MemStore.ClientState], which a resource server calls on every request,
+// takes no lock: it reads a snapshot of the clients' states that every
+// change to a client replaces. [MemStore.Version] changes with every
+// change to a client, so a [permission.Cache] over a [PermissionStore]
+// notices new client roles by itself.
 type MemStore struct {
 	mu      sync.RWMutex
 	clients map[ID]Client
 	auths   map[authKey]Authorization
+	states  atomic.Pointer[map[ID]State] // a snapshot, replaced under mu
+	version atomic.Uint64
 }
 
 type authKey struct {
@@ -38,16 +47,30 @@ func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
 	return c.clone(), nil
 }
 
-// ClientState returns the state of a client without copying it: the
-// lookup a resource server makes on every request.
+// ClientState returns the state of a client without copying it or taking
+// a lock: the lookup a resource server makes on every request.
 func (m *MemStore) ClientState(_ context.Context, id ID) (State, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	c, ok := m.clients[id]
-	if !ok {
-		return 0, ErrNotFound
+	if states := m.states.Load(); states != nil {
+		if st, ok := (*states)[id]; ok {
+			return st, nil
+		}
 	}
-	return c.State, nil
+	return 0, ErrNotFound
+}
+
+// Version returns a number that changes whenever a client is created,
+// updated or deleted: see [permission.Versioner].
+func (m *MemStore) Version() uint64 { return m.version.Load() }
+
+// changed publishes a change to the clients, under m.mu: a new snapshot
+// of the states, and a new version.
+func (m *MemStore) changed() {
+	states := make(map[ID]State, len(m.clients))
+	for id, c := range m.clients {
+		states[id] = c.State
+	}
+	m.states.Store(&states)
+	m.version.Add(1)
 }
 
 func (m *MemStore) CreateClient(_ context.Context, c Client) error {
@@ -60,6 +83,7 @@ func (m *MemStore) CreateClient(_ context.Context, c Client) error {
 		m.clients = make(map[ID]Client)
 	}
 	m.clients[c.ID] = c.clone()
+	m.changed()
 	return nil
 }
 
@@ -76,6 +100,7 @@ func (m *MemStore) UpdateClient(_ context.Context, c Client) error {
 	c = c.clone()
 	c.Revision++
 	m.clients[c.ID] = c
+	m.changed()
 	return nil
 }
 
@@ -86,6 +111,7 @@ func (m *MemStore) DeleteClient(_ context.Context, id ID) error {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	delete(m.clients, id)
+	m.changed()
 	return nil
 }
 

@@ -19,7 +19,26 @@ type PermissionStore struct {
 	Clients Store
 }
 
-var _ permission.Store = PermissionStore{}
+var (
+	_ permission.Store     = PermissionStore{}
+	_ permission.Versioner = PermissionStore{}
+)
+
+// Version implements [permission.Versioner], so that a [permission.Cache]
+// over the store notices changes by itself: it adds up the versions of
+// Users and Clients, each of them that is a Versioner (as
+// [permission.MemStore] and [MemStore] are). Changes to a store that is
+// not a Versioner still need [permission.Cache.Invalidate].
+func (s PermissionStore) Version() uint64 {
+	var v uint64
+	if u, ok := s.Users.(permission.Versioner); ok {
+		v += u.Version()
+	}
+	if c, ok := s.Clients.(permission.Versioner); ok {
+		v += c.Version()
+	}
+	return v
+}
 
 // Grants implements [permission.GrantStore]. A client subject that names
 // no stored client has no grants.

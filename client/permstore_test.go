@@ -68,3 +68,40 @@ func TestClientStateAndEffectiveScopes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "users:readonly", eff.String())
 }
+
+// TestPermissionStoreChangesReachACache: a permission.Cache over a
+// PermissionStore sees, by itself, a role newly given to a
+// client-credentials client, a user's new grant, and a deleted client.
+func TestPermissionStoreChangesReachACache(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	job, _, err := f.registry.Create(ctx, f.admin(t), org, client.Registration{
+		Name: "Export", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"home"}}},
+	})
+	require.NoError(t, err)
+	cache := permission.NewCache(client.PermissionStore{Users: f.perms, Clients: f.clients}, 0)
+	view := permission.MustAllOf(permission.MustParse("analytics:conversationDetail:view"))
+	check := func(s permission.Subject, div permission.DivisionID) bool {
+		t.Helper()
+		access, err := cache.Access(ctx, s)
+		require.NoError(t, err)
+		return access.Check(view, permission.In(div)).Satisfied()
+	}
+	require.True(t, check(job.Subject(), "home"))
+	require.False(t, check(job.Subject(), "sales"))
+
+	// The client's roles change: the cache sees it.
+	job.Roles = []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"home", "sales"}}}
+	require.NoError(t, f.clients.UpdateClient(ctx, job))
+	require.True(t, check(job.Subject(), "sales"), "a client's new division, without Invalidate")
+
+	// A user's grants change: the cache sees it too.
+	user := permission.User("analyst")
+	require.False(t, check(user, "home"))
+	require.NoError(t, f.perms.AddGrant(permission.Grant{Subject: user, Role: "reporting", AllDivisions: true}))
+	require.True(t, check(user, "home"), "a user's new grant, without Invalidate")
+
+	// The client is deleted: its roles are gone.
+	require.NoError(t, f.clients.DeleteClient(ctx, job.ID))
+	require.False(t, check(job.Subject(), "home"), "a deleted client holds nothing")
+}

@@ -131,7 +131,7 @@ func newServer(cfg config) (*server, error) {
 	s := &server{
 		codec:      codec,
 		catalog:    scopesample.Catalog(),
-		access:     permission.NewCache(versioned{client.PermissionStore{Users: perms, Clients: clients}, perms}, 0),
+		access:     permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
 		orgs:       []enforce.Org{{ID: demoOrg, Divisions: divs}},
 		authorizer: client.NewAuthorizer(clients, clients, client.WithClock(cfg.now)),
 		dir:        newDirectory(divs, cfg.now()),
@@ -184,17 +184,6 @@ func (o orgDivisions) Divisions(_ context.Context, org client.OrgID) (*permissio
 	}
 	return nil, fmt.Errorf("demoapi: no org %q", org)
 }
-
-// versioned lets a permission.Cache over client.PermissionStore see the
-// changes of the users' MemStore, which PermissionStore does not pass on.
-// Client-credentials clients' roles are set when they are registered,
-// before their first token, so their changes need no tracking here.
-type versioned struct {
-	client.PermissionStore
-	users *permission.MemStore
-}
-
-func (v versioned) Version() uint64 { return v.users.Version() }
 
 // app describes an OAuth client to register and get a token for.
 type app struct {

@@ -177,9 +177,8 @@ func run(w io.Writer) error {
 		Catalog:   catalog,
 		Endpoints: sample.Endpoints(),
 		// Users' roles and client-credentials clients' own roles. The
-		// cache keeps compiled accesses; PermissionStore does not report
-		// versions, so a service whose grants change calls InvalidateAll
-		// (examples/demoapi shows another way).
+		// cache keeps compiled accesses and, as both stores report
+		// versions, notices changes to either by itself.
 		Access: permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
 		Orgs:   []enforce.Org{{ID: customer, Divisions: divs}},
 	})
