@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scopegate/scopegate/client"
@@ -14,16 +16,37 @@ import (
 // deployments. It is safe for concurrent use. Expired codes, used or not,
 // and revoked tokens more than [MaxClockSkew] past their expiry, are swept
 // out as new ones arrive, so memory stays bounded by what is live.
+//
+// [MemStore.IsRevoked], which a resource server calls on every request,
+// takes no lock: it reads a snapshot of the revocations that each
+// revocation replaces, at a cost that grows with the number of live
+// revocations.
 type MemStore struct {
 	mu          sync.RWMutex
 	now         func() time.Time
 	consents    map[consentKey]Consent
 	codes       map[[sha256.Size]byte]*codeEntry
-	tokens      map[TokenID]time.Time // revoked token → its expiry
-	users       map[userKey]time.Time // revoked at or before
-	clients     map[client.ID]time.Time
+	revoked     atomic.Pointer[revocations] // replaced, never changed, under mu
 	sweepCodes  int
 	sweepTokens int
+}
+
+// revocations is a snapshot of what was revoked. Its maps are never
+// changed once it is published.
+type revocations struct {
+	tokens  map[TokenID]time.Time // revoked token → its expiry
+	users   map[userKey]time.Time // revoked at or before
+	clients map[client.ID]time.Time
+}
+
+// revocationsForChange returns a copy of the current snapshot for a
+// change; m.mu is held for writing.
+func (m *MemStore) revocationsForChange() *revocations {
+	r := &revocations{}
+	if old := m.revoked.Load(); old != nil {
+		*r = *old
+	}
+	return r
 }
 
 type consentKey struct {
@@ -59,9 +82,6 @@ func (m *MemStore) init() {
 	if m.consents == nil {
 		m.consents = make(map[consentKey]Consent)
 		m.codes = make(map[[sha256.Size]byte]*codeEntry)
-		m.tokens = make(map[TokenID]time.Time)
-		m.users = make(map[userKey]time.Time)
-		m.clients = make(map[client.ID]time.Time)
 	}
 }
 
@@ -152,57 +172,86 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.init()
+	r := m.revocationsForChange()
+	r.tokens = maps.Clone(r.tokens)
+	if r.tokens == nil {
+		r.tokens = make(map[TokenID]time.Time)
+	}
 	if m.sweepTokens++; m.sweepTokens%sweepEvery == 0 {
 		// A validator with a clock skew accepts a token's times until
 		// MaxClockSkew past its expiry, so the revocation stays that long.
 		cutoff := m.clock().Add(-MaxClockSkew)
-		for id, exp := range m.tokens {
+		for id, exp := range r.tokens {
 			if !cutoff.Before(exp) {
-				delete(m.tokens, id)
+				delete(r.tokens, id)
 			}
 		}
 	}
-	m.tokens[t.ID] = t.ExpiresAt
+	r.tokens[t.ID] = t.ExpiresAt
+	m.revoked.Store(r)
 	return nil
 }
 
 func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.init()
 	k := userKey{org, user}
-	if prev, ok := m.users[k]; !ok || at.After(prev) {
-		m.users[k] = at
+	if prev, ok := m.revokedAt(k); ok && !at.After(prev) {
+		return nil
 	}
+	r := m.revocationsForChange()
+	r.users = maps.Clone(r.users)
+	if r.users == nil {
+		r.users = make(map[userKey]time.Time)
+	}
+	r.users[k] = at
+	m.revoked.Store(r)
 	return nil
+}
+
+func (m *MemStore) revokedAt(k userKey) (time.Time, bool) {
+	if r := m.revoked.Load(); r != nil {
+		at, ok := r.users[k]
+		return at, ok
+	}
+	return time.Time{}, false
 }
 
 func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.init()
-	if prev, ok := m.clients[id]; !ok || at.After(prev) {
-		m.clients[id] = at
+	if r := m.revoked.Load(); r != nil {
+		if prev, ok := r.clients[id]; ok && !at.After(prev) {
+			return nil
+		}
 	}
+	r := m.revocationsForChange()
+	r.clients = maps.Clone(r.clients)
+	if r.clients == nil {
+		r.clients = make(map[client.ID]time.Time)
+	}
+	r.clients[id] = at
+	m.revoked.Store(r)
 	return nil
 }
 
 func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if len(m.tokens) > 0 {
-		if _, ok := m.tokens[t.ID]; ok {
+	r := m.revoked.Load()
+	if r == nil {
+		return false, nil
+	}
+	if len(r.tokens) > 0 {
+		if _, ok := r.tokens[t.ID]; ok {
 			return true, nil
 		}
 	}
-	if len(m.users) > 0 && t.User != "" {
-		if at, ok := m.users[userKey{t.Org, t.User}]; ok && !t.IssuedAt.After(at) {
+	if len(r.users) > 0 && t.User != "" {
+		if at, ok := r.users[userKey{t.Org, t.User}]; ok && !t.IssuedAt.After(at) {
 			return true, nil
 		}
 	}
-	if len(m.clients) > 0 {
-		if at, ok := m.clients[t.Client]; ok && !t.IssuedAt.After(at) {
+	if len(r.clients) > 0 {
+		if at, ok := r.clients[t.Client]; ok && !t.IssuedAt.After(at) {
 			return true, nil
 		}
 	}

@@ -34,11 +34,12 @@ type Versioner interface {
 //
 // When the cache is full, adding a subject evicts another one at random.
 type Cache struct {
-	store Store
-	size  int
-	epoch atomic.Uint64 // bumped by every invalidation
-	mu    sync.RWMutex
-	m     map[Subject]cacheEntry
+	store   Store
+	size    int
+	epoch   atomic.Uint64 // bumped by every invalidation
+	entries sync.Map      // Subject → cacheEntry: read without a lock
+	mu      sync.Mutex    // serializes writes, and guards count
+	count   int
 }
 
 type cacheEntry struct {
@@ -52,7 +53,7 @@ func NewCache(st Store, size int) *Cache {
 	if size <= 0 {
 		size = DefaultCacheSize
 	}
-	return &Cache{store: st, size: size, m: make(map[Subject]cacheEntry)}
+	return &Cache{store: st, size: size}
 }
 
 func (c *Cache) version() uint64 {
@@ -65,18 +66,17 @@ func (c *Cache) version() uint64 {
 // Access returns the compiled access of s, compiling it on a miss or when
 // the store changed since it was compiled. A hit does not allocate.
 func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
-	if c == nil || c.store == nil || c.m == nil {
+	if c == nil || c.store == nil || c.size <= 0 {
 		return nil, fmt.Errorf("%w: a Cache must be made with NewCache", ErrInvalid)
 	}
 	// Read the version and the epoch before compiling: a change or an
 	// invalidation during the compilation then keeps its result out of
 	// the cache, so a stale access is never kept.
 	version, epoch := c.version(), c.epoch.Load()
-	c.mu.RLock()
-	e, ok := c.m[s]
-	c.mu.RUnlock()
-	if ok && e.version == version {
-		return e.access, nil
+	if v, ok := c.entries.Load(s); ok {
+		if e, ok := v.(cacheEntry); ok && e.version == version {
+			return e.access, nil
+		}
 	}
 	a, err := Compile(ctx, c.store, s)
 	if err != nil {
@@ -87,13 +87,17 @@ func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
 	if c.epoch.Load() != epoch {
 		return a, nil
 	}
-	if _, ok := c.m[s]; !ok && len(c.m) >= c.size {
-		for victim := range c.m { // map order is random
-			delete(c.m, victim)
-			break
+	if _, ok := c.entries.Load(s); !ok {
+		if c.count >= c.size {
+			c.entries.Range(func(victim, _ any) bool { // in no particular order
+				c.entries.Delete(victim)
+				c.count--
+				return false
+			})
 		}
+		c.count++
 	}
-	c.m[s] = cacheEntry{access: a, version: version}
+	c.entries.Store(s, cacheEntry{access: a, version: version})
 	return a, nil
 }
 
@@ -102,7 +106,9 @@ func (c *Cache) Invalidate(s Subject) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)
-	delete(c.m, s)
+	if _, ok := c.entries.LoadAndDelete(s); ok {
+		c.count--
+	}
 }
 
 // InvalidateAll makes every cached access stale.
@@ -110,5 +116,6 @@ func (c *Cache) InvalidateAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)
-	clear(c.m)
+	c.entries.Clear()
+	c.count = 0
 }
