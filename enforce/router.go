@@ -62,14 +62,9 @@ func hashText(text string) uint32 {
 // whose escapes are valid.
 func hashDecoded(seg string) uint32 {
 	h := hashInit
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c == '%' {
-			hi, _ := unhex(seg[i+1])
-			lo, _ := unhex(seg[i+2])
-			c = hi<<4 | lo
-			i += 2
-		}
+	for i := 0; i < len(seg); {
+		var c byte
+		c, i = decodedAt(seg, i)
 		h = (h ^ uint32(c)) * hashPrime
 	}
 	return h
@@ -305,14 +300,9 @@ func validEscapes(seg string) bool {
 // they dispatch, so a segment that is not clean never reaches a handler.
 func clean(seg string) bool {
 	n, dots := 0, true
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c == '%' {
-			hi, _ := unhex(seg[i+1])
-			lo, _ := unhex(seg[i+2])
-			c = hi<<4 | lo
-			i += 2
-		}
+	for i := 0; i < len(seg); {
+		var c byte
+		c, i = decodedAt(seg, i)
 		if c == '/' {
 			if n == 0 || dots && n <= 2 {
 				return false
@@ -324,6 +314,17 @@ func clean(seg string) bool {
 		dots = dots && c == '.'
 	}
 	return n > 0 && !(dots && n <= 2)
+}
+
+// decodedAt returns the byte that segment seg, whose escapes are valid,
+// decodes to at i, and where the next one starts.
+func decodedAt(seg string, i int) (byte, int) {
+	if seg[i] != '%' {
+		return seg[i], i + 1
+	}
+	hi, _ := unhex(seg[i+1])
+	lo, _ := unhex(seg[i+2])
+	return hi<<4 | lo, i + 3
 }
 
 func unhex(c byte) (byte, bool) {
@@ -341,14 +342,9 @@ func unhex(c byte) (byte, bool) {
 // equalDecoded reports whether the escaped segment seg decodes to text.
 func equalDecoded(seg, text string) bool {
 	j := 0
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c == '%' {
-			hi, _ := unhex(seg[i+1])
-			lo, _ := unhex(seg[i+2])
-			c = hi<<4 | lo
-			i += 2
-		}
+	for i := 0; i < len(seg); {
+		var c byte
+		c, i = decodedAt(seg, i)
 		if j >= len(text) || text[j] != c {
 			return false
 		}
@@ -363,14 +359,9 @@ func decode(seg string) string {
 		return seg
 	}
 	b := make([]byte, 0, len(seg))
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c == '%' {
-			hi, _ := unhex(seg[i+1])
-			lo, _ := unhex(seg[i+2])
-			c = hi<<4 | lo
-			i += 2
-		}
+	for i := 0; i < len(seg); {
+		var c byte
+		c, i = decodedAt(seg, i)
 		b = append(b, c)
 	}
 	return string(b)
