@@ -1,6 +1,9 @@
 package enforce
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // A node is a position in a method's trie of path templates.
 type node struct {
@@ -236,7 +239,8 @@ func splitPath(path string, s *segments) bool {
 	if path == "/" {
 		return true
 	}
-	// One tight pass: the class of every byte, and where segments end.
+	// One tight pass: the class of every byte, and where segments end,
+	// each checked as it ends.
 	var class byte
 	n := 0
 	s.end[0] = 0
@@ -244,33 +248,44 @@ func splitPath(path string, s *segments) bool {
 		c := path[i]
 		class |= pathClass[c]
 		if c == '/' {
-			if n == MaxSegments-1 {
+			if n == MaxSegments-1 || !plainSegment(path, int(s.end[n])+1, i) {
 				return false
 			}
 			n++
 			s.end[n] = uint16(i)
 		}
 	}
+	if !plainSegment(path, int(s.end[n])+1, len(path)) || class&badByte != 0 {
+		return false
+	}
 	n++
 	s.end[n] = uint16(len(path))
 	s.n = n
-	if class&badByte != 0 {
-		return false
-	}
-	// Then each segment: not empty, not a dot segment, escapes checked.
-	for i := range n {
-		seg := s.seg(i)
-		switch {
-		case seg == "":
-			return false
-		case len(seg) <= 2 && seg[0] == '.' && seg[len(seg)-1] == '.':
-			return false
-		case class&escapeByte != 0 && strings.IndexByte(seg, '%') >= 0:
-			if !validEscapes(seg) || !clean(seg) {
-				return false
+	if class&escapeByte != 0 {
+		// Then the segments with escapes: well formed, and clean once
+		// decoded.
+		for i := range n {
+			if seg := s.seg(i); strings.IndexByte(seg, '%') >= 0 {
+				if !validEscapes(seg) || !clean(seg) {
+					return false
+				}
+				s.escaped |= 1 << i
 			}
-			s.escaped |= 1 << i
 		}
+	}
+	return true
+}
+
+// plainSegment reports whether path[start:end] is a segment before
+// decoding: not empty, not "." and not "..".
+func plainSegment(path string, start, end int) bool {
+	switch end - start {
+	case 0:
+		return false
+	case 1:
+		return path[start] != '.'
+	case 2:
+		return path[start] != '.' || path[start+1] != '.'
 	}
 	return true
 }
@@ -371,19 +386,34 @@ func decode(seg string) string {
 // first, then the parameter child, backtracking when a branch dead-ends.
 // So of two templates that both match, the one with a static segment at
 // the first position where they differ wins.
-func (n *node) match(s *segments, i int) *endpoint {
-	if i == s.n {
-		return n.ep
-	}
-	if next := n.static(s.seg(i), s.escaped&(1<<i) != 0); next != nil {
-		if ep := next.match(s, i+1); ep != nil {
-			return ep
+func (n *node) match(s *segments) *endpoint {
+	// Depth first, without recursion: where both a static child and the
+	// parameter child fit, the parameter child waits on a stack, to be
+	// tried when the static branch dead-ends.
+	var alt [MaxSegments]*node // alt[k]: the parameter child to try for segment k
+	var pending uint32         // the segments k with alt[k] waiting
+	for i := 0; ; {
+		if i == s.n {
+			if n.ep != nil {
+				return n.ep
+			}
+		} else if next := n.static(s.seg(i), s.escaped&(1<<i) != 0); next != nil {
+			if n.param != nil {
+				alt[i], pending = n.param, pending|1<<i
+			}
+			n, i = next, i+1
+			continue
+		} else if n.param != nil {
+			n, i = n.param, i+1
+			continue
 		}
+		if pending == 0 {
+			return nil
+		}
+		k := 31 - bits.LeadingZeros32(pending) // the deepest
+		pending &^= 1 << k
+		n, i = alt[k], k+1
 	}
-	if n.param != nil {
-		return n.param.match(s, i+1)
-	}
-	return nil
 }
 
 // lookupPath returns the endpoint for method and an escaped request path.
@@ -393,13 +423,13 @@ func (r *router) lookupPath(method, path string, s *segments) *endpoint {
 		return nil
 	}
 	if mi := r.method(method); mi >= 0 {
-		if ep := r.roots[mi].match(s, 0); ep != nil {
+		if ep := r.roots[mi].match(s); ep != nil {
 			return ep
 		}
 	}
 	if method == "HEAD" {
 		if mi := r.method("GET"); mi >= 0 {
-			return r.roots[mi].match(s, 0)
+			return r.roots[mi].match(s)
 		}
 	}
 	return nil
