@@ -159,3 +159,32 @@ func TestParseEndpointsJSON(t *testing.T) {
 	_, err = enforce.ParseEndpointsJSON([]byte(`{"endpoints":[{"method":"GET","path":"/a","scopes":["users::x"],"permissions":{"none":true}}]}`))
 	require.True(t, errors.Is(err, scope.ErrColon), "the scope's own error is kept")
 }
+
+// TestPrecedenceBacktracks: a static segment beats a parameter at the
+// first position where two templates differ, and when the static branch
+// dead-ends deeper down, the parameter branches are tried, deepest first.
+func TestPrecedenceBacktracks(t *testing.T) {
+	var eps []enforce.Endpoint
+	for _, path := range []string{"/a/b/c/d", "/a/{p}/c/e", "/a/b/{q}/f", "/a/{p}/{q}/g"} {
+		eps = append(eps, ep("GET", path, "users:readonly", viewUsers))
+	}
+	p, err := newPolicy(eps...)
+	require.NoError(t, err)
+	for _, tc := range []struct{ path, want string }{
+		{"/a/b/c/d", "/a/b/c/d"},
+		{"/a/b/c/e", "/a/{p}/c/e"},
+		{"/a/b/c/f", "/a/b/{q}/f"},
+		{"/a/b/c/g", "/a/{p}/{q}/g"},
+		{"/a/b/x/g", "/a/{p}/{q}/g"},
+		{"/a/x/c/e", "/a/{p}/c/e"},
+		{"/a/b/c/h", ""},
+		{"/a/b/c", ""},
+		{"/a/b/c/d/e", ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			e, ok := p.Match("GET", tc.path)
+			require.Equal(t, tc.want != "", ok)
+			require.Equal(t, tc.want, e.Path)
+		})
+	}
+}
