@@ -50,8 +50,14 @@ type Endpoint struct {
 // Route returns the endpoint's method and path template, the way Go's
 // http.ServeMux writes patterns: "GET /api/v2/users/{userId}". Register
 // handlers with it, and the router's matched pattern leads the enforcer
-// straight to the endpoint.
-func (e Endpoint) Route() string { return e.Method + " " + e.Path }
+// straight to the endpoint. The root template "/" is "GET /{$}": to a
+// ServeMux, "GET /" would be the catch-all for every path.
+func (e Endpoint) Route() string {
+	if e.Path == "/" {
+		return e.Method + " /{$}"
+	}
+	return e.Method + " " + e.Path
+}
 
 // A segment is one part of a path template.
 type segment struct {

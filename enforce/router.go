@@ -440,8 +440,9 @@ func (r *router) lookupPath(method, path string, s *segments) *endpoint {
 // a method names the endpoint for that method (a GET pattern also serves
 // HEAD requests); one without uses the request's method. The host is
 // ignored. Parameter names need not be the table's: {id} matches
-// {userId}. Subtree patterns (a trailing '/'), {name...} wildcards and
-// {$} on anything but the root match nothing.
+// {userId}. Subtree patterns (a trailing '/', "/" included: it matches
+// every path), {name...} wildcards and {$} on anything but the root match
+// nothing; the root endpoint's pattern is "/{$}".
 func (r *router) lookupPattern(method, pattern string) *endpoint {
 	if m, rest, ok := strings.Cut(pattern, " "); ok {
 		method, pattern = m, strings.TrimLeft(rest, " \t")
@@ -451,7 +452,10 @@ func (r *router) lookupPattern(method, pattern string) *endpoint {
 		return nil
 	}
 	path := pattern[slash:]
-	if path == "/{$}" {
+	switch path {
+	case "/":
+		return nil // the catch-all subtree, not the root endpoint
+	case "/{$}":
 		path = "/"
 	}
 	mi := r.method(method)
