@@ -388,10 +388,19 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 }
 
 // paramValue returns the value of the endpoint's division parameter: from
-// Request.Params if set, else from the path, split once.
+// Request.Params if set, else from the path, split once. With a pattern,
+// the parameter is the pattern's wildcard at the table's position: the
+// pattern may name it otherwise ({id} for {userId}), or give the table's
+// name to another segment.
 func paramValue(r *Request, ep *endpoint, segs *segments) string {
-	name := ep.segs[ep.divParam].text
 	if r.Params != nil {
+		name := ep.segs[ep.divParam].text
+		if r.Pattern != "" {
+			var ok bool
+			if name, ok = patternParam(r.Pattern, ep.divParam); !ok {
+				return ""
+			}
+		}
 		return r.Params.PathValue(name)
 	}
 	if !segs.filled {

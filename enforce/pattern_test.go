@@ -2,6 +2,7 @@ package enforce_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
@@ -52,6 +53,49 @@ func TestRootRouteIsExact(t *testing.T) {
 			d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: tc.method, Path: tc.path, Pattern: pattern, Token: tok})
 			require.NoError(t, err)
 			require.Equal(t, tc.want.String(), d.Code().String(), "pattern %q: %s", pattern, d.Reason())
+		})
+	}
+}
+
+// TestDivisionParamIsReadByPosition: a router's pattern may name the
+// parameters otherwise than the table ({id} for {userId}), and the
+// endpoint is still found; the division's parameter must then be read
+// where the table has it, not by the table's name, which in the router's
+// pattern may be another segment or none.
+func TestDivisionParamIsReadByPosition(t *testing.T) {
+	f := newFixture(t)
+	user := ep("GET", "/api/v2/users/{userId}", "users:readonly", viewUsers)
+	queue := ep("GET", "/api/v2/users/{userId}/queues/{queueId}", "users:readonly", viewUsers)
+	user.Division, queue.Division = "{userId}", "{userId}"
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: []enforce.Endpoint{user, queue}, Access: permission.NewCache(f.perms, 0)})
+	require.NoError(t, err)
+	f.enforcer.Swap(p)
+
+	mux := http.NewServeMux()
+	var got enforce.Decision
+	for _, pattern := range []string{"GET /api/v2/users/{id}", "GET /api/v2/users/{queueId}/queues/{userId}"} {
+		mux.HandleFunc(pattern, func(_ http.ResponseWriter, r *http.Request) {
+			var err error
+			got, err = f.enforcer.Enforce(ctx, &enforce.Request{Method: r.Method, Path: r.URL.EscapedPath(), Pattern: r.Pattern, Params: r,
+				Token: f.token("agent", "users:readonly")})
+			require.NoError(t, err)
+		})
+	}
+	for _, tc := range []struct {
+		path string
+		want enforce.Code
+		div  permission.DivisionID
+	}{
+		{"/api/v2/users/u-home", enforce.CodeAllowed, "home"},
+		{"/api/v2/users/u-sales", enforce.CodePermissionMissing, "sales"},
+		{"/api/v2/users/u-sales/queues/u-home", enforce.CodePermissionMissing, "sales"},
+		{"/api/v2/users/u-home/queues/u-sales", enforce.CodeAllowed, "home"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			got = enforce.Decision{}
+			mux.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", tc.path, nil))
+			require.Equal(t, tc.want.String(), got.Code().String(), got.Reason())
+			require.Equal(t, tc.div, got.Division())
 		})
 	}
 }

@@ -493,3 +493,26 @@ func (r *router) lookupPattern(method, pattern string) *endpoint {
 	}
 	return n.ep
 }
+
+// patternParam returns the name of the wildcard at segment i of a pattern
+// in the syntax of Go's http.ServeMux ("[METHOD ][HOST]/PATH"), and false
+// if that segment is not a single-segment wildcard.
+func patternParam(pattern string, i int) (string, bool) {
+	slash := strings.IndexByte(pattern, '/')
+	if slash < 0 {
+		return "", false
+	}
+	rest := pattern[slash+1:]
+	for ; i > 0; i-- {
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "", false
+		}
+		rest = rest[j+1:]
+	}
+	seg, _, _ := strings.Cut(rest, "/")
+	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' || strings.HasSuffix(seg, "...}") || seg == "{$}" {
+		return "", false
+	}
+	return seg[1 : len(seg)-1], true
+}
