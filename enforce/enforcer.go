@@ -37,7 +37,8 @@ var ErrNoPolicy = errors.New("enforce: no policy")
 var ErrVerifierUnavailable = errors.New("enforce: token verifier unavailable")
 
 // A ScopeSource tells which scopes a client's tokens may carry in an org
-// right now. [*client.Authorizer] is one.
+// right now. [*client.Authorizer] is one. An error wrapping
+// client.ErrNotAuthorized means none: the set returned with it is ignored.
 type ScopeSource interface {
 	EffectiveScopes(ctx context.Context, org client.OrgID, id client.ID) (scope.Set, error)
 }
@@ -284,7 +285,10 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 			d.scope, scopeOK = ep.accepted.Match(t.Scopes)
 		} else {
 			limit, err := e.liveScopes.EffectiveScopes(ctx, t.Org, t.Client)
-			if err != nil && !errors.Is(err, client.ErrNotAuthorized) {
+			switch {
+			case errors.Is(err, client.ErrNotAuthorized):
+				limit = scope.Set{} // not authorized: no scope left, whatever came with the error
+			case err != nil:
 				return 1 << CodeUnavailable, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
 			}
 			d.scope, scopeOK = ep.accepted.MatchWithin(t.Scopes, limit, true)

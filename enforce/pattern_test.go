@@ -1,6 +1,8 @@
 package enforce_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,8 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/permission"
+	"github.com/scopegate/scopegate/scope"
 )
 
 // TestRootRouteIsExact: an endpoint at the root path serves "/" only.
@@ -97,5 +101,24 @@ func TestDivisionParamIsReadByPosition(t *testing.T) {
 			require.Equal(t, tc.want.String(), got.Code().String(), got.Reason())
 			require.Equal(t, tc.div, got.Division())
 		})
+	}
+}
+
+// revokedScopes is a ScopeSource that reports the client unauthorized and,
+// as a store might, the scopes it was last authorized for.
+type revokedScopes struct{}
+
+func (revokedScopes) EffectiveScopes(context.Context, client.OrgID, client.ID) (scope.Set, error) {
+	return scope.MustParseSet("users users:readonly"), fmt.Errorf("authorization withdrawn: %w", client.ErrNotAuthorized)
+}
+
+// TestLiveScopesWithoutAuthorization: with live scopes, a client the org
+// no longer authorizes has no scope left, whatever set the source returns
+// next to its error.
+func TestLiveScopesWithoutAuthorization(t *testing.T) {
+	f := newFixture(t, enforce.WithLiveScopes(revokedScopes{}))
+	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
+		d := f.enforce("GET", path, f.token("admin", "users:readonly"))
+		require.Equal(t, enforce.CodeScopeMissing.String(), d.Code().String(), d.Reason())
 	}
 }
