@@ -18,8 +18,8 @@
 //		}
 //		scopetest.Expect(t, table, app, scopetest.Want{
 //			"GET /api/v2/conversations":  enforce.CodeAllowed,
-//			"POST /api/v2/conversations": enforce.CodeScopeMissing,
 //			"GET /api/v2/users/me":       enforce.CodeAllowed,
+//			"POST /api/v2/conversations": enforce.CodeScopeAndPermissionMissing,
 //			"PUT /api/v2/users/{userId}": enforce.CodeScopeAndPermissionMissing,
 //		})
 //	}
