@@ -20,8 +20,7 @@ type Need struct {
 	// scope that implies one) suffices.
 	Accepts scope.Set `json:"accepts"`
 	// Scope is the scope of the selection that satisfies the endpoint:
-	// the narrowest, when several do. It is the zero Scope in a
-	// [GrantReview]'s Needs when the client holds none.
+	// the narrowest, when several do.
 	Scope scope.Scope `json:"scope,omitzero"`
 }
 
