@@ -71,8 +71,13 @@ func (d *Decision) record(r *Request, now time.Time) Record {
 // SlogHook returns a Hook that logs each decision to logger: allowed
 // requests at debug level, denials at info level. It logs who called which
 // endpoint with which scope and the outcome; never a token or a secret.
+// A nil logger means slog.Default().
 func SlogHook(logger *slog.Logger) Hook {
 	return func(ctx context.Context, r Record) {
+		logger := logger
+		if logger == nil {
+			logger = slog.Default()
+		}
 		level := slog.LevelInfo
 		if r.Allowed {
 			level = slog.LevelDebug
