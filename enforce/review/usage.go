@@ -32,10 +32,10 @@ type ScopeUse struct {
 	// longer holds still shows up in the records of tokens issued before
 	// it was removed.
 	Held bool `json:"held"`
-	// Calls counts the records in which it satisfied the endpoint,
+	// Calls counts the records credited to it (see [Index.ReviewUsage]),
 	// whether or not the permission check then passed.
 	Calls int `json:"calls"`
-	// Routes are the endpoints it satisfied, sorted.
+	// Routes are the endpoints of those records, sorted.
 	Routes []string `json:"routes"`
 	// First and Last are the times of the first and last such record.
 	First time.Time `json:"first"`
@@ -99,10 +99,20 @@ type UsageReview struct {
 // ReviewUsage reviews a client's use of its scopes from decision records
 // ([enforce.Record], as a [enforce.Hook] receives them) over a period.
 // Records of other clients, of other orgs when q.Org is set, and outside
-// the period are skipped. A record credits the scope that satisfied its
-// endpoint ([enforce.Record].Scope): when a token holds several that do,
-// the enforcer names the first in canonical order, and only that one is
-// credited.
+// the period are skipped.
+//
+// A record credits the scope that satisfied its endpoint
+// ([enforce.Record].Scope), with one correction. When a token holds
+// several scopes that satisfy the endpoint, the enforcer names the first
+// in canonical order, so users:manage stands for a read that the
+// token's users:readonly would have served just as well; crediting it
+// would call users:readonly unused and advise removing the narrower
+// scope. So when the named scope is held, the record credits the
+// narrowest held scope (by [Breadth], then canonical order) that
+// satisfies the endpoint and that the token may have carried: the named
+// scope or one that comes after it in canonical order. The Unused scopes
+// can then be removed without refusing any call of the period, and they
+// are the broader ones where there is a choice.
 func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageReview, error) {
 	switch {
 	case !q.Client.IsValid():
@@ -130,10 +140,14 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 		}
 		switch {
 		case r.Scope.IsValid():
-			su := used[r.Scope]
+			credit := r.Scope
+			if ep, ok := ix.byRoute[r.Route]; ok && q.Held.Contains(credit) {
+				credit = ix.narrowestHeld(ep, q.Held, credit)
+			}
+			su := used[credit]
 			if su == nil {
-				su = &ScopeUse{Scope: r.Scope, Held: q.Held.Contains(r.Scope), First: r.Time}
-				used[r.Scope] = su
+				su = &ScopeUse{Scope: credit, Held: q.Held.Contains(credit), First: r.Time}
+				used[credit] = su
 			}
 			su.Calls++
 			su.First, su.Last = earlier(su.First, r.Time), later(su.Last, r.Time)
@@ -208,6 +222,26 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 		return strings.Compare(a.Route, b.Route)
 	})
 	return u, nil
+}
+
+// narrowestHeld returns the narrowest held scope that satisfies endpoint
+// ep and does not come before named in canonical order: the scope to
+// credit for a record in which the enforcer named named. It returns named
+// when no other qualifies, or when named does not satisfy ep (the table
+// changed since the record).
+func (ix *Index) narrowestHeld(ep int32, held scope.Set, named scope.Scope) scope.Scope {
+	sats := ix.eps[ep].satisfiers
+	first, ok := slices.BinarySearch(sats, ix.ids[named])
+	if !ok {
+		return named
+	}
+	best := sats[first]
+	for _, id := range sats[first+1:] {
+		if ix.breadth[id].Compare(ix.breadth[best]) < 0 && held.Contains(ix.scopes[id]) {
+			best = id
+		}
+	}
+	return ix.scopes[best]
 }
 
 func earlier(a, b time.Time) time.Time {

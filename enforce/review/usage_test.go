@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -217,6 +218,43 @@ func TestReviewUsagePermissionDenialUsesTheScope(t *testing.T) {
 	require.Len(t, got.Used, 1)
 	require.Equal(t, 1, got.Used[0].Calls)
 	require.Empty(t, got.Denied)
+}
+
+// A token with users:manage and users:readonly reads users: the enforcer
+// names users:manage, the first in canonical order, but users:readonly
+// would have served too. The review credits the narrower scope, so that
+// the one it calls unused, and to remove, is the broader; as the scope
+// review says.
+func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
+	rec := newRecorder(t)
+	const held = "users:manage users:readonly"
+	c := rec.client("Dashboard", org, held)
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 5, 9), c, org, held, "GET", "/api/v2/users/me"))
+	require.Equal(t, "users:manage", rec.records[0].Scope.String(), "the enforcer names the first in canonical order")
+	// A token from before users:readonly was added names users:manage
+	// too: users:readonly serves the call now, so it is credited.
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 6, 9), c, org, "users:manage", "GET", "/api/v2/users/me"))
+	// A scope the client no longer holds is credited as named.
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 7, 9), c, org, "users", "GET", "/api/v2/users/me"))
+
+	ix := sampleIndex(t)
+	got, err := ix.ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet(held), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	require.Equal(t, "users:manage", got.Unused.String())
+	var used []string
+	for _, u := range got.Used {
+		used = append(used, fmt.Sprintf("%s held=%t calls=%d", u.Scope, u.Held, u.Calls))
+	}
+	require.Equal(t, []string{"users held=false calls=1", "users:readonly held=true calls=2"}, used)
+
+	sr, err := ix.ReviewScopes(scope.MustParseSet(held), []string{"GET /api/v2/users/me"})
+	require.NoError(t, err)
+	require.Equal(t, got.Unused.String(), sr.Remove.String(), "the two reviews agree")
+
+	// Held alone, users:manage is what the calls used.
+	got, err = ix.ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet("users:manage"), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	require.True(t, got.Unused.IsEmpty(), got.Unused.String())
 }
 
 func TestReviewUsageErrors(t *testing.T) {
