@@ -1,6 +1,7 @@
 package httpmw
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -164,7 +165,7 @@ func deny(w http.ResponseWriter, d enforce.Decision, headerErr error) {
 	var he *HeaderError
 	if d.Code() == enforce.CodeTokenInvalid && errors.As(headerErr, &he) {
 		writeJSONError(w, d.Status(), d.Code().String(),
-			"the Authorization header was refused: "+he.Reason+". To fix: send one header, Authorization: Bearer <token>, with a token of at most "+strconv.Itoa(MaxTokenLen)+" bytes")
+			"the Authorization header was refused: "+he.Reason+". To fix: send one header, Authorization: Bearer <token>, with a token of at most "+strconv.Itoa(MaxTokenLen)+" bytes.")
 		return
 	}
 	setJSONHeaders(h)
@@ -182,12 +183,19 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// writeJSONError writes an error body as the enforcer writes its own
+// (enforce.Decision.ErrorBody): '<', '>' and '&' as they are, so that
+// "Bearer <token>" reads as written, and no trailing newline.
 func writeJSONError(w http.ResponseWriter, status int, code, message string) {
 	var b errorBody
 	b.Error.Message, b.Error.Code, b.Error.Status = message, code, status
-	out, err := json.Marshal(b)
-	if err != nil {
-		out = []byte(`{"error":{"message":"internal error","code":"INTERNAL","status":500}}`)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	out := []byte(`{"error":{"message":"internal error","code":"INTERNAL","status":500}}`)
+	if err := enc.Encode(b); err == nil {
+		out = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	} else {
 		status = http.StatusInternalServerError
 	}
 	setJSONHeaders(w.Header())

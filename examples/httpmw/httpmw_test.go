@@ -35,7 +35,7 @@ func TestMiddleware(t *testing.T) {
 		}
 		return 'A'
 	}, good[20:21]) + good[21:]
-	headerHint := ". To fix: send one header, Authorization: Bearer <token>, with a token of at most 4096 bytes"
+	headerHint := ". To fix: send one header, Authorization: Bearer <token>, with a token of at most 4096 bytes."
 	const invalidToken = `Bearer realm="api", error="invalid_token", error_description="The access token is invalid"`
 
 	for _, tc := range []struct {
@@ -121,6 +121,9 @@ func TestMiddleware(t *testing.T) {
 			require.Equal(t, tc.status, body.Error.Status)
 			if tc.message != "" {
 				require.Equal(t, tc.message, body.Error.Message)
+				// Written as the enforcer writes its bodies: no HTML
+				// escapes, so that "<token>" reads as written.
+				require.NotContains(t, w.Body.String(), `\u003c`)
 			}
 			for _, a := range tc.auth {
 				if _, tok, ok := strings.Cut(a, " "); ok && len(tok) > 8 {
