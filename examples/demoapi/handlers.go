@@ -67,7 +67,7 @@ func (s *server) getUser(w http.ResponseWriter, r *http.Request) {
 func (s *server) writeUser(w http.ResponseWriter, id string) {
 	u, ok := s.dir.user(id)
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", id))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", id))
 		return
 	}
 	writeJSON(w, http.StatusOK, u)
@@ -96,13 +96,13 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := in.check(true); err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
 		return
 	}
 	// The enforcer checked directory:user:add in this division.
 	u, err := s.dir.createUser(in.Name, in.Email, divisionParam(r), s.now())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
 		return
 	}
 	writeJSON(w, http.StatusCreated, u)
@@ -114,12 +114,12 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := in.check(r.Method == http.MethodPut); err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
 		return
 	}
 	u, ok := s.dir.updateUser(r.PathValue("userId"), in.Name, in.Email)
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
 		return
 	}
 	writeJSON(w, http.StatusOK, u)
@@ -127,7 +127,7 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	if !s.dir.deleteUser(r.PathValue("userId")) {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -136,7 +136,7 @@ func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
 func (s *server) getPresence(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.dir.presence(r.PathValue("userId"))
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", r.PathValue("userId")))
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -151,12 +151,12 @@ func (s *server) setPresence(w http.ResponseWriter, r *http.Request) {
 	if tok.User != target {
 		access, err := s.access.Access(r.Context(), tok.Subject())
 		if err != nil {
-			writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "the caller's permissions could not be read")
+			httpmw.WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "the caller's permissions could not be read")
 			return
 		}
 		if !access.Has(permEditAnyPresence, permission.OrgWide()) {
-			writeError(w, http.StatusForbidden, "PERMISSIONS_INSUFFICIENT", fmt.Sprintf(
-				"%s lets a user set only their own presence; setting another user's needs %s. To fix: assign the user a role with %s",
+			httpmw.WriteError(w, http.StatusForbidden, "PERMISSIONS_INSUFFICIENT", fmt.Sprintf(
+				"%s lets a user set only their own presence; setting another user's needs %s. To fix: assign the user a role with %s.",
 				permEditOwnPresence, permEditAnyPresence, permEditAnyPresence))
 			return
 		}
@@ -168,7 +168,7 @@ func (s *server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(presenceStatuses, in.Status) {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", fmt.Sprintf("status must be one of %s", strings.Join(presenceStatuses, ", ")))
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", fmt.Sprintf("status must be one of %s", strings.Join(presenceStatuses, ", ")))
 		return
 	}
 	by := tok.User
@@ -177,7 +177,7 @@ func (s *server) setPresence(w http.ResponseWriter, r *http.Request) {
 	}
 	p, ok := s.dir.setPresence(target, in.Status, by, s.now())
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", target))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no user %q", target))
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -197,12 +197,12 @@ func (s *server) createConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Customer == "" || len(in.Customer) > 128 {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "customer is required, at most 128 bytes")
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", "customer is required, at most 128 bytes")
 		return
 	}
 	c, err := s.dir.createConversation(in.Customer, in.UserID, s.now())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
 		return
 	}
 	writeJSON(w, http.StatusCreated, c)
@@ -211,7 +211,7 @@ func (s *server) createConversation(w http.ResponseWriter, r *http.Request) {
 func (s *server) getConversation(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.dir.conversation(r.PathValue("conversationId"))
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
@@ -219,7 +219,7 @@ func (s *server) getConversation(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) disconnect(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.dir.disconnect(r.PathValue("conversationId")); !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -235,9 +235,9 @@ func (s *server) transfer(w http.ResponseWriter, r *http.Request) {
 	c, err := s.dir.transfer(r.PathValue("conversationId"), in.UserID)
 	switch {
 	case errors.Is(err, errNotFound):
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
 	case err != nil:
-		writeError(w, http.StatusConflict, "CONFLICT", err.Error())
+		httpmw.WriteError(w, http.StatusConflict, "CONFLICT", err.Error())
 	default:
 		writeJSON(w, http.StatusAccepted, c)
 	}
@@ -246,7 +246,7 @@ func (s *server) transfer(w http.ResponseWriter, r *http.Request) {
 func (s *server) recordings(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.dir.conversation(r.PathValue("conversationId"))
 	if !ok {
-		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
+		httpmw.WriteError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("no conversation %q", r.PathValue("conversationId")))
 		return
 	}
 	type recording struct {
@@ -279,10 +279,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE", fmt.Sprintf("the body may have at most %d bytes", maxBody))
+		httpmw.WriteError(w, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE", fmt.Sprintf("the body may have at most %d bytes", maxBody))
 		return false
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the body is not the JSON object this endpoint takes: "+err.Error())
+		httpmw.WriteError(w, http.StatusBadRequest, "BAD_REQUEST", "the body is not the JSON object this endpoint takes: "+err.Error())
 		return false
 	}
 	return true
@@ -291,26 +291,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "INTERNAL", "the answer could not be encoded")
+		httpmw.WriteError(w, http.StatusInternalServerError, "INTERNAL", "the answer could not be encoded")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-// writeError writes the error shape the enforcer's denials use.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	var body struct {
-		Error struct {
-			Message string `json:"message"`
-			Code    string `json:"code"`
-			Status  int    `json:"status"`
-		} `json:"error"`
-	}
-	body.Error.Message, body.Error.Code, body.Error.Status = message, code, status
-	out, _ := json.Marshal(body) // strings and an int: cannot fail
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(out, '\n'))
 }

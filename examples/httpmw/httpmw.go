@@ -106,7 +106,7 @@ func (m *Middleware) NotFound() http.Handler {
 	return m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Reached only if the table has an endpoint at the catch-all
 		// pattern itself; still, nothing is served here.
-		writeJSONError(w, http.StatusNotFound, "ENDPOINT_UNKNOWN", "no endpoint matches "+r.Method+" "+strconv.Quote(r.URL.EscapedPath()))
+		WriteError(w, http.StatusNotFound, "ENDPOINT_UNKNOWN", "no endpoint matches "+r.Method+" "+strconv.Quote(r.URL.EscapedPath()))
 	}))
 }
 
@@ -117,7 +117,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: guarded handler reached without a route pattern or without an enforcer",
 				slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()))
 		}
-		writeJSONError(w, http.StatusInternalServerError, "ROUTE_PATTERN_MISSING",
+		WriteError(w, http.StatusInternalServerError, "ROUTE_PATTERN_MISSING",
 			"the authorization middleware cannot tell which endpoint this is. To fix: register each guarded handler on an http.ServeMux (httpmw.Middleware.Handle), not around it")
 		return
 	}
@@ -164,7 +164,7 @@ func deny(w http.ResponseWriter, d enforce.Decision, headerErr error) {
 	}
 	var he *HeaderError
 	if d.Code() == enforce.CodeTokenInvalid && errors.As(headerErr, &he) {
-		writeJSONError(w, d.Status(), d.Code().String(),
+		WriteError(w, d.Status(), d.Code().String(),
 			"the Authorization header was refused: "+he.Reason+". To fix: send one header, Authorization: Bearer <token>, with a token of at most "+strconv.Itoa(MaxTokenLen)+" bytes.")
 		return
 	}
@@ -183,10 +183,14 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// writeJSONError writes an error body as the enforcer writes its own
-// (enforce.Decision.ErrorBody): '<', '>' and '&' as they are, so that
-// "Bearer <token>" reads as written, and no trailing newline.
-func writeJSONError(w http.ResponseWriter, status int, code, message string) {
+// WriteError answers a request with an error in the shape of the
+// enforcer's denials, {"error": {"message": ..., "code": ..., "status": ...}},
+// written as [enforce.Decision.ErrorBody] writes it ('<', '>' and '&' as
+// they are, no trailing newline), with the same headers as a denial
+// (Content-Type, Cache-Control: no-store). Handlers behind the middleware
+// use it for the checks an endpoint table cannot express, and for their
+// own errors, so that a client meets one error format.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
 	var b errorBody
 	b.Error.Message, b.Error.Code, b.Error.Status = message, code, status
 	var buf bytes.Buffer
