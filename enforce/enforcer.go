@@ -76,8 +76,10 @@ type Request struct {
 	// Division is the division of the resource, for endpoints whose
 	// Division is DivisionFromRequest.
 	Division permission.DivisionID
-	// Params gives path parameter values, for the division resolver. When
-	// nil they are read from Path.
+	// Params gives path parameter values, for the division resolver: by
+	// the names of Pattern's wildcards when Pattern is set (as
+	// http.Request.PathValue does), else by the table's names. When nil
+	// they are read from Path.
 	Params PathValues
 }
 
