@@ -46,7 +46,9 @@
 //   - a missing scope, permission or user: 403 with the code saying which.
 //
 // A request that is allowed reaches the handler, which finds the decision
-// and the token with [DecisionFrom] and [TokenFrom].
+// and the token with [DecisionFrom] and [TokenFrom]. A handler that
+// refuses on its own, for a rule the endpoint table cannot express, or
+// fails, answers with [WriteError] in the same JSON shape.
 //
 // The middleware never writes a token or a secret to a response or a log:
 // header problems are described, not quoted, and the enforcer's messages
