@@ -161,6 +161,15 @@ func TestWalkthrough(t *testing.T) {
 		names[tok.profile.Name] = tok.envName()
 	}
 
+	// One heading per app: an app's steps are printed together.
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "## "); ok {
+			require.False(t, seen[name], "heading %q printed twice", name)
+			seen[name] = true
+		}
+	}
+
 	for i, s := range walkthrough {
 		t.Run(fmt.Sprintf("%02d %s %s %s", i, s.app, s.method, s.path), func(t *testing.T) {
 			require.Contains(t, out.String(), s.curl(h.ts.URL, names[s.app])+"\n", "the step is printed")

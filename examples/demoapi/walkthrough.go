@@ -19,8 +19,9 @@ type step struct {
 }
 
 // walkthrough is the tour printed at start-up, in the order printed: for
-// each app, calls it may make and calls it may not. Steps change the data
-// (a transfer, a presence), so they are meant to run in this order.
+// each app, calls it may make and calls it may not, each app's steps
+// together under one heading. Steps change the data (a transfer, a
+// presence), so they are meant to run in this order.
 var walkthrough = []step{
 	{app: "Agent Desktop", method: "GET", path: "/api/v2/users/me", status: 200, why: "who am I: users:readonly, no permission needed"},
 	{app: "Agent Desktop", method: "GET", path: "/api/v2/conversations", status: 200, why: "conversations:readonly + conversation:communication:view"},
@@ -34,6 +35,7 @@ var walkthrough = []step{
 		why: "directory:user:view is held in Home; Sally is in Sales"},
 	{app: "Agent Desktop", method: "POST", path: "/api/v2/users?divisionId=home", body: `{"name":"Neil New","email":"neil@demo.example"}`,
 		status: 403, code: "SCOPE_AND_PERMISSIONS_INSUFFICIENT", why: "needs users:manage and directory:user:add: the seed's troubleshooting case"},
+	{app: "Agent Desktop", method: "GET", path: "/api/v2/groups", status: 404, code: "ENDPOINT_UNKNOWN", why: "deny by default"},
 
 	{app: "Admin Dashboard", method: "GET", path: "/api/v2/users", status: 200, why: "users:readonly + directory:user:view"},
 	{app: "Admin Dashboard", method: "GET", path: "/api/v2/routing/queues", status: 200, why: "scope routing:queue:view, permission routing:queue:view"},
@@ -60,7 +62,6 @@ var walkthrough = []step{
 		why: "a client-credentials token has no user"},
 
 	{method: "GET", path: "/api/v2/users", status: 401, code: "TOKEN_MISSING", why: "no token at all"},
-	{app: "Agent Desktop", method: "GET", path: "/api/v2/groups", status: 404, code: "ENDPOINT_UNKNOWN", why: "deny by default"},
 }
 
 // printWalkthrough writes the tour: a token per app profile, as a shell
