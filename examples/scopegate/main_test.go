@@ -37,6 +37,11 @@ func TestRun(t *testing.T) {
 		{name: "unknown command", args: []string{"audit"}, code: exitUsage, errHas: []string{`unknown command "audit"`, "usage:"}},
 		{name: "command help", args: []string{"minimal", "-h"}, code: exitOK, has: []string{"usage: scopegate minimal", "-profile PROFILE"}},
 		{name: "unknown flag", args: []string{"minimal", "-frobnicate"}, code: exitUsage, errHas: []string{"flag provided but not defined: -frobnicate"}},
+		{name: "flags after the arguments", args: []string{"minimal", "GET /api/v2/users", "-catalog", "testdata/shop-catalog.json", "getUsers"}, code: exitUsage,
+			errHas: []string{`unknown scope "users"`}},
+		{name: "help after an argument", args: []string{"minimal", "getUsers", "-h"}, code: exitOK, has: []string{"usage: scopegate minimal"}},
+		{name: "nothing is a flag after --", args: []string{"minimal", "getUsers", "--", "-json"}, code: exitUsage,
+			errHas: []string{`call 1 "-json": no endpoint is named "-json"`}},
 
 		// lint
 		{name: "lint: a clean string", args: []string{"lint", "users:readonly conversations:readonly"}, code: exitOK,
@@ -55,6 +60,8 @@ func TestRun(t *testing.T) {
 		{name: "lint: unquoted", args: []string{"lint", "users:readonly", "users:manage"}, code: exitUsage,
 			errHas: []string{`give one scope string, quoted: scopegate lint "users:readonly users:manage"`}},
 		{name: "lint: nothing", args: []string{"lint"}, code: exitUsage, errHas: []string{"give the scope string to check"}},
+		{name: "lint: a flag after the string", args: []string{"lint", "users:readonly", "-catalog", "testdata/shop-catalog.json"}, code: exitFindings,
+			has: []string{`unknown scope "users:readonly"`}},
 		{name: "lint: own catalog", args: []string{"lint", "-catalog", "testdata/shop-catalog.json", "orders:manage users:readonly"}, code: exitFindings,
 			has: []string{`unknown scope "users:readonly"`}},
 		{name: "lint: missing catalog", args: []string{"lint", "-catalog", "testdata/nope.json", "users"}, code: exitUsage,
@@ -193,7 +200,7 @@ func TestRunJSON(t *testing.T) {
 			require.Equal(t, 6, res.Problems[0].Offset)
 			require.Equal(t, []string{"users:manage"}, res.Problems[0].Suggestions)
 		}},
-		{"minimal", append([]string{"minimal", "-json"}, seedCalls...), exitOK, func(t *testing.T, out []byte) {
+		{"minimal", append(append([]string{"minimal"}, seedCalls...), "-json"), exitOK, func(t *testing.T, out []byte) {
 			var sel review.Selection
 			require.NoError(t, json.Unmarshal(out, &sel))
 			require.Equal(t, "conversations:call:control conversations:readonly presence:manage users:readonly", sel.Scopes.String())

@@ -48,6 +48,7 @@ Every command takes:
   -catalog FILE    scope catalog JSON (default: the sample catalog)
   -endpoints FILE  endpoint table JSON (default: the sample table)
   -json            write JSON instead of text
+Flags may come before or after the calls.
 
 Exit status: 0 nothing to report, 1 findings (lint problems, scopes to remove
 or add), 2 usage or input error.
@@ -84,6 +85,7 @@ type env struct {
 	name           string
 	stdout, stderr io.Writer
 	fs             *flag.FlagSet
+	args           []string // the arguments that are not flags
 	catalogFile    string
 	endpointsFile  string
 	asJSON         bool
@@ -106,26 +108,40 @@ func (e *env) flags(synopsis, about string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses the flags; it returns false and the exit status when the
-// command should stop.
+// parse parses the flags, before or after the other arguments (calls and
+// scope strings never start with '-'; after "--" nothing is a flag), and
+// keeps the other arguments in e.args. It returns false and the exit
+// status when the command should stop.
 func (e *env) parse(args []string) (int, bool) {
 	// Help that was asked for goes to stdout; usage after a mistake, to
 	// stderr.
 	for _, a := range args {
-		if a == "--" || !strings.HasPrefix(a, "-") {
+		if a == "--" {
 			break
 		}
 		if a == "-h" || a == "-help" || a == "--help" {
 			e.fs.SetOutput(e.stdout)
 		}
 	}
-	if err := e.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+	for {
+		if err := e.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK, false
+			}
+			return exitUsage, false
 		}
-		return exitUsage, false
+		rest := e.fs.Args()
+		consumed := len(args) - len(rest)
+		afterDashes := consumed > 0 && args[consumed-1] == "--"
+		if afterDashes || len(rest) == 0 {
+			e.args = append(e.args, rest...)
+			return 0, true
+		}
+		// Parse stopped at an argument that is not a flag: keep it, and
+		// go on with the flags after it.
+		e.args = append(e.args, rest[0])
+		args = rest[1:]
 	}
-	return 0, true
 }
 
 // fail reports an input error.
@@ -286,17 +302,17 @@ func (e *env) lint(args []string) int {
 	if code, ok := e.parse(args); !ok {
 		return code
 	}
-	switch e.fs.NArg() {
+	switch len(e.args) {
 	case 0:
 		return e.fail("give the scope string to check, quoted: scopegate lint \"users:readonly presence:manage\"")
 	case 1:
 	default:
-		return e.fail("give one scope string, quoted: scopegate lint %q", strings.Join(e.fs.Args(), " "))
+		return e.fail("give one scope string, quoted: scopegate lint %q", strings.Join(e.args, " "))
 	}
 	if err := e.load(false); err != nil {
 		return e.failErr(err)
 	}
-	input := e.fs.Arg(0)
+	input := e.args[0]
 	res := lintResult{Input: input}
 	set, err := e.catalog.ParseSet(input)
 	for _, leaf := range leaves(err) {
@@ -405,7 +421,7 @@ func (e *env) minimal(args []string) int {
 	if code, ok := e.parse(args); !ok {
 		return code
 	}
-	calls, _, err := cf.calls(e.fs.Args())
+	calls, _, err := cf.calls(e.args)
 	if err != nil {
 		return e.failErr(err)
 	}
@@ -462,7 +478,7 @@ func (e *env) review(args []string) int {
 	if code, ok := e.parse(args); !ok {
 		return code
 	}
-	calls, prof, err := cf.calls(e.fs.Args())
+	calls, prof, err := cf.calls(e.args)
 	if err != nil {
 		return e.failErr(err)
 	}
@@ -696,7 +712,7 @@ func (e *env) doc(args []string) int {
 	if code, ok := e.parse(args); !ok {
 		return code
 	}
-	calls, prof, err := cf.calls(e.fs.Args())
+	calls, prof, err := cf.calls(e.args)
 	if err != nil {
 		return e.failErr(err)
 	}
