@@ -474,7 +474,7 @@ func (e *env) review(args []string) int {
 	fs.StringVar(&clientID, "client", "", "the client `ID` whose records to review (default: the only client in the records)")
 	fs.StringVar(&org, "org", "", "review only the records of `ORG`")
 	fs.StringVar(&from, "from", "", "first `DAY` of the period, YYYY-MM-DD (default: the day of the first record)")
-	fs.StringVar(&to, "to", "", "`DAY` after the period, YYYY-MM-DD (default: the day after the last record)")
+	fs.StringVar(&to, "to", "", "last `DAY` of the period, included, YYYY-MM-DD (default: the day of the last record)")
 	if code, ok := e.parse(args); !ok {
 		return code
 	}
@@ -563,7 +563,9 @@ func (e *env) printReview(out reviewOutput) {
 		if out.Scopes != nil {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "usage\tclient %s, %s to %s: %s\n", u.Client, u.From.Format(time.DateOnly), u.To.Format(time.DateOnly), times(u.Records, "record", "records"))
+		// The period ends at midnight before To: its last day is the one
+		// before.
+		fmt.Fprintf(w, "usage\tclient %s, %s to %s: %s\n", u.Client, u.From.Format(time.DateOnly), u.To.AddDate(0, 0, -1).Format(time.DateOnly), times(u.Records, "record", "records"))
 		for _, s := range u.Used {
 			note := ""
 			if !s.Held {
@@ -635,7 +637,8 @@ func readRecords(path string) ([]enforce.Record, error) {
 }
 
 // usageQuery fills in the query from the flags, and from the records where
-// the flags leave something out.
+// the flags leave something out. The period runs from the start of the
+// -from day to the end of the -to day: q.To is midnight after it.
 func usageQuery(recs []enforce.Record, held scope.Set, clientID, org, from, to string) (review.UsageQuery, error) {
 	q := review.UsageQuery{Held: held, Org: client.OrgID(org)}
 	if clientID != "" {
@@ -672,6 +675,10 @@ func usageQuery(recs []enforce.Record, held scope.Set, clientID, org, from, to s
 	if to != "" {
 		if q.To, err = day("to", to); err != nil {
 			return q, err
+		}
+		q.To = q.To.AddDate(0, 0, 1)
+		if from != "" && !q.From.Before(q.To) {
+			return q, fmt.Errorf("-to %s is before -from %s", to, from)
 		}
 	}
 	for _, r := range recs {
