@@ -2,15 +2,12 @@ package review_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/review"
-	"github.com/scopegate/scopegate/permission"
-	"github.com/scopegate/scopegate/scope"
 )
 
 // BenchmarkMinimal: the smallest scopes for an app's calls over a large
@@ -37,24 +34,7 @@ func BenchmarkMinimal(b *testing.B) {
 	// breadth chosen at random, with nothing to reduce; the search runs
 	// to its limit and returns the best cover found.
 	b.Run("adversarial/calls=100", func(b *testing.B) {
-		rng := rand.New(rand.NewPCG(3, 5))
-		var entries []scope.Entry
-		var names []scope.Scope
-		for i := range 150 {
-			s := scope.MustParse(fmt.Sprintf("s%03d:x", i))
-			names = append(names, s)
-			entries = append(entries, scope.Entry{Scope: s, Description: "Scope " + s.String()})
-		}
-		cat, err := scope.NewCatalog(entries)
-		require.NoError(b, err)
-		var eps []enforce.Endpoint
-		var calls []string
-		for i := range 100 {
-			perm := rng.Perm(len(names))
-			eps = append(eps, enforce.Endpoint{Method: "GET", Path: fmt.Sprintf("/e%03d", i),
-				Scopes: []scope.Scope{names[perm[0]], names[perm[1]], names[perm[2]]}, Permissions: permission.NoneRequired()})
-			calls = append(calls, eps[i].Route())
-		}
+		cat, eps, calls := hardCover(b, 150, 100)
 		ix := newIndex(b, cat, eps)
 		b.ReportAllocs()
 		for b.Loop() {

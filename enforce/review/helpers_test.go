@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,4 +113,31 @@ func spreadCalls(eps []enforce.Endpoint, n int) []string {
 		calls[i] = eps[(i*step+i*7)%len(eps)].Route()
 	}
 	return calls
+}
+
+// hardCover returns a catalog of scopes of equal breadth and a table of
+// GET endpoints, each accepting 3 of those scopes chosen at random, with
+// a call for every endpoint: no scope implies another and none dominates,
+// so the reductions leave everything to the search.
+func hardCover(tb testing.TB, scopes, endpoints int) (*scope.Catalog, []enforce.Endpoint, []string) {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(3, 5))
+	var entries []scope.Entry
+	var names []scope.Scope
+	for i := range scopes {
+		s := scope.MustParse(fmt.Sprintf("s%03d:x", i))
+		names = append(names, s)
+		entries = append(entries, scope.Entry{Scope: s, Description: "Scope " + s.String()})
+	}
+	cat, err := scope.NewCatalog(entries)
+	require.NoError(tb, err)
+	var eps []enforce.Endpoint
+	var calls []string
+	for i := range endpoints {
+		perm := rng.Perm(len(names))
+		eps = append(eps, enforce.Endpoint{Method: "GET", Path: fmt.Sprintf("/e%03d", i),
+			Scopes: []scope.Scope{names[perm[0]], names[perm[1]], names[perm[2]]}, Permissions: permission.NoneRequired()})
+		calls = append(calls, eps[i].Route())
+	}
+	return cat, eps, calls
 }

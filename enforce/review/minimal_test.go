@@ -528,24 +528,7 @@ func TestCallErrorIsAType(t *testing.T) {
 // is not proven, and is no worse than the greedy cover; more search never
 // makes it worse.
 func TestMinimalSearchLimit(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 5))
-	var entries []scope.Entry
-	var names []scope.Scope
-	for i := range 60 {
-		s := scope.MustParse(fmt.Sprintf("s%02d:x", i))
-		names = append(names, s)
-		entries = append(entries, scope.Entry{Scope: s, Description: "Scope " + s.String()})
-	}
-	cat, err := scope.NewCatalog(entries)
-	require.NoError(t, err)
-	var eps []enforce.Endpoint
-	var calls []string
-	for i := range 40 {
-		perm := rng.Perm(len(names))
-		eps = append(eps, enforce.Endpoint{Method: "GET", Path: fmt.Sprintf("/e%02d", i),
-			Scopes: []scope.Scope{names[perm[0]], names[perm[1]], names[perm[2]]}, Permissions: permission.NoneRequired()})
-		calls = append(calls, eps[i].Route())
-	}
+	cat, eps, calls := hardCover(t, 60, 40)
 	var prev [5]int
 	for i, limit := range []int{0, 50, 500} {
 		ix := newIndex(t, cat, eps, review.WithSearchLimit(limit))
