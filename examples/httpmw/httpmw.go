@@ -68,7 +68,7 @@ type Middleware struct {
 
 // New returns a middleware that verifies tokens with v and decides with e.
 // Neither may be nil: a middleware without them refuses every request with
-// 500.
+// 500 MIDDLEWARE_MISCONFIGURED.
 func New(e *enforce.Enforcer, v TokenVerifier, opts ...Option) *Middleware {
 	m := &Middleware{enforcer: e, verifier: v}
 	for _, opt := range opts {
@@ -112,13 +112,22 @@ func (m *Middleware) NotFound() http.Handler {
 
 func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	ctx := r.Context()
-	if r.Pattern == "" || m.enforcer == nil || m.verifier == nil {
+	switch {
+	case m.enforcer == nil || m.verifier == nil:
 		if m.logger != nil {
-			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: guarded handler reached without a route pattern or without an enforcer",
+			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: middleware built without an enforcer or a token verifier",
+				slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()))
+		}
+		WriteError(w, http.StatusInternalServerError, "MIDDLEWARE_MISCONFIGURED",
+			"the authorization middleware has no enforcer or no token verifier. To fix: build it with httpmw.New(enforcer, verifier), neither nil.")
+		return
+	case r.Pattern == "":
+		if m.logger != nil {
+			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: guarded handler reached without a route pattern",
 				slog.String("method", r.Method), slog.String("path", r.URL.EscapedPath()))
 		}
 		WriteError(w, http.StatusInternalServerError, "ROUTE_PATTERN_MISSING",
-			"the authorization middleware cannot tell which endpoint this is. To fix: register each guarded handler on an http.ServeMux (httpmw.Middleware.Handle), not around it")
+			"the authorization middleware cannot tell which endpoint this is. To fix: register each guarded handler on an http.ServeMux (httpmw.Middleware.Handle), not around it.")
 		return
 	}
 

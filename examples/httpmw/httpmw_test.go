@@ -161,7 +161,6 @@ func TestNoPatternFailsClosed(t *testing.T) {
 	}{
 		{"handler called directly", h},
 		{"middleware around the mux", f.mw.Wrap(f.mux)},
-		{"middleware without an enforcer", httpmw.New(nil, f.codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))).Wrap(h)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.logs.Reset()
@@ -175,6 +174,24 @@ func TestNoPatternFailsClosed(t *testing.T) {
 			require.Contains(t, f.logs.String(), "without a route pattern")
 		})
 	}
+	t.Run("middleware without an enforcer or a verifier", func(t *testing.T) {
+		for _, mw := range []*httpmw.Middleware{
+			httpmw.New(nil, f.codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
+			httpmw.New(f.enforcer, nil, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
+		} {
+			f.logs.Reset()
+			mux := http.NewServeMux()
+			mux.Handle("GET /api/v2/users", mw.Wrap(h))
+			r := httptest.NewRequest("GET", "/api/v2/users", nil)
+			r.Header.Set("Authorization", "Bearer "+f.token("agent", "users:readonly"))
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, r)
+			require.Equal(t, 500, w.Code)
+			require.Equal(t, "MIDDLEWARE_MISCONFIGURED", decodeError(t, w.Body.Bytes()).Error.Code)
+			require.False(t, reached)
+			require.Contains(t, f.logs.String(), "without an enforcer or a token verifier")
+		}
+	})
 	t.Run("the same handler on a mux", func(t *testing.T) {
 		mux := http.NewServeMux()
 		mux.Handle("GET /api/v2/users", h)
