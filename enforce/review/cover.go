@@ -67,14 +67,6 @@ func (b bitset) empty() bool {
 	return true
 }
 
-func (b bitset) count() int {
-	n := 0
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
-
 // andCount counts the elements in both a and b.
 func andCount(a, b bitset) int {
 	n := 0
