@@ -358,8 +358,8 @@ func (params) PathValue(name string) string { return "scopetest-" + name }
 func fill(path string) string {
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
-		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-			segs[i] = params{}.PathValue(strings.Trim(s, "{}."))
+		if len(s) >= 2 && s[0] == '{' && s[len(s)-1] == '}' {
+			segs[i] = params{}.PathValue(s[1 : len(s)-1])
 		}
 	}
 	return strings.Join(segs, "/")
