@@ -35,7 +35,8 @@ const (
 // Sentinel errors. Every error of this package wraps one of them; an error
 // about the claims wraps the [grant] or [scope] error too.
 var (
-	// ErrKey reports a key shorter than MinKeyLen.
+	// ErrKey reports a key shorter than MinKeyLen, or a Codec without a
+	// key (not made by New).
 	ErrKey = errors.New("hmactoken: key too short")
 	// ErrTooLarge reports a token longer than MaxLen.
 	ErrTooLarge = errors.New("hmactoken: token too large")
@@ -63,7 +64,8 @@ type claims struct {
 }
 
 // A Codec signs and verifies tokens with one key. It is immutable and safe
-// for concurrent use, and never prints its key.
+// for concurrent use, and never prints its key. Make it with [New]: the
+// zero Codec has no key, and refuses to sign or verify ([ErrKey]).
 type Codec struct {
 	key []byte
 }
@@ -84,6 +86,9 @@ func New(key []byte) (*Codec, error) {
 // is issued (rounding the issue time up would make a verifier with an
 // exact clock call it not yet valid for up to a second).
 func (c *Codec) Sign(t grant.Token) (string, error) {
+	if err := c.check(); err != nil {
+		return "", err
+	}
 	if err := t.CheckClaims(); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrFormat, err)
 	}
@@ -127,6 +132,9 @@ func (c *Codec) Sign(t grant.Token) (string, error) {
 // claims. It does not check the token's times: see the package
 // documentation. Its errors never contain the token.
 func (c *Codec) VerifyToken(_ context.Context, token string) (grant.Token, error) {
+	if err := c.check(); err != nil {
+		return grant.Token{}, err
+	}
 	if len(token) > MaxLen {
 		return grant.Token{}, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(token), MaxLen)
 	}
@@ -200,6 +208,15 @@ func (cl claims) token() (grant.Token, error) {
 		return grant.Token{}, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	return t, nil
+}
+
+// check refuses a Codec that New did not make: the zero Codec, or a nil
+// one, has no key, and an empty HMAC key is one anyone can sign with.
+func (c *Codec) check() error {
+	if c == nil || len(c.key) < MinKeyLen {
+		return fmt.Errorf("%w: the codec has no key; make it with New", ErrKey)
+	}
+	return nil
 }
 
 func (c *Codec) mac(signed string) []byte {
