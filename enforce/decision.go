@@ -226,8 +226,9 @@ func (d Decision) AcceptedScopes() scope.Set {
 	return d.ep.accepted.Scopes()
 }
 
-// MatchedScope returns the token's scope that satisfied the endpoint: the
-// scope used, for usage tracking. It is zero when none did, when scope
+// MatchedScope returns the token's scope that satisfied the endpoint, the
+// narrowest when several did ([scope.Catalog.Narrowest]): the scope used,
+// for usage tracking. It is zero when none did, when scope
 // enforcement is off for the org, and for client-credentials tokens.
 func (d Decision) MatchedScope() scope.Scope { return d.scope }
 

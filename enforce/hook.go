@@ -36,8 +36,8 @@ type Record struct {
 	Route    string `json:"route,omitempty"`
 	Path     string `json:"path,omitempty"`
 	Endpoint string `json:"endpoint,omitempty"`
-	// Scope is the token's scope that satisfied the endpoint: the scope
-	// the client used.
+	// Scope is the token's scope that satisfied the endpoint, the
+	// narrowest when several did: the scope the client used.
 	Scope    scope.Scope           `json:"scope,omitzero"`
 	Division permission.DivisionID `json:"division,omitempty"`
 }

@@ -65,7 +65,7 @@ type endpoint struct {
 	route     string
 	segs      []segment
 	accepted  scope.Accepted
-	narrowest scope.Scope // the accepted scope a remedy proposes: see narrowest
+	narrowest scope.Scope // the accepted scope a remedy proposes: the least privilege
 	divParam  int         // segment of the division parameter, or -1
 }
 
@@ -157,42 +157,8 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	}
 	e.Scopes = slices.Clone(e.Scopes)
 	ep := &endpoint{Endpoint: e, route: e.Route(), segs: segs, accepted: accepted, divParam: divParam}
-	ep.narrowest = narrowest(cat, accepted.Scopes())
+	ep.narrowest, _ = cat.Narrowest(accepted.Scopes())
 	return ep, nil
-}
-
-// narrowest picks, of the scopes an endpoint accepts, the one a remedy
-// proposes, the least privilege: among the scopes that imply no other
-// accepted scope, one with an action before a bare one (users is read and
-// write, users:manage names what it allows), then the one that implies the
-// fewest scopes, then the first in canonical order.
-func narrowest(cat *scope.Catalog, accepted scope.Set) scope.Scope {
-	var best scope.Scope
-	bestImplied := 0
-	for s := range accepted.All() {
-		if impliesAnother(cat, s, accepted) {
-			continue
-		}
-		n := cat.Implied(s).Len()
-		switch {
-		case !best.IsValid(),
-			best.IsBare() && !s.IsBare(),
-			best.IsBare() == s.IsBare() && n < bestImplied:
-			best, bestImplied = s, n
-		}
-	}
-	return best
-}
-
-// impliesAnother reports whether s implies a scope of set other than
-// itself.
-func impliesAnother(cat *scope.Catalog, s scope.Scope, set scope.Set) bool {
-	for other := range set.All() {
-		if other != s && cat.Implies(s, other) {
-			return true
-		}
-	}
-	return false
 }
 
 // Catalog returns the policy's scope catalog.

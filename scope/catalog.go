@@ -331,6 +331,45 @@ func (c *Catalog) Implied(s Scope) Set {
 	return Set{scopes: slices.DeleteFunc(out, func(x Scope) bool { return x == s })}
 }
 
+// Narrowest returns the narrowest scope of s, the least privilege: the one
+// that implies the fewest other scopes, then one with an action before a
+// bare one (users is read and write; users:manage says what it allows),
+// then the first in canonical order. Scopes that c does not know are
+// passed over; it reports false when s holds none that c knows.
+func (c *Catalog) Narrowest(s Set) (Scope, bool) {
+	var best Scope
+	for _, sc := range s.scopes {
+		if _, ok := c.ids[sc.name]; ok && (!best.IsValid() || c.compareBreadth(sc, best) < 0) {
+			best = sc
+		}
+	}
+	return best, best.IsValid()
+}
+
+// compareBreadth orders two known scopes from the narrowest, as Narrowest
+// says.
+func (c *Catalog) compareBreadth(a, b Scope) int {
+	if d := c.breadth(a) - c.breadth(b); d != 0 {
+		return d
+	}
+	if a.IsBare() != b.IsBare() {
+		if b.IsBare() {
+			return -1
+		}
+		return 1
+	}
+	return compareScopes(a, b)
+}
+
+// breadth is the number of scopes a known scope implies, itself included.
+func (c *Catalog) breadth(s Scope) int {
+	n := 0
+	for _, x := range c.row(c.down, c.ids[s.name]) {
+		n += bits.OnesCount64(x)
+	}
+	return n
+}
+
 // Expand returns s with every scope its members imply, transitively: the
 // access s really grants. Unknown scopes are kept as they are.
 func (c *Catalog) Expand(s Set) Set {

@@ -1,6 +1,9 @@
 package scope
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Granted is the access a set of scopes grants, compiled against one
 // [Catalog]: a bit set of every scope the set holds or implies. Compile a
@@ -65,6 +68,8 @@ type Accepted struct {
 	scopes     Set
 	exact      []uint64 // the accepted scopes
 	satisfiers []Scope  // every scope that is or implies an accepted scope, sorted, for Match
+	rank       []uint16 // rank[i]: satisfiers[i]'s place from the narrowest, for Match
+	byRank     []Scope  // the satisfiers from the narrowest, for Match
 }
 
 // Accept compiles the scopes an endpoint accepts. Each must be in c (an
@@ -95,6 +100,12 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 			}
 		}
 	}
+	a.byRank = slices.Clone(a.satisfiers)
+	slices.SortFunc(a.byRank, c.compareBreadth)
+	a.rank = make([]uint16, len(a.satisfiers))
+	for i, sc := range a.satisfiers {
+		a.rank[i] = uint16(slices.Index(a.byRank, sc))
+	}
 	return a, nil
 }
 
@@ -106,24 +117,35 @@ func (a Accepted) Scopes() Set { return a.scopes }
 // the scopes that imply them.
 func (a Accepted) Satisfiers() Set { return Set{scopes: a.satisfiers} }
 
-// Match returns the first scope of s, in canonical order, that satisfies a
-// (it is an accepted scope, or implies one). Unlike [Granted.Satisfies] it
-// needs no compiled set: it compares the names of s with the names that
-// satisfy a (both sorted lists, walked together when they are long), and
-// does not allocate.
+// Match returns the narrowest scope of s that satisfies a (it is an
+// accepted scope, or implies one), as [Catalog.Narrowest] orders them: the
+// scope a token used, for usage records that should not credit a broad
+// scope with what a narrow one did. Unlike [Granted.Satisfies] it needs no
+// compiled set: it compares the names of s with the names that satisfy a
+// (both sorted lists, walked together when they are long), and does not
+// allocate.
 func (a Accepted) Match(s Set) (Scope, bool) {
 	return a.MatchWithin(s, Set{}, false)
+}
+
+// rankOf returns satisfier j's place from the narrowest.
+func (a Accepted) rankOf(j int) int {
+	if j < len(a.rank) {
+		return int(a.rank[j])
+	}
+	return j
 }
 
 // MatchWithin is like [Accepted.Match], but when limited it counts only
 // the scopes of s that are also in limit: a token's scopes still held by
 // its client, say.
 func (a Accepted) MatchWithin(s Set, limit Set, limited bool) (Scope, bool) {
-	if len(s.scopes)*len(a.satisfiers) <= 64 {
-		// Short lists, the usual case: compare lengths first, and bytes
-		// only when they agree, which beats ordered comparison.
-		for _, sc := range s.scopes {
-			for _, want := range a.satisfiers {
+	if len(s.scopes)*len(a.satisfiers) <= 64 && len(a.byRank) == len(a.satisfiers) {
+		// Short lists, the usual case: the satisfiers from the narrowest,
+		// so the first found is the one; lengths compared first, and
+		// bytes only when they agree.
+		for _, want := range a.byRank {
+			for _, sc := range s.scopes {
 				if len(sc.name) == len(want.name) && sc.name == want.name && (!limited || limit.Contains(sc)) {
 					return sc, true
 				}
@@ -131,19 +153,23 @@ func (a Accepted) MatchWithin(s Set, limit Set, limited bool) (Scope, bool) {
 		}
 		return Scope{}, false
 	}
-	i, j := 0, 0
-	for i < len(s.scopes) && j < len(a.satisfiers) {
+	// Long lists: walk both in canonical order, keeping the narrowest.
+	best, bestRank := -1, 0
+	for i, j := 0, 0; i < len(s.scopes) && j < len(a.satisfiers); {
 		switch c := compareScopes(s.scopes[i], a.satisfiers[j]); {
 		case c < 0:
 			i++
 		case c > 0:
 			j++
 		default:
-			if !limited || limit.Contains(s.scopes[i]) {
-				return s.scopes[i], true
+			if r := a.rankOf(j); (best < 0 || r < bestRank) && (!limited || limit.Contains(s.scopes[i])) {
+				best, bestRank = j, r
 			}
 			i, j = i+1, j+1
 		}
 	}
-	return Scope{}, false
+	if best < 0 {
+		return Scope{}, false
+	}
+	return a.satisfiers[best], true
 }

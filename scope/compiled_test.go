@@ -111,7 +111,10 @@ func TestMatchWithinAndSatisfiers(t *testing.T) {
 	token := scope.MustParseSet("presence:manage users users:manage")
 	m, ok := a.MatchWithin(token, scope.Set{}, false)
 	require.True(t, ok)
-	require.Equal(t, "users", m.String(), "unlimited: the first satisfying scope")
+	require.Equal(t, "users:manage", m.String(), "unlimited: the narrowest satisfying scope, an action before the bare users")
+	m, ok = a.Match(scope.MustParseSet("users users:manage users:readonly"))
+	require.True(t, ok)
+	require.Equal(t, "users:readonly", m.String(), "the narrowest: it implies nothing else")
 
 	m, ok = a.MatchWithin(token, scope.MustParseSet("users:manage users:readonly"), true)
 	require.True(t, ok)

@@ -88,7 +88,7 @@ func FuzzDistance(f *testing.F) {
 }
 
 // FuzzMatchPaths checks that the two ways Match compares names, short
-// lists and the merge walk, agree.
+// lists and the merge walk, agree on the narrowest satisfying scope.
 func FuzzMatchPaths(f *testing.F) {
 	f.Add("a b c", "b", "")
 	f.Add("a b c d e f g h i", "c d e f g h i j k", "i")
@@ -103,15 +103,21 @@ func FuzzMatchPaths(f *testing.F) {
 		if !ok1 || !ok2 || !ok3 {
 			return
 		}
-		a := Accepted{satisfiers: ss.scopes}
+		// Rank the satisfiers from the last to the first, so that the
+		// narrowest is not simply the first in canonical order.
+		a := Accepted{satisfiers: ss.scopes, byRank: slices.Clone(ss.scopes)}
+		slices.Reverse(a.byRank)
+		for i := range ss.scopes {
+			a.rank = append(a.rank, uint16(len(ss.scopes)-1-i))
+		}
 		for _, limited := range []bool{false, true} {
 			got, gotOK := a.MatchWithin(ts, ls, limited)
-			// The reference: the first scope of the token, in order, that
-			// is a satisfier and held.
+			// The reference: the narrowest satisfier that the token holds,
+			// and the limit too.
 			var want Scope
 			wantOK := false
-			for _, sc := range ts.scopes {
-				if ss.Contains(sc) && (!limited || ls.Contains(sc)) {
+			for _, sc := range a.byRank {
+				if ts.Contains(sc) && (!limited || ls.Contains(sc)) {
 					want, wantOK = sc, true
 					break
 				}

@@ -221,16 +221,17 @@ func TestReviewUsagePermissionDenialUsesTheScope(t *testing.T) {
 }
 
 // A token with users:manage and users:readonly reads users: the enforcer
-// names users:manage, the first in canonical order, but users:readonly
-// would have served too. The review credits the narrower scope, so that
-// the one it calls unused, and to remove, is the broader; as the scope
-// review says.
+// names the narrower users:readonly. A token from before users:readonly
+// was added names users:manage, though users:readonly, held now, serves
+// the call: the review credits the narrowest held scope, so that the one
+// it calls unused, and to remove, is the broader; as the scope review
+// says.
 func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
 	rec := newRecorder(t)
 	const held = "users:manage users:readonly"
 	c := rec.client("Dashboard", org, held)
 	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 5, 9), c, org, held, "GET", "/api/v2/users/me"))
-	require.Equal(t, "users:manage", rec.records[0].Scope.String(), "the enforcer names the first in canonical order")
+	require.Equal(t, "users:readonly", rec.records[0].Scope.String(), "the enforcer names the narrowest scope that served")
 	// A token from before users:readonly was added names users:manage
 	// too: users:readonly serves the call now, so it is credited.
 	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 6, 9), c, org, "users:manage", "GET", "/api/v2/users/me"))
