@@ -149,3 +149,29 @@ func TestSatisfiersAgreeWithImplies(t *testing.T) {
 		}
 	}
 }
+
+func TestNarrowest(t *testing.T) {
+	c := sample.Catalog()
+	for _, tc := range []struct{ set, want string }{
+		{"users users:readonly", "users:readonly"},
+		{"users users:manage", "users:manage"},
+		{"users users:manage users:readonly", "users:readonly"},
+		{"recordings:download recordings:view", "recordings:view"},
+		{"presence:manage users", "presence:manage"},
+		{"users", "users"},
+		{"", ""},
+	} {
+		t.Run(tc.set, func(t *testing.T) {
+			var set scope.Set
+			if tc.set != "" {
+				set = scope.MustParseSet(tc.set)
+			}
+			got, ok := c.Narrowest(set)
+			require.Equal(t, tc.want != "", ok)
+			require.Equal(t, tc.want, got.String())
+		})
+	}
+	got, ok := c.Narrowest(scope.MustParseSet("nosuch:scope"))
+	require.False(t, ok, "scopes the catalog does not know are passed over")
+	require.False(t, got.IsValid())
+}
