@@ -188,3 +188,23 @@ func TestPrecedenceBacktracks(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadPatternFallsBackToGet: a HEAD request whose router pattern has
+// no method reaches the GET endpoint, even when the table has other HEAD
+// endpoints, as a raw HEAD path does.
+func TestHeadPatternFallsBackToGet(t *testing.T) {
+	f := newFixture(t)
+	eps := append(f.policy.Endpoints(), ep("HEAD", "/api/v2/ping", "users:readonly", permission.NoneRequired()))
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: eps, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	require.NoError(t, err)
+	f.enforcer.Swap(p)
+	for _, req := range []enforce.Request{
+		{Method: "HEAD", Pattern: "/api/v2/users/me", Path: "/api/v2/users/me"},
+		{Method: "HEAD", Path: "/api/v2/users/me"},
+	} {
+		req.Token = f.token("agent", "users:readonly")
+		d, err := f.enforcer.Enforce(ctx, &req)
+		require.NoError(t, err)
+		require.Equal(t, "GET /api/v2/users/me", d.Route(), "pattern %q", req.Pattern)
+	}
+}

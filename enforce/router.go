@@ -458,10 +458,18 @@ func (r *router) lookupPattern(method, pattern string) *endpoint {
 	case "/{$}":
 		path = "/"
 	}
-	mi := r.method(method)
-	if mi < 0 && method == "HEAD" {
-		mi = r.method("GET")
+	if ep := r.patternIn(r.method(method), path); ep != nil {
+		return ep
 	}
+	if method == "HEAD" {
+		return r.patternIn(r.method("GET"), path)
+	}
+	return nil
+}
+
+// patternIn returns the endpoint of method index mi (none if negative)
+// whose template has the shape of the pattern's path.
+func (r *router) patternIn(mi int, path string) *endpoint {
 	if mi < 0 {
 		return nil
 	}
