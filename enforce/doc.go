@@ -71,6 +71,11 @@
 // path parameter ("{userId}") that a [DivisionResolver] maps to a division.
 // A division that cannot be determined denies.
 //
+// Permissions are looked up by subject (user, or client for client
+// credentials) and checked against division IDs, not per org: an enforcer
+// that serves several orgs needs user, client and division IDs that are
+// unique across them, as Genesys Cloud's UUIDs are.
+//
 // # Errors for clients
 //
 // [Decision.ErrorBody] gives the JSON body of a denial,
