@@ -98,6 +98,7 @@ type Catalog struct {
 	ids      map[string]int
 	words    int      // bit set length in uint64 words
 	down     []uint64 // len(entries)*words: each scope and all it implies
+	up       []uint64 // the transpose: each scope and all that imply it
 	suggests suggestIndex
 }
 
@@ -260,6 +261,18 @@ func (c *Catalog) closures(order []int) {
 		for _, child := range c.direct[id] {
 			for w, x := range c.row(c.down, child) {
 				d[w] |= x
+			}
+		}
+	}
+	// up is what Accept needs: the scopes that satisfy an endpoint are
+	// the union of the up rows of the scopes it accepts.
+	c.up = make([]uint64, n*c.words)
+	for id := range n {
+		for w, x := range c.row(c.down, id) {
+			for x != 0 {
+				implied := w*64 + bits.TrailingZeros64(x)
+				c.row(c.up, implied)[id/64] |= 1 << (id % 64)
+				x &= x - 1
 			}
 		}
 	}

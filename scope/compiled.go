@@ -91,15 +91,15 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		id := c.ids[sc.name]
 		a.exact[id/64] |= 1 << (id % 64)
 	}
-	// A scope satisfies the endpoint when what it implies meets exact.
-	for id := range c.entries {
-		for w, x := range c.row(c.down, id) {
-			if x&a.exact[w] != 0 {
-				a.satisfiers = append(a.satisfiers, c.entries[id].Scope)
-				break
-			}
+	// A scope satisfies the endpoint when it is, or implies, an accepted
+	// scope: the union of the accepted scopes' up rows.
+	up := make([]uint64, c.words)
+	for _, sc := range set.scopes {
+		for w, x := range c.row(c.up, c.ids[sc.name]) {
+			up[w] |= x
 		}
 	}
+	a.satisfiers = c.members(up)
 	a.byRank = slices.Clone(a.satisfiers)
 	slices.SortFunc(a.byRank, c.compareBreadth)
 	a.rank = make([]uint16, len(a.satisfiers))
