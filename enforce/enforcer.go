@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -401,7 +402,9 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 func paramValue(r *Request, ep *endpoint, segs *segments) string {
 	if r.Params != nil {
 		name := ep.segs[ep.divParam].text
-		if r.Pattern != "" {
+		// A pattern registered with Endpoint.Route ends with the template
+		// and names the parameters as the table does; look others up.
+		if r.Pattern != "" && !strings.HasSuffix(r.Pattern, ep.Path) {
 			var ok bool
 			if name, ok = patternParam(r.Pattern, ep.divParam); !ok {
 				return ""
