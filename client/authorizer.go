@@ -14,7 +14,8 @@ import (
 
 // An Authorizer records orgs' decisions about clients: an admin holding
 // oauth:client:authorize grants a client some or all of the scopes it
-// requests, and denies the rest. It is safe for concurrent use.
+// requests, and denies the rest. It is safe for concurrent use. An
+// Authorizer not made by [NewAuthorizer] refuses every call.
 type Authorizer struct {
 	clients Store
 	auths   AuthorizationStore
@@ -27,23 +28,35 @@ func NewAuthorizer(clients Store, auths AuthorizationStore, opts ...Option) *Aut
 	return &Authorizer{clients: clients, auths: auths, options: buildOptions(opts)}
 }
 
+var errNoAuthorizer = errors.New("client: the authorizer has no client or authorization store: make it with NewAuthorizer")
+
+// ready reports errNoAuthorizer for a nil or zero Authorizer.
+func (a *Authorizer) ready() error {
+	if a == nil || a.clients == nil || a.auths == nil || a.now == nil {
+		return errNoAuthorizer
+	}
+	return nil
+}
+
 // Authorize records, on behalf of actor (who must hold
-// oauth:client:authorize in org), that org grants the client the scopes in
-// grant and denies the other scopes it requests. grant must be a subset of
-// what the client requests; it may be empty, which denies everything. The
-// client may belong to any org: authorizing another org's app is the usual
-// case. A new decision replaces the org's earlier one, which is how an
-// admin reviews scopes added later (see [Authorization.Pending]).
+// oauth:client:authorize), that the actor's org grants the client the
+// scopes in grant and denies the other scopes it requests. grant must be
+// a subset of what the client requests; it may be empty, which denies
+// everything. The client may belong to any org: authorizing another org's
+// app is the usual case. A new decision replaces the org's earlier one,
+// which is how an admin reviews scopes added later (see
+// [Authorization.Pending]).
 //
 // Client-credentials clients are not authorized: they act only in their
 // own org, with the roles assigned to them.
-func (a *Authorizer) Authorize(ctx context.Context, actor *permission.Access, org OrgID, id ID, grant scope.Set) (Authorization, error) {
+func (a *Authorizer) Authorize(ctx context.Context, actor *permission.Access, id ID, grant scope.Set) (Authorization, error) {
+	if err := a.ready(); err != nil {
+		return Authorization{}, err
+	}
 	if err := checkActor(actor, requireAuthorize, "authorizing a client"); err != nil {
 		return Authorization{}, err
 	}
-	if org == "" {
-		return Authorization{}, &FieldError{Field: "org", Err: errors.New("missing: name the org that authorizes the client")}
-	}
+	org := actor.Org()
 	c, err := a.clients.Client(ctx, id)
 	if err != nil {
 		return Authorization{}, err
@@ -71,20 +84,26 @@ func (a *Authorizer) Authorize(ctx context.Context, actor *permission.Access, or
 	return auth, nil
 }
 
-// Revoke removes org's authorization of the client, on behalf of actor,
-// who must hold oauth:client:authorize. The client gets no new tokens in
-// the org; revoke its existing tokens through the grant package if they
-// must stop working at once.
-func (a *Authorizer) Revoke(ctx context.Context, actor *permission.Access, org OrgID, id ID) error {
+// Revoke removes the actor's org's authorization of the client, on behalf
+// of actor, who must hold oauth:client:authorize. The client gets no new
+// tokens in the org; revoke its existing tokens through the grant package
+// if they must stop working at once.
+func (a *Authorizer) Revoke(ctx context.Context, actor *permission.Access, id ID) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
 	if err := checkActor(actor, requireAuthorize, "revoking a client's authorization"); err != nil {
 		return err
 	}
-	return a.auths.DeleteAuthorization(ctx, org, id)
+	return a.auths.DeleteAuthorization(ctx, actor.Org(), id)
 }
 
 // Authorization returns org's authorization of the client, or an error
 // wrapping ErrNotAuthorized.
 func (a *Authorizer) Authorization(ctx context.Context, org OrgID, id ID) (Authorization, error) {
+	if err := a.ready(); err != nil {
+		return Authorization{}, err
+	}
 	return a.auths.Authorization(ctx, org, id)
 }
 
@@ -92,6 +111,9 @@ func (a *Authorizer) Authorization(ctx context.Context, org OrgID, id ID) (Autho
 // with the scopes its tokens may carry and those pending review.
 // Authorizations of clients deleted since are left out.
 func (a *Authorizer) List(ctx context.Context, org OrgID) ([]AuthorizedApp, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
 	auths, err := a.auths.Authorizations(ctx, org)
 	if err != nil {
 		return nil, err
@@ -118,6 +140,9 @@ func (a *Authorizer) List(ctx context.Context, org OrgID) ([]AuthorizedApp, erro
 // with an error wrapping ErrNotAuthorized, once the authorization is
 // revoked.
 func (a *Authorizer) EffectiveScopes(ctx context.Context, org OrgID, id ID) (scope.Set, error) {
+	if err := a.ready(); err != nil {
+		return scope.Set{}, err
+	}
 	auth, err := a.auths.Authorization(ctx, org, id)
 	if err != nil {
 		return scope.Set{}, err

@@ -10,20 +10,17 @@ import (
 	"github.com/scopegate/scopegate/permission"
 )
 
-// The org that authorizes another org's app.
-const customer client.OrgID = "customer-org"
-
 func TestAuthorize(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	app, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	app, _, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
 
 	_, err = f.authorizer.Authorization(ctx, customer, app.ID)
 	require.ErrorIs(t, err, client.ErrNotAuthorized, "no authorization until an admin decides")
 
-	authorizer := f.actor(t, "oauth:client:authorize")
-	auth, err := f.authorizer.Authorize(ctx, authorizer, customer, app.ID, scopes("conversations:readonly users:readonly"))
+	authorizer := f.actorIn(t, customer, "oauth:client:authorize")
+	auth, err := f.authorizer.Authorize(ctx, authorizer, app.ID, scopes("conversations:readonly users:readonly"))
 	require.NoError(t, err)
 	require.Equal(t, "conversations:readonly users:readonly", auth.Granted.String())
 	require.Equal(t, "conversations:call:control presence:manage", auth.Denied.String(), "what is not granted is denied")
@@ -43,14 +40,15 @@ func TestAuthorizeRejects(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	admin := f.admin(t)
-	app, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	app, _, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
-	cc, _, err := f.registry.Create(ctx, admin, org, client.Registration{Name: "Job", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
+	cc, _, err := f.registry.Create(ctx, admin, client.Registration{Name: "Job", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
 	require.NoError(t, err)
-	disabled, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	disabled, _, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
-	_, err = f.registry.Update(ctx, admin, org, disabled.ID, func(c *client.Client) error { c.State = client.Disabled; return nil })
+	_, err = f.registry.Update(ctx, admin, disabled.ID, func(c *client.Client) error { c.State = client.Disabled; return nil })
 	require.NoError(t, err)
+	custAdmin := f.adminIn(t, customer)
 
 	tests := []struct {
 		name  string
@@ -59,20 +57,18 @@ func TestAuthorizeRejects(t *testing.T) {
 		grant string
 		err   error
 	}{
-		{name: "no permission", actor: f.actor(t, "oauth:client:edit"), id: app.ID, grant: "users:readonly", err: client.ErrForbidden},
-		{name: "scope not requested", actor: admin, id: app.ID, grant: "users:readonly users:manage", err: client.ErrScope},
-		{name: "unknown client", actor: admin, id: client.NewID(), grant: "users:readonly", err: client.ErrNotFound},
-		{name: "client credentials", actor: admin, id: cc.ID, grant: "users:readonly", err: client.ErrGrantType},
-		{name: "disabled", actor: admin, id: disabled.ID, grant: "users:readonly", err: client.ErrDisabled},
+		{name: "no permission", actor: f.actorIn(t, customer, "oauth:client:edit"), id: app.ID, grant: "users:readonly", err: client.ErrForbidden},
+		{name: "no actor", actor: nil, id: app.ID, grant: "users:readonly", err: client.ErrForbidden},
+		{name: "an actor without an org", actor: &permission.Access{}, id: app.ID, grant: "users:readonly", err: client.ErrForbidden},
+		{name: "scope not requested", actor: custAdmin, id: app.ID, grant: "users:readonly users:manage", err: client.ErrScope},
+		{name: "unknown client", actor: custAdmin, id: client.NewID(), grant: "users:readonly", err: client.ErrNotFound},
+		{name: "client credentials", actor: custAdmin, id: cc.ID, grant: "users:readonly", err: client.ErrGrantType},
+		{name: "disabled", actor: custAdmin, id: disabled.ID, grant: "users:readonly", err: client.ErrDisabled},
 	}
-	_, err = f.authorizer.Authorize(ctx, admin, "", app.ID, scopes("users:readonly"))
-	var fe *client.FieldError
-	require.ErrorAs(t, err, &fe, "an authorization needs an org")
-	require.Equal(t, "org", fe.Field)
 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.authorizer.Authorize(ctx, tt.actor, customer, tt.id, scopes(tt.grant))
+			_, err := f.authorizer.Authorize(ctx, tt.actor, tt.id, scopes(tt.grant))
 			require.ErrorIs(t, err, tt.err)
 			_, err = f.authorizer.Authorization(ctx, customer, tt.id)
 			require.ErrorIs(t, err, client.ErrNotAuthorized, "nothing recorded")
@@ -83,14 +79,14 @@ func TestAuthorizeRejects(t *testing.T) {
 func TestAuthorizationFollowsClientChanges(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	admin := f.admin(t)
-	app, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	admin, custAdmin := f.admin(t), f.adminIn(t, customer)
+	app, _, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
-	_, err = f.authorizer.Authorize(ctx, admin, customer, app.ID, scopes("conversations:readonly users:readonly presence:manage"))
+	_, err = f.authorizer.Authorize(ctx, custAdmin, app.ID, scopes("conversations:readonly users:readonly presence:manage"))
 	require.NoError(t, err)
 
 	// The provider adds recordings:view and drops presence:manage.
-	app, err = f.registry.Update(ctx, admin, org, app.ID, func(c *client.Client) error {
+	app, err = f.registry.Update(ctx, admin, app.ID, func(c *client.Client) error {
 		c.Scopes = scopes("conversations:readonly conversations:call:control users:readonly recordings:view")
 		return nil
 	})
@@ -101,7 +97,7 @@ func TestAuthorizationFollowsClientChanges(t *testing.T) {
 	require.Equal(t, "conversations:readonly users:readonly", auth.Effective(app).String(), "the removed scope drops out")
 
 	// The customer's admin reviews and grants it.
-	auth, err = f.authorizer.Authorize(ctx, admin, customer, app.ID, scopes("conversations:readonly users:readonly recordings:view"))
+	auth, err = f.authorizer.Authorize(ctx, custAdmin, app.ID, scopes("conversations:readonly users:readonly recordings:view"))
 	require.NoError(t, err)
 	require.True(t, auth.Pending(app).IsEmpty())
 	require.Equal(t, "conversations:readonly recordings:view users:readonly", auth.Effective(app).String())
@@ -110,23 +106,23 @@ func TestAuthorizationFollowsClientChanges(t *testing.T) {
 func TestRevokeAndList(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	admin := f.admin(t)
+	admin, custAdmin := f.admin(t), f.adminIn(t, customer)
 	reg := codeRegistration()
-	desktop, _, err := f.registry.Create(ctx, admin, org, reg)
+	desktop, _, err := f.registry.Create(ctx, admin, reg)
 	require.NoError(t, err)
 	reg.Name = "Analytics Reporter"
 	reg.Scopes = scopes("analytics:conversationDetail analytics:aggregate:view")
-	reporter, _, err := f.registry.Create(ctx, admin, org, reg)
+	reporter, _, err := f.registry.Create(ctx, admin, reg)
 	require.NoError(t, err)
 	reg.Name = "Gone"
-	gone, _, err := f.registry.Create(ctx, admin, org, reg)
+	gone, _, err := f.registry.Create(ctx, admin, reg)
 	require.NoError(t, err)
 
 	for _, c := range []client.Client{desktop, reporter, gone} {
-		_, err := f.authorizer.Authorize(ctx, admin, customer, c.ID, c.Scopes)
+		_, err := f.authorizer.Authorize(ctx, custAdmin, c.ID, c.Scopes)
 		require.NoError(t, err)
 	}
-	require.NoError(t, f.registry.Delete(ctx, admin, org, gone.ID))
+	require.NoError(t, f.registry.Delete(ctx, admin, gone.ID))
 
 	apps, err := f.authorizer.List(ctx, customer)
 	require.NoError(t, err)
@@ -139,11 +135,12 @@ func TestRevokeAndList(t *testing.T) {
 		"Analytics Reporter: analytics:aggregate:view analytics:conversationDetail",
 	}, names, "sorted by name; deleted clients left out")
 
-	require.ErrorIs(t, f.authorizer.Revoke(ctx, f.actor(t, "oauth:client:add"), customer, desktop.ID), client.ErrForbidden)
-	require.NoError(t, f.authorizer.Revoke(ctx, admin, customer, desktop.ID))
+	require.ErrorIs(t, f.authorizer.Revoke(ctx, f.actorIn(t, customer, "oauth:client:add"), desktop.ID), client.ErrForbidden)
+	require.ErrorIs(t, f.authorizer.Revoke(ctx, admin, desktop.ID), client.ErrNotAuthorized, "an admin revokes only its own org's authorizations")
+	require.NoError(t, f.authorizer.Revoke(ctx, custAdmin, desktop.ID))
 	_, err = f.authorizer.Authorization(ctx, customer, desktop.ID)
 	require.ErrorIs(t, err, client.ErrNotAuthorized)
-	require.ErrorIs(t, f.authorizer.Revoke(ctx, admin, customer, desktop.ID), client.ErrNotAuthorized)
+	require.ErrorIs(t, f.authorizer.Revoke(ctx, custAdmin, desktop.ID), client.ErrNotAuthorized)
 	apps, err = f.authorizer.List(ctx, customer)
 	require.NoError(t, err)
 	require.Len(t, apps, 1)

@@ -131,6 +131,30 @@ type Client struct {
 	Revision  uint64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DisabledAt is when the client was last disabled, or zero. Tokens
+	// issued at or before it never work again, even once the client is
+	// enabled again: disabling a client (after an incident, say) ends its
+	// tokens for good. The [Registry] sets it.
+	DisabledAt time.Time
+}
+
+// Status returns what a resource server needs to know of the client on
+// every request.
+func (c Client) Status() Status { return Status{State: c.State, DisabledAt: c.DisabledAt} }
+
+// A Status is what a resource server needs to know of a client to accept
+// its tokens: its state, and when it was last disabled.
+type Status struct {
+	State      State
+	DisabledAt time.Time
+}
+
+// TokenWorks reports whether a token the client got at issuedAt still
+// works: the client's state lets its tokens work, and the token was
+// issued after the client was last disabled. The zero Status works for
+// no token.
+func (s Status) TokenWorks(issuedAt time.Time) bool {
+	return s.State.TokensWork() && issuedAt.After(s.DisabledAt)
 }
 
 // Subject returns the permission subject that a client-credentials

@@ -23,13 +23,32 @@
 // [Client.Validate] checks all of it and reports every problem at once, as
 // [*FieldError] values that name their field and match [ErrInvalid].
 //
-// A [Registry] creates, changes, deletes and authenticates clients. It
-// checks that the actor holds oauth:client:add (create), oauth:client:edit
-// (update, rotate the secret) or oauth:client:delete, through a compiled
-// [permission.Access], and that a client is changed only through the org
-// that registered it. An Access does not say which org its subject
-// belongs to: pass the actor's own org, and compile the actor's access
-// from that org's grants.
+// A [Registry] creates, changes, deletes and authenticates clients, on
+// behalf of an actor whose permissions come compiled for its org (a
+// [permission.Access]). A client belongs to the actor's org, and an actor
+// reaches only its own org's clients: another org's look like none. The
+// admin rules:
+//
+//   - Creating a client needs oauth:client:add, changing one
+//     oauth:client:edit, deleting one oauth:client:delete.
+//   - Nobody gives away more than they hold. An actor may give a
+//     client-credentials client a role in a division only if the actor
+//     holds that role there (in that division, or in all divisions), and
+//     a role in all divisions only if the actor holds it in all
+//     divisions; holding it in every division one by one is not enough,
+//     since all divisions include tomorrow's. [Registry.Update] checks
+//     the roles and divisions a change adds; removing them needs no role.
+//   - Whoever receives a client's secret receives its power: rotating the
+//     secret needs oauth:client:edit and every role the client holds,
+//     where it holds it. No call hands out a stored secret.
+//
+// A refusal for roles is a [*RoleError], matching [ErrForbidden], that
+// names each role and division the actor lacks.
+//
+// Disabling a client ends its tokens for good: [Client.DisabledAt]
+// records when, and tokens issued until then stay refused even after the
+// client is enabled again ([Status.TokenWorks]).
+//
 // Confidential clients get a secret of 256 random bits from crypto/rand,
 // returned once as a [Secret] (which prints as "[redacted]" with every fmt
 // verb and with log/slog, and refuses to marshal); only its SHA-256 hash
@@ -41,9 +60,10 @@
 // # Org authorization
 //
 // Scopes are org-specific. An admin holding oauth:client:authorize
-// authorizes a client for their org with an [Authorizer], by client ID or
-// from an authorization URL ([ParseAuthorizationURL]), granting any subset
-// of the scopes the client requests and denying the rest. Without an
+// authorizes a client for the admin's own org with an [Authorizer], by
+// client ID or from an authorization URL ([ParseAuthorizationURL]),
+// granting any subset of the scopes the client requests and denying the
+// rest. Without an
 // authorization the client gets no tokens in the org; [Authorizer.Revoke]
 // stops new ones. [Authorization.Effective] is what new tokens may carry: a
 // scope removed from the client drops out at once.
@@ -53,16 +73,19 @@
 // # Storage and concurrency
 //
 // Clients and authorizations live behind [Store] and [AuthorizationStore];
-// [MemStore] implements both in memory, plus [MemStore.ClientState], the
-// allocation-free state lookup a resource server makes per request.
-// [PermissionStore] serves client-credentials clients' roles to the
-// permission package next to users' grants, and
+// [MemStore] implements both in memory, plus [MemStore.ClientStatus], the
+// allocation-free status lookup a resource server makes per request. The
+// registry looks roles and divisions up in a [Directory] (a
+// [permission.MemStore] is one). [PermissionStore] serves
+// client-credentials clients' roles to the permission package next to
+// users' grants, in the client's own org only, and
 // [Authorizer.EffectiveScopes] tells what a client's tokens may carry in
 // an org right now.
 //
-// [ID], [GrantType], [State] and [Secret] are immutable values, safe for
-// concurrent use. [Client], [Credentials] and [Authorization] are plain
-// values: share a copy, not a value being changed. [Registry], [Authorizer],
-// [MemStore] and [PermissionStore] are safe for concurrent use (the last
-// as far as its stores are).
+// [ID], [GrantType], [State], [Status] and [Secret] are immutable values,
+// safe for concurrent use. [Client], [Credentials] and [Authorization]
+// are plain values: share a copy, not a value being changed. [Registry],
+// [Authorizer], [MemStore] and [PermissionStore] are safe for concurrent
+// use (the last as far as its stores are). A Registry or an Authorizer
+// not made by its constructor refuses every call with an error.
 package client

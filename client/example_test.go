@@ -10,17 +10,24 @@ import (
 	"github.com/scopegate/scopegate/scope/sample"
 )
 
-// exampleAdmin returns the compiled access of an admin holding every
-// OAuth client permission.
-func exampleAdmin(perms *permission.MemStore) *permission.Access {
+// exampleAdmin returns the compiled access of a user of org who holds
+// every OAuth client permission.
+func exampleAdmin(perms *permission.MemStore, org client.OrgID, user string) *permission.Access {
+	divisions, err := permission.NewDivisions(permission.Division{ID: permission.DivisionID(org + "-home"), Name: "Home", Home: true})
+	if err != nil {
+		panic(err)
+	}
 	role := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
-	if err := perms.PutRole(role); err != nil {
-		panic(err)
+	for _, err := range []error{
+		perms.PutDivisions(org, divisions),
+		perms.PutRole(org, role),
+		perms.AddGrant(org, permission.Grant{Subject: permission.User(user), Role: role.ID, AllDivisions: true}),
+	} {
+		if err != nil {
+			panic(err)
+		}
 	}
-	if err := perms.AddGrant(permission.Grant{Subject: permission.User("alice"), Role: role.ID, AllDivisions: true}); err != nil {
-		panic(err)
-	}
-	admin, err := permission.Compile(context.Background(), perms, permission.User("alice"))
+	admin, err := permission.Compile(context.Background(), perms, org, permission.User(user))
 	if err != nil {
 		panic(err)
 	}
@@ -30,10 +37,11 @@ func exampleAdmin(perms *permission.MemStore) *permission.Access {
 func ExampleRegistry_Create() {
 	ctx := context.Background()
 	perms := permission.NewMemStore()
-	admin := exampleAdmin(perms)
-	registry := client.NewRegistry(client.NewMemStore(), sample.Catalog(), perms, nil)
+	admin := exampleAdmin(perms, "provider-org", "alice")
+	registry := client.NewRegistry(client.NewMemStore(), sample.Catalog(), perms)
 
-	app, secret, err := registry.Create(ctx, admin, "provider-org", client.Registration{
+	// The client belongs to the admin's org.
+	app, secret, err := registry.Create(ctx, admin, client.Registration{
 		Name:         "Agent Desktop",
 		GrantType:    client.AuthorizationCode,
 		Scopes:       scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"),
@@ -46,7 +54,7 @@ func ExampleRegistry_Create() {
 	fmt.Println("secret:", secret, "—", len(secret.Reveal()), "characters, shown once")
 
 	// Every problem at once, each naming its field.
-	_, _, err = registry.Create(ctx, admin, "provider-org", client.Registration{
+	_, _, err = registry.Create(ctx, admin, client.Registration{
 		GrantType:    client.AuthorizationCode,
 		Scopes:       scope.MustParseSet("users-manage"),
 		RedirectURIs: []string{"http://desktop.example.com/callback"},
@@ -63,12 +71,13 @@ func ExampleRegistry_Create() {
 func ExampleAuthorizer_Authorize() {
 	ctx := context.Background()
 	perms := permission.NewMemStore()
-	admin := exampleAdmin(perms)
+	vendor := exampleAdmin(perms, "provider-org", "alice")
+	customer := exampleAdmin(perms, "customer-org", "carol")
 	clients := client.NewMemStore()
-	registry := client.NewRegistry(clients, sample.Catalog(), perms, nil)
+	registry := client.NewRegistry(clients, sample.Catalog(), perms)
 	authorizer := client.NewAuthorizer(clients, clients)
 
-	app, _, err := registry.Create(ctx, admin, "provider-org", client.Registration{
+	app, _, err := registry.Create(ctx, vendor, client.Registration{
 		Name:         "Agent Desktop",
 		GrantType:    client.AuthorizationCode,
 		Scopes:       scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"),
@@ -78,12 +87,13 @@ func ExampleAuthorizer_Authorize() {
 		panic(err)
 	}
 
-	// The customer's admin pastes the client ID and grants a subset.
+	// The customer's admin pastes the client ID and grants a subset, for
+	// the customer's org.
 	id, err := client.ParseID(app.ID.String())
 	if err != nil {
 		panic(err)
 	}
-	auth, err := authorizer.Authorize(ctx, admin, "customer-org", id, scope.MustParseSet("conversations:readonly users:readonly"))
+	auth, err := authorizer.Authorize(ctx, customer, id, scope.MustParseSet("conversations:readonly users:readonly"))
 	if err != nil {
 		panic(err)
 	}

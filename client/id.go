@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/scopegate/scopegate/internal/uuid"
+	"github.com/scopegate/scopegate/permission"
 )
 
 // An ID identifies a client: a random UUID, written
@@ -65,8 +66,9 @@ func (id *ID) UnmarshalText(text []byte) error {
 }
 
 // An OrgID identifies an organization: the tenant that registers clients,
-// authorizes them, and owns users, roles and divisions.
-type OrgID string
+// authorizes them, and owns users, roles and divisions. It is
+// [permission.OrgID], under the name this package's API uses.
+type OrgID = permission.OrgID
 
 // clip shortens untrusted input quoted in an error message.
 func clip(s string) string {

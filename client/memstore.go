@@ -11,8 +11,8 @@ import (
 // examples and small deployments. It is safe for concurrent use. The zero
 // MemStore is ready to use.
 //
-// [MemStore.ClientState], which a resource server calls on every request,
-// takes no lock: it reads a snapshot of the clients' states that every
+// [MemStore.ClientStatus], which a resource server calls on every request,
+// takes no lock: it reads a snapshot of the clients' statuses that every
 // change to a client replaces. [MemStore.Version] changes with every
 // change to a client, so a [permission.Cache] over a [PermissionStore]
 // notices new client roles by itself.
@@ -20,7 +20,7 @@ type MemStore struct {
 	mu      sync.RWMutex
 	clients map[ID]Client
 	auths   map[authKey]Authorization
-	states  atomic.Pointer[map[ID]State] // a snapshot, replaced under mu
+	states  atomic.Pointer[map[ID]Status] // a snapshot, replaced under mu
 	version atomic.Uint64
 }
 
@@ -47,15 +47,15 @@ func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
 	return c.clone(), nil
 }
 
-// ClientState returns the state of a client without copying it or taking
-// a lock: the lookup a resource server makes on every request.
-func (m *MemStore) ClientState(_ context.Context, id ID) (State, error) {
+// ClientStatus returns the status of a client without copying it or
+// taking a lock: the lookup a resource server makes on every request.
+func (m *MemStore) ClientStatus(_ context.Context, id ID) (Status, error) {
 	if states := m.states.Load(); states != nil {
 		if st, ok := (*states)[id]; ok {
 			return st, nil
 		}
 	}
-	return 0, ErrNotFound
+	return Status{}, ErrNotFound
 }
 
 // Version returns a number that changes whenever a client is created,
@@ -65,9 +65,9 @@ func (m *MemStore) Version() uint64 { return m.version.Load() }
 // changed publishes a change to the clients, under m.mu: a new snapshot
 // of the states, and a new version.
 func (m *MemStore) changed() {
-	states := make(map[ID]State, len(m.clients))
+	states := make(map[ID]Status, len(m.clients))
 	for id, c := range m.clients {
-		states[id] = c.State
+		states[id] = c.Status()
 	}
 	m.states.Store(&states)
 	m.version.Add(1)

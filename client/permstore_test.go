@@ -13,7 +13,7 @@ import (
 func TestPermissionStore(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	job, _, err := f.registry.Create(ctx, f.admin(t), org, client.Registration{
+	job, _, err := f.registry.Create(ctx, f.admin(t), client.Registration{
 		Name:      "Export",
 		GrantType: client.ClientCredentials,
 		Roles:     []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"sales"}}},
@@ -21,7 +21,7 @@ func TestPermissionStore(t *testing.T) {
 	require.NoError(t, err)
 	store := client.PermissionStore{Users: f.perms, Clients: f.clients}
 
-	access, err := permission.Compile(ctx, store, job.Subject())
+	access, err := permission.Compile(ctx, store, org, job.Subject())
 	require.NoError(t, err)
 	view := permission.MustAllOf(permission.MustParse("analytics:conversationDetail:view"))
 	require.True(t, access.Check(view, permission.In("sales")).Satisfied(), "the client's own role, in its division")
@@ -29,37 +29,45 @@ func TestPermissionStore(t *testing.T) {
 
 	// Users still get their grants through the same store.
 	actor := f.actor(t, "oauth:client:add")
-	user, err := permission.Compile(ctx, store, actor.Subject())
+	user, err := permission.Compile(ctx, store, org, actor.Subject())
 	require.NoError(t, err)
 	require.True(t, user.Check(permission.MustAllOf(client.PermissionAdd), permission.OrgWide()).Satisfied())
 
 	// Unknown or malformed client IDs have no grants.
 	for _, id := range []string{client.NewID().String(), "not-an-id"} {
-		grants, err := store.Grants(ctx, permission.Client(id))
+		grants, err := store.Grants(ctx, org, permission.Client(id))
 		require.NoError(t, err)
 		require.Empty(t, grants)
 	}
-	groups, err := store.Groups(ctx, job.Subject())
+	groups, err := store.Groups(ctx, org, job.Subject())
 	require.NoError(t, err)
 	require.Empty(t, groups)
+
+	// A client acts with its roles in its own org only.
+	grants, err := store.Grants(ctx, customer, job.Subject())
+	require.NoError(t, err)
+	require.Empty(t, grants, "a client's roles never count in another org")
+	elsewhere, err := permission.Compile(ctx, store, customer, job.Subject())
+	require.NoError(t, err)
+	require.False(t, elsewhere.Check(view, permission.OrgWide()).Satisfied())
 }
 
 func TestClientStateAndEffectiveScopes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	app, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	app, _, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
-	state, err := f.clients.ClientState(ctx, app.ID)
+	status, err := f.clients.ClientStatus(ctx, app.ID)
 	require.NoError(t, err)
-	require.Equal(t, client.Active, state)
-	_, err = f.clients.ClientState(ctx, client.NewID())
+	require.Equal(t, client.Status{State: client.Active}, status)
+	_, err = f.clients.ClientStatus(ctx, client.NewID())
 	require.ErrorIs(t, err, client.ErrNotFound)
 
 	_, err = f.authorizer.EffectiveScopes(ctx, "customer", app.ID)
 	require.ErrorIs(t, err, client.ErrNotAuthorized)
-	_, err = f.authorizer.Authorize(ctx, f.admin(t), "customer", app.ID, scopes("users:readonly presence:manage"))
+	_, err = f.authorizer.Authorize(ctx, f.adminIn(t, customer), app.ID, scopes("users:readonly presence:manage"))
 	require.NoError(t, err)
-	_, err = f.registry.Update(ctx, f.admin(t), org, app.ID, func(c *client.Client) error {
+	_, err = f.registry.Update(ctx, f.admin(t), app.ID, func(c *client.Client) error {
 		c.Scopes = scopes("users:readonly conversations:readonly")
 		return nil
 	})
@@ -75,7 +83,7 @@ func TestClientStateAndEffectiveScopes(t *testing.T) {
 func TestPermissionStoreChangesReachACache(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	job, _, err := f.registry.Create(ctx, f.admin(t), org, client.Registration{
+	job, _, err := f.registry.Create(ctx, f.admin(t), client.Registration{
 		Name: "Export", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"home"}}},
 	})
 	require.NoError(t, err)
@@ -83,7 +91,7 @@ func TestPermissionStoreChangesReachACache(t *testing.T) {
 	view := permission.MustAllOf(permission.MustParse("analytics:conversationDetail:view"))
 	check := func(s permission.Subject, div permission.DivisionID) bool {
 		t.Helper()
-		access, err := cache.Access(ctx, s)
+		access, err := cache.Access(ctx, org, s)
 		require.NoError(t, err)
 		return access.Check(view, permission.In(div)).Satisfied()
 	}
@@ -98,7 +106,7 @@ func TestPermissionStoreChangesReachACache(t *testing.T) {
 	// A user's grants change: the cache sees it too.
 	user := permission.User("analyst")
 	require.False(t, check(user, "home"))
-	require.NoError(t, f.perms.AddGrant(permission.Grant{Subject: user, Role: "reporting", AllDivisions: true}))
+	require.NoError(t, f.perms.AddGrant(org, permission.Grant{Subject: user, Role: "reporting", AllDivisions: true}))
 	require.True(t, check(user, "home"), "a user's new grant, without Invalidate")
 
 	// The client is deleted: its roles are gone.

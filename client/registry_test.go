@@ -16,7 +16,7 @@ import (
 func TestCreate(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, secret, err := f.registry.Create(ctx, f.actor(t, "oauth:client:add"), org, codeRegistration())
+	c, secret, err := f.registry.Create(ctx, f.actor(t, "oauth:client:add"), codeRegistration())
 	require.NoError(t, err)
 	require.True(t, c.ID.IsValid())
 	require.Equal(t, org, c.Org)
@@ -52,7 +52,7 @@ func TestCreateTokenLifetime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			reg := codeRegistration()
 			reg.TokenLifetime = tt.lifetime
-			c, _, err := f.registry.Create(context.Background(), admin, org, reg)
+			c, _, err := f.registry.Create(context.Background(), admin, reg)
 			if tt.want == 0 {
 				require.Equal(t, []string{"token_lifetime"}, fields(t, err))
 				return
@@ -68,7 +68,7 @@ func TestCreateNeedsPermission(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, actor := range []*permission.Access{nil, f.actor(t, "oauth:client:edit"), f.actor(t, "oauth:client:view")} {
-		_, _, err := f.registry.Create(ctx, actor, org, codeRegistration())
+		_, _, err := f.registry.Create(ctx, actor, codeRegistration())
 		require.ErrorIs(t, err, client.ErrForbidden)
 		require.ErrorContains(t, err, "oauth:client:add")
 	}
@@ -81,24 +81,24 @@ func TestCreateSecrets(t *testing.T) {
 
 	public := codeRegistration()
 	public.Public = true
-	c, secret, err := f.registry.Create(ctx, admin, org, public)
+	c, secret, err := f.registry.Create(ctx, admin, public)
 	require.NoError(t, err)
 	require.True(t, secret.IsZero(), "a public client has no secret")
 	require.True(t, c.Credentials.IsZero())
 
 	implicit := codeRegistration()
 	implicit.GrantType = client.Implicit
-	c, secret, err = f.registry.Create(ctx, admin, org, implicit)
+	c, secret, err = f.registry.Create(ctx, admin, implicit)
 	require.NoError(t, err)
 	require.True(t, secret.IsZero(), "an implicit client has no secret")
 	require.True(t, c.Credentials.IsZero())
 
 	saml := client.Registration{Name: "SSO", GrantType: client.SAML2Bearer, Scopes: scopes("users:readonly")}
-	_, secret, err = f.registry.Create(ctx, admin, org, saml)
+	_, secret, err = f.registry.Create(ctx, admin, saml)
 	require.NoError(t, err)
 	require.False(t, secret.IsZero())
 
-	_, err = f.registry.RotateSecret(ctx, admin, org, c.ID, 0)
+	_, err = f.registry.RotateSecret(ctx, admin, c.ID, 0)
 	require.ErrorIs(t, err, client.ErrGrantType)
 }
 
@@ -112,7 +112,7 @@ func TestCreateClientCredentialsRoles(t *testing.T) {
 			{Role: "reporting"},
 		},
 	}
-	c, secret, err := f.registry.Create(ctx, f.admin(t), org, reg)
+	c, secret, err := f.registry.Create(ctx, f.admin(t), reg)
 	require.NoError(t, err)
 	require.False(t, secret.IsZero())
 	require.Equal(t, []permission.DivisionID{"home"}, c.Roles[0].Divisions, "roles default to the Home division")
@@ -122,27 +122,27 @@ func TestCreateClientCredentialsRoles(t *testing.T) {
 		{Role: "no-such-role", AllDivisions: true},
 	}
 	reg.Scopes = scopes("users:readonly")
-	_, _, err = f.registry.Create(ctx, f.admin(t), org, reg)
+	_, _, err = f.registry.Create(ctx, f.admin(t), reg)
 	require.Equal(t, []string{"roles[0].divisions", "roles[1].role", "scopes"}, fields(t, err))
 	require.ErrorIs(t, err, permission.ErrRoleNotFound)
 }
 
 func TestCreateClientCredentialsWithoutRoleStore(t *testing.T) {
 	f := newFixture(t)
-	r := client.NewRegistry(f.clients, f.catalog, nil, nil)
-	_, _, err := r.Create(context.Background(), f.admin(t), org, client.Registration{Name: "x", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
-	require.ErrorContains(t, err, "no role or division store")
+	r := client.NewRegistry(f.clients, f.catalog, nil)
+	_, _, err := r.Create(context.Background(), f.admin(t), client.Registration{Name: "x", GrantType: client.ClientCredentials, Roles: []client.RoleAssignment{{Role: "reporting"}}})
+	require.ErrorContains(t, err, "no directory of roles and divisions")
 }
 
 func TestUpdate(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	admin := f.admin(t)
-	c, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	c, _, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
 
 	f.clock.advance(time.Minute)
-	updated, err := f.registry.Update(ctx, f.actor(t, "oauth:client:edit"), org, c.ID, func(c *client.Client) error {
+	updated, err := f.registry.Update(ctx, f.actor(t, "oauth:client:edit"), c.ID, func(c *client.Client) error {
 		c.Name = "Agent Desktop 2"
 		c.Scopes = c.Scopes.Union(scopes("recordings:view"))
 		c.TokenLifetime = client.MinTokenLifetime
@@ -158,7 +158,7 @@ func TestUpdate(t *testing.T) {
 	require.True(t, stored.Scopes.Contains(scope.MustParse("recordings:view")))
 
 	// The change is validated like a registration.
-	_, err = f.registry.Update(ctx, admin, org, c.ID, func(c *client.Client) error {
+	_, err = f.registry.Update(ctx, admin, c.ID, func(c *client.Client) error {
 		c.TokenLifetime = 10 * time.Hour * 24
 		c.Scopes = scope.Set{}
 		return nil
@@ -166,9 +166,9 @@ func TestUpdate(t *testing.T) {
 	require.Equal(t, []string{"token_lifetime", "scopes"}, fields(t, err))
 
 	// Fixed fields cannot change.
-	other, _, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	other, _, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
-	_, err = f.registry.Update(ctx, admin, org, c.ID, func(c *client.Client) error {
+	_, err = f.registry.Update(ctx, admin, c.ID, func(c *client.Client) error {
 		c.ID = client.NewID()
 		c.GrantType = client.Implicit
 		c.Org = "other"
@@ -185,39 +185,40 @@ func TestUpdate(t *testing.T) {
 
 	// The change function's error comes back as is.
 	boom := errors.New("boom")
-	_, err = f.registry.Update(ctx, admin, org, c.ID, func(*client.Client) error { return boom })
+	_, err = f.registry.Update(ctx, admin, c.ID, func(*client.Client) error { return boom })
 	require.ErrorIs(t, err, boom)
 }
 
 func TestUpdateNeedsPermissionAndOwnOrg(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	c, _, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
 	noop := func(*client.Client) error { return nil }
 
-	_, err = f.registry.Update(ctx, f.actor(t, "oauth:client:add"), org, c.ID, noop)
+	_, err = f.registry.Update(ctx, f.actor(t, "oauth:client:add"), c.ID, noop)
 	require.ErrorIs(t, err, client.ErrForbidden)
 	require.ErrorContains(t, err, "oauth:client:edit")
 
-	_, err = f.registry.Update(ctx, f.admin(t), "another-org", c.ID, noop)
+	outsider := f.adminIn(t, other)
+	_, err = f.registry.Update(ctx, outsider, c.ID, noop)
 	require.ErrorIs(t, err, client.ErrNotFound, "an admin of another org cannot see the client")
-	_, err = f.registry.RotateSecret(ctx, f.admin(t), "another-org", c.ID, 0)
+	_, err = f.registry.RotateSecret(ctx, outsider, c.ID, 0)
 	require.ErrorIs(t, err, client.ErrNotFound)
-	require.ErrorIs(t, f.registry.Delete(ctx, f.admin(t), "another-org", c.ID), client.ErrNotFound)
+	require.ErrorIs(t, f.registry.Delete(ctx, outsider, c.ID), client.ErrNotFound)
 
-	_, err = f.registry.Update(ctx, f.admin(t), org, client.NewID(), noop)
+	_, err = f.registry.Update(ctx, f.admin(t), client.NewID(), noop)
 	require.ErrorIs(t, err, client.ErrNotFound)
 }
 
 func TestUpdateConflict(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	c, _, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
 	stale := c
 	stale.Name = "Stale"
-	_, err = f.registry.Update(ctx, f.admin(t), org, c.ID, func(c *client.Client) error { c.Name = "Fresh"; return nil })
+	_, err = f.registry.Update(ctx, f.admin(t), c.ID, func(c *client.Client) error { c.Name = "Fresh"; return nil })
 	require.NoError(t, err)
 	require.ErrorIs(t, f.clients.UpdateClient(ctx, stale), client.ErrConflict)
 }
@@ -225,10 +226,10 @@ func TestUpdateConflict(t *testing.T) {
 func TestDelete(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, _, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	c, _, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
-	require.ErrorIs(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:edit"), org, c.ID), client.ErrForbidden)
-	require.NoError(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:delete"), org, c.ID))
+	require.ErrorIs(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:edit"), c.ID), client.ErrForbidden)
+	require.NoError(t, f.registry.Delete(ctx, f.actor(t, "oauth:client:delete"), c.ID))
 	_, err = f.registry.Client(ctx, c.ID)
 	require.ErrorIs(t, err, client.ErrNotFound)
 }
@@ -236,7 +237,7 @@ func TestDelete(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, secret, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	c, secret, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
 
 	got, err := f.registry.Authenticate(ctx, c.ID, secret.Reveal())

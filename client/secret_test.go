@@ -16,7 +16,7 @@ import (
 
 func TestSecretNeverPrints(t *testing.T) {
 	f := newFixture(t)
-	_, secret, err := f.registry.Create(context.Background(), f.admin(t), org, codeRegistration())
+	_, secret, err := f.registry.Create(context.Background(), f.admin(t), codeRegistration())
 	require.NoError(t, err)
 	clear := secret.Reveal()
 	require.Len(t, clear, 43, "256 bits in unpadded base64url")
@@ -46,7 +46,7 @@ func TestSecretNeverPrints(t *testing.T) {
 
 func TestSecretStoredOnlyAsHash(t *testing.T) {
 	f := newFixture(t)
-	c, secret, err := f.registry.Create(context.Background(), f.admin(t), org, codeRegistration())
+	c, secret, err := f.registry.Create(context.Background(), f.admin(t), codeRegistration())
 	require.NoError(t, err)
 	stored, err := f.clients.Client(context.Background(), c.ID)
 	require.NoError(t, err)
@@ -58,9 +58,9 @@ func TestCredentialsVerify(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	admin := f.admin(t)
-	c, first, err := f.registry.Create(ctx, admin, org, codeRegistration())
+	c, first, err := f.registry.Create(ctx, admin, codeRegistration())
 	require.NoError(t, err)
-	require.NotEqual(t, first.Reveal(), func() string { _, s, _ := f.registry.Create(ctx, admin, org, codeRegistration()); return s.Reveal() }(), "secrets are random")
+	require.NotEqual(t, first.Reveal(), func() string { _, s, _ := f.registry.Create(ctx, admin, codeRegistration()); return s.Reveal() }(), "secrets are random")
 
 	now := f.clock.now()
 	creds := func() client.Credentials {
@@ -74,7 +74,7 @@ func TestCredentialsVerify(t *testing.T) {
 	}
 
 	// Rotation with a one-hour grace: both work until the grace ends.
-	second, err := f.registry.RotateSecret(ctx, admin, org, c.ID, time.Hour)
+	second, err := f.registry.RotateSecret(ctx, admin, c.ID, time.Hour)
 	require.NoError(t, err)
 	require.True(t, creds().Verify(second.Reveal(), now))
 	require.True(t, creds().Verify(first.Reveal(), now))
@@ -84,7 +84,7 @@ func TestCredentialsVerify(t *testing.T) {
 
 	// Rotation without grace: the previous secret stops at once, and the
 	// one rotated out before is forgotten.
-	third, err := f.registry.RotateSecret(ctx, admin, org, c.ID, 0)
+	third, err := f.registry.RotateSecret(ctx, admin, c.ID, 0)
 	require.NoError(t, err)
 	require.True(t, creds().Verify(third.Reveal(), now))
 	require.False(t, creds().Verify(second.Reveal(), now))
@@ -94,9 +94,9 @@ func TestCredentialsVerify(t *testing.T) {
 func TestRotateSecretRejectsNegativeGrace(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c, first, err := f.registry.Create(ctx, f.admin(t), org, codeRegistration())
+	c, first, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
 	require.NoError(t, err)
-	_, err = f.registry.RotateSecret(ctx, f.admin(t), org, c.ID, -time.Minute)
+	_, err = f.registry.RotateSecret(ctx, f.admin(t), c.ID, -time.Minute)
 	var fe *client.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "grace", fe.Field)

@@ -83,7 +83,7 @@ func benchTable(n int) []enforce.Endpoint {
 // benchmarks: role r holds 20 permissions and two wildcard policies, in
 // three divisions, and every tenth role is granted in all divisions.
 func benchUser(tb testing.TB) *permission.MemStore {
-	s := permission.NewMemStore()
+	s := orgStore(tb, "org")
 	who := permission.User("bench")
 	for r := range 50 {
 		ro := permission.Role{ID: permission.RoleID(fmt.Sprint("role", r)), Name: fmt.Sprint("Role ", r)}
@@ -93,7 +93,7 @@ func benchUser(tb testing.TB) *permission.MemStore {
 		ro.Policies = append(ro.Policies,
 			permission.MustParse(fmt.Sprintf("domain%d:entity%d:*", r%10, r%20)),
 			permission.MustParse(fmt.Sprintf("domain%d:*:action%d", (r+3)%10, r%5)))
-		if err := s.PutRole(ro); err != nil {
+		if err := s.PutRole("org", ro); err != nil {
 			tb.Fatal(err)
 		}
 		g := permission.Grant{Subject: who, Role: ro.ID}
@@ -104,7 +104,7 @@ func benchUser(tb testing.TB) *permission.MemStore {
 				g.Divisions = append(g.Divisions, permission.DivisionID(fmt.Sprint("div", (r*7+k*31)%100)))
 			}
 		}
-		if err := s.AddGrant(g); err != nil {
+		if err := s.AddGrant("org", g); err != nil {
 			tb.Fatal(err)
 		}
 	}

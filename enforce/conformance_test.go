@@ -37,15 +37,20 @@ type conformanceCase struct {
 		VerifyError string `json:"verify_error"`
 	}
 	Want struct {
-		Status  int
-		Code    string
-		Causes  []string
-		Scope   *string
-		Route   string
-		Reason  []string
-		Remedy  []string
-		WWW     *string
-		Missing []struct {
+		Status int
+		Code   string
+		Causes []string
+		Scope  *string
+		Route  string
+		Reason []string
+		Remedy []string
+		// Message lists what the caller's message says, and Withheld
+		// what it must not say (divisions, where the caller holds a
+		// permission, whether a resource exists).
+		Message  []string
+		Withheld []string
+		WWW      *string
+		Missing  []struct {
 			Permission string
 			Division   permission.DivisionID
 			HeldIn     []permission.DivisionID `json:"held_in"`
@@ -153,7 +158,14 @@ func TestConformance(t *testing.T) {
 				require.NoError(t, json.Unmarshal(d.ErrorBody(), &body))
 				require.Equal(t, w.Code, body.Error.Code)
 				require.Equal(t, w.Status, body.Error.Status)
-				require.Contains(t, body.Error.Message, d.Reason())
+				require.Equal(t, d.Message(), body.Error.Message, "the body carries what the caller may be told")
+				for _, s := range w.Message {
+					require.Contains(t, body.Error.Message, s)
+				}
+				for _, s := range w.Withheld {
+					require.NotContains(t, body.Error.Message, s)
+					require.NotContains(t, d.WWWAuthenticate(), s)
+				}
 			}
 		})
 	}

@@ -1,11 +1,8 @@
 package enforce
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +58,12 @@ const (
 	// CodeUnavailable: the decision could not be made (no policy, a store
 	// failed). HTTP 503.
 	CodeUnavailable
+	// CodeDivisionUnknown: the request names a division
+	// (DivisionFromRequest) that is not one of the token's org's: another
+	// org's, or none at all. HTTP 403.
+	CodeDivisionUnknown
+
+	numCodes // the number of codes, plus one
 )
 
 var codeText = [...]string{
@@ -78,6 +81,7 @@ var codeText = [...]string{
 	CodeScopeAndPermissionMissing: "SCOPE_AND_PERMISSIONS_INSUFFICIENT",
 	CodeDivisionUnresolved:        "DIVISION_UNRESOLVED",
 	CodeUnavailable:               "UNAVAILABLE",
+	CodeDivisionUnknown:           "DIVISION_UNKNOWN",
 }
 
 // String returns the code's stable text.
@@ -119,7 +123,7 @@ func (c Code) status() int {
 		return 401
 	case CodeEndpointUnknown, CodeResourceNotFound:
 		return 404
-	case CodeUserRequired, CodeScopeMissing, CodePermissionMissing, CodeScopeAndPermissionMissing, CodeDivisionUnresolved:
+	case CodeUserRequired, CodeScopeMissing, CodePermissionMissing, CodeScopeAndPermissionMissing, CodeDivisionUnresolved, CodeDivisionUnknown:
 		return 403
 	}
 	return 503
@@ -134,7 +138,7 @@ func (c Causes) Has(code Code) bool { return c&(1<<code) != 0 }
 // Codes lists the causes in the order of the constants.
 func (c Causes) Codes() []Code {
 	var out []Code
-	for code := CodeAllowed; code <= CodeUnavailable; code++ {
+	for code := CodeAllowed; code < numCodes; code++ {
 		if c.Has(code) {
 			out = append(out, code)
 		}
@@ -172,6 +176,7 @@ type Decision struct {
 	at        time.Time // the token's expiry, or its issue time when not yet valid
 	method    string
 	path      string
+	hidden    bool // no such resource, reported as a missing permission
 }
 
 // Allowed reports whether the request may proceed.
@@ -246,7 +251,9 @@ type MissingPermission struct {
 	HeldIn []permission.DivisionID
 }
 
-// MissingPermissions lists what the caller lacks, or nil.
+// MissingPermissions lists what the caller lacks, or nil. It is for the
+// operator, like [Decision.Reason]: HeldIn names divisions, which the
+// caller is not told.
 func (d Decision) MissingPermissions() []MissingPermission {
 	if !d.causes.Has(CodePermissionMissing) {
 		return nil
@@ -256,299 +263,4 @@ func (d Decision) MissingPermissions() []MissingPermission {
 		out = append(out, MissingPermission{Permission: m.Permission, Division: d.Division(), HeldIn: m.HeldIn})
 	}
 	return out
-}
-
-// String returns the code and the reason.
-func (d Decision) String() string { return d.Code().String() + ": " + d.Reason() }
-
-// divisionName names a division for people: its name if the org's
-// divisions are known, else its ID.
-func (d Decision) divisionName(id permission.DivisionID) string {
-	if d.policy != nil {
-		if divs := d.policy.org(d.org).Divisions; divs != nil {
-			if div, ok := divs.Lookup(id); ok {
-				return div.Name
-			}
-		}
-	}
-	return string(id)
-}
-
-// who names the holder of the permissions checked.
-func (d Decision) who() string {
-	if d.user == "" {
-		return "the OAuth client"
-	}
-	return "the user"
-}
-
-func (d Decision) where() string {
-	if div := d.Division(); div != "" {
-		return " in division " + d.divisionName(div)
-	}
-	return ""
-}
-
-func (d Decision) request() string {
-	if d.ep != nil {
-		return d.ep.route
-	}
-	return d.method + " " + strconv.Quote(d.path)
-}
-
-// Reason explains the decision in one sentence per cause, for people.
-func (d Decision) Reason() string {
-	if d.Allowed() {
-		return "allowed: " + d.scopeGranted() + ", and " + d.permissionGranted()
-	}
-	var parts []string
-	for _, c := range d.causes.Codes() {
-		parts = append(parts, d.reason(c))
-	}
-	if len(parts) == 0 {
-		return "no decision was made"
-	}
-	return strings.Join(parts, "; and ")
-}
-
-// scopeGranted says, for an allowed decision, why the scope check passed.
-func (d Decision) scopeGranted() string {
-	switch {
-	case d.scope.IsValid():
-		return "the token has " + d.scope.String()
-	case d.user == "":
-		return "client-credentials tokens carry no scopes"
-	}
-	return "scope enforcement is off for the org"
-}
-
-// permissionGranted says, for an allowed decision, why the permission
-// check passed.
-func (d Decision) permissionGranted() string {
-	if d.ep == nil || d.ep.Permissions.Kind() == permission.None {
-		return "the endpoint requires no permission"
-	}
-	req := d.perm.Requirement()
-	perms := req.Permissions()
-	held := joinPermissions(perms, ", ")
-	if len(perms) > 1 && req.Kind() == permission.Any {
-		held = "one of " + held
-	}
-	return d.who() + " holds " + held + d.where()
-}
-
-func joinPermissions(perms []permission.Permission, sep string) string {
-	names := make([]string, len(perms))
-	for i, p := range perms {
-		names[i] = p.String()
-	}
-	return strings.Join(names, sep)
-}
-
-func missingList(missing []permission.Missing, sep string) string {
-	names := make([]string, len(missing))
-	for i, m := range missing {
-		names[i] = m.Permission.String()
-	}
-	return strings.Join(names, sep)
-}
-
-func (d Decision) reason(c Code) string {
-	switch c {
-	case CodeTokenMissing:
-		return "the request carries no access token"
-	case CodeTokenInvalid:
-		if !d.at.IsZero() {
-			return "the access token is not valid yet: it was issued at " + d.at.UTC().Format(time.RFC3339)
-		}
-		return "the access token is not valid"
-	case CodeTokenExpired:
-		return "the access token expired at " + d.at.UTC().Format(time.RFC3339)
-	case CodeTokenRevoked:
-		return "the access token was revoked"
-	case CodeClientDisabled:
-		return "the OAuth client " + d.client.String() + " is disabled or deleted, so its tokens no longer work"
-	case CodeEndpointUnknown:
-		return "no endpoint matches " + d.request()
-	case CodeResourceNotFound:
-		return "no such resource: " + d.request()
-	case CodeUserRequired:
-		return d.request() + " acts for a user, and this token, from the client-credentials grant, has none"
-	case CodeScopeMissing:
-		return "the token has none of the scopes " + d.request() + " accepts: " + join(d.ep.accepted.Scopes().Scopes(), ", ")
-	case CodePermissionMissing:
-		return d.permissionReason()
-	case CodeDivisionUnresolved:
-		return "the division of the resource " + d.request() + " touches could not be determined"
-	case CodeUnavailable:
-		return "the authorization decision could not be made"
-	}
-	return c.String()
-}
-
-func (d Decision) permissionReason() string {
-	missing := d.perm.Missing()
-	if d.perm.Requirement().Kind() == permission.Any {
-		return d.who() + " holds none of " + missingList(missing, ", ") + d.where() + d.heldElsewhere(missing)
-	}
-	parts := make([]string, len(missing))
-	for i, m := range missing {
-		parts[i] = d.who() + " lacks " + m.Permission.String() + d.where() + d.heldElsewhere(missing[i:i+1])
-	}
-	return strings.Join(parts, "; ")
-}
-
-// heldElsewhere says where the missing permissions are held, if anywhere.
-func (d Decision) heldElsewhere(missing []permission.Missing) string {
-	var notes []string
-	for _, m := range missing {
-		if len(m.HeldIn) == 0 {
-			continue
-		}
-		names := make([]string, len(m.HeldIn))
-		for i, id := range m.HeldIn {
-			names[i] = d.divisionName(id)
-		}
-		note := "holds it in " + strings.Join(names, ", ")
-		if len(missing) > 1 {
-			note = "holds " + m.Permission.String() + " in " + strings.Join(names, ", ")
-		}
-		notes = append(notes, note)
-	}
-	if len(notes) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(notes, "; ") + ")"
-}
-
-// Remedy says what would make the request succeed, in words: "add scope
-// users:manage to the OAuth client, then re-authenticate"; "assign a role
-// with directory:user:add in division Sales".
-func (d Decision) Remedy() string {
-	if d.Allowed() {
-		return ""
-	}
-	var parts []string
-	for _, c := range d.causes.Codes() {
-		if r := d.remedy(c); r != "" {
-			parts = append(parts, r)
-		}
-	}
-	return strings.Join(parts, "; and ")
-}
-
-func (d Decision) remedy(c Code) string {
-	switch c {
-	case CodeTokenMissing:
-		return "send an access token in the Authorization header: Authorization: Bearer <token>"
-	case CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked:
-		return "get a new access token (sign in again)"
-	case CodeClientDisabled:
-		return "ask an admin to re-enable the OAuth client, or use another one"
-	case CodeEndpointUnknown:
-		return "check the method and path against the API reference"
-	case CodeResourceNotFound:
-		return "check the resource's ID"
-	case CodeUserRequired:
-		return "call it with a token from a user grant (authorization code, implicit or SAML2 bearer), not client credentials"
-	case CodeScopeMissing:
-		add := "add scope " + d.ep.narrowest.String()
-		return add + " to the OAuth client, have the org authorize it, then re-authenticate"
-	case CodePermissionMissing:
-		missing := d.perm.Missing()
-		if d.perm.Requirement().Kind() == permission.Any {
-			return "assign " + d.who() + " a role with one of " + missingList(missing, ", ") + d.where()
-		}
-		return "assign " + d.who() + " a role with " + missingList(missing, " and ") + d.where()
-	case CodeDivisionUnresolved:
-		return "pass the resource's division in the request, or configure a division resolver"
-	case CodeUnavailable:
-		return "retry later"
-	}
-	return ""
-}
-
-func join(scopes []scope.Scope, sep string) string {
-	names := make([]string, len(scopes))
-	for i, s := range scopes {
-		names[i] = s.String()
-	}
-	return strings.Join(names, sep)
-}
-
-// WWWAuthenticate returns the value of the WWW-Authenticate header for a
-// denial, as RFC 6750 §3 defines it, or "" when none applies (allowed, or
-// a denial that is not about the token or its scope):
-//
-//	Bearer realm="api"                                      (no token)
-//	Bearer realm="api", error="invalid_token", error_description="..."
-//	Bearer realm="api", error="insufficient_scope", scope="users users:readonly"
-func (d Decision) WWWAuthenticate() string {
-	var b strings.Builder
-	b.WriteString("Bearer")
-	sep := " "
-	attr := func(k, v string) {
-		b.WriteString(sep + k + `="` + v + `"`)
-		sep = ", "
-	}
-	if d.settings != nil && d.settings.realm != "" {
-		attr("realm", d.settings.realm)
-	}
-	switch d.code {
-	case CodeTokenMissing:
-	case CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled:
-		attr("error", "invalid_token")
-		attr("error_description", map[Code]string{
-			CodeTokenInvalid:   "The access token is invalid",
-			CodeTokenExpired:   "The access token expired",
-			CodeTokenRevoked:   "The access token was revoked",
-			CodeClientDisabled: "The OAuth client is disabled",
-		}[d.code])
-	case CodeScopeMissing, CodeScopeAndPermissionMissing:
-		attr("error", "insufficient_scope")
-		attr("scope", d.ep.accepted.Scopes().String())
-	default:
-		return ""
-	}
-	return b.String()
-}
-
-// errorBody is the JSON shape of a denial.
-type errorBody struct {
-	Error struct {
-		Message string `json:"message"`
-		Code    string `json:"code"`
-		Status  int    `json:"status"`
-	} `json:"error"`
-}
-
-// ErrorBody returns the JSON body for a denial:
-//
-//	{"error": {"message": "...", "code": "SCOPE_INSUFFICIENT", "status": 403}}
-//
-// The message is the reason followed by the remedy. It is written as is:
-// '<', '>' and '&' are not escaped, so a remedy reads "Bearer <token>".
-func (d Decision) ErrorBody() []byte {
-	var body errorBody
-	body.Error.Message = d.Reason()
-	if r := d.Remedy(); r != "" {
-		body.Error.Message += ". To fix: " + r + "."
-	}
-	body.Error.Code = d.Code().String()
-	body.Error.Status = d.Status()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		// Encoding strings and an int does not fail; should it ever,
-		// the body still says what happened, without the details.
-		return []byte(`{"error":{"message":"the request was denied","code":"` + body.Error.Code + `","status":` + strconv.Itoa(body.Error.Status) + `}}`)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-// WriteErrorBody writes [Decision.ErrorBody] to w.
-func (d Decision) WriteErrorBody(w io.Writer) error {
-	_, err := w.Write(d.ErrorBody())
-	return err
 }

@@ -11,8 +11,8 @@
 // the [permission.Requirement], whether the call needs a user, and where
 // the resource's division comes from. Build the table in code or read it
 // with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
-// [scope.Catalog], the source of users' and clients' permissions
-// ([AccessSource], such as a [permission.Cache]) and per-org settings
+// [scope.Catalog], the source of users' and clients' permissions in their
+// org ([AccessSource], such as a [permission.Cache]) and per-org settings
 // ([Org]) into a [Policy]. Every problem with an entry is reported at once,
 // each an [*EndpointError] naming the entry.
 //
@@ -42,6 +42,7 @@
 //	the token has no accepted scope                            403 SCOPE_INSUFFICIENT
 //	the user or client lacks the permission in the division    403 PERMISSIONS_INSUFFICIENT
 //	both                                                       403 SCOPE_AND_PERMISSIONS_INSUFFICIENT
+//	the request names a division that is not the org's         403 DIVISION_UNKNOWN
 //	scope and permission present                               200 ALLOWED
 //
 // A denial is a Decision, not an error: the error return is for decisions
@@ -64,19 +65,34 @@
 // reaches another endpoint than a router would; anything doubtful matches
 // nothing, and is denied. An unknown endpoint is always denied.
 //
-// # Divisions
+// # Divisions and orgs
 //
 // A division-aware endpoint names where its resource's division comes
 // from: the request ([DivisionFromRequest], with [Request].Division), or a
 // path parameter ("{userId}") that a [DivisionResolver] maps to a division.
 // A division that cannot be determined denies.
 //
-// Permissions are looked up by subject (user, or client for client
-// credentials) and checked against division IDs, not per org: an enforcer
-// that serves several orgs needs user, client and division IDs that are
-// unique across them, as Genesys Cloud's UUIDs are.
+// Orgs are walls. Permissions are looked up for the token's org and
+// subject (its user, or the client for client credentials), and a grant
+// in all divisions means all of that org's divisions: a division of
+// another org, or one that exists nowhere, is never granted. Named in the
+// request, it is denied with DIVISION_UNKNOWN; found by the resolver, the
+// resource is not the org's, and for this token it does not exist. The
+// enforcer trusts a verified token's org and user; the issuer gives
+// tokens only to members of the org (see the grant package). Division IDs
+// must be unique across the orgs an enforcer serves, as Genesys Cloud's
+// UUIDs are.
 //
-// # Errors for clients
+// A caller never learns whether a resource it may not read exists, nor
+// where it lives. When the resolver finds no resource (or another org's),
+// a caller that holds the endpoint's permissions in all divisions, and so
+// could read the resource wherever it lived, gets 404
+// RESOURCE_NOT_FOUND; any other caller gets the 403
+// PERMISSIONS_INSUFFICIENT it would get for an existing resource in a
+// division it lacks, word for word; and a caller without the scope hears
+// only of the scope.
+//
+// # What the caller is told, and what the operator sees
 //
 // [Decision.ErrorBody] gives the JSON body of a denial,
 //
@@ -85,7 +101,15 @@
 // and [Decision.WWWAuthenticate] the WWW-Authenticate header of RFC 6750
 // §3: error="invalid_token" for a token that does not work,
 // error="insufficient_scope" with the accepted scopes for a missing scope.
-// The package does not import net/http; see the examples for middleware.
+// Both go to the caller, often a third-party app: they carry the code,
+// the status, the scopes the endpoint accepts and the permissions the
+// caller lacks ([Decision.Message]), and nothing more. Which division was
+// concerned, where the caller does hold a missing permission, division
+// names and whether a resource exists go only to the operator:
+// [Decision.Reason], [Decision.Remedy], [Decision.MissingPermissions] and
+// the hook. [WithDetailedErrors] sends the operator's text to callers too,
+// for an API whose callers may know all that. The package does not import
+// net/http; see the examples for middleware.
 //
 // # Changing policy at run time
 //

@@ -88,13 +88,14 @@ type Request struct {
 type Option func(*settings)
 
 type settings struct {
-	now           func() time.Time
-	skew          time.Duration
-	unknownStatus uint16
-	resolver      DivisionResolver
-	liveScopes    ScopeSource
-	hook          Hook
-	realm         string
+	now            func() time.Time
+	skew           time.Duration
+	unknownStatus  uint16
+	resolver       DivisionResolver
+	liveScopes     ScopeSource
+	hook           Hook
+	realm          string
+	detailedErrors bool
 }
 
 // WithClock sets the clock the token's times are checked against and
@@ -139,6 +140,13 @@ func WithLiveScopes(src ScopeSource) Option { return func(s *settings) { s.liveS
 // WithHook calls h after every decision, for audit logs and usage
 // tracking. It runs on the request's goroutine: keep it quick.
 func WithHook(h Hook) Option { return func(s *settings) { s.hook = h } }
+
+// WithDetailedErrors makes [Decision.ErrorBody] carry the operator's
+// reason and remedy, which name divisions, where the caller holds a
+// missing permission, and whether a resource exists. Use it only where
+// every caller may know all that, such as an internal API for the org's
+// own staff; by default callers get [Decision.Message].
+func WithDetailedErrors() Option { return func(s *settings) { s.detailedErrors = true } }
 
 // WithRealm sets the realm of WWW-Authenticate headers.
 func WithRealm(realm string) Option { return func(s *settings) { s.realm = realm } }
@@ -194,7 +202,7 @@ type Enforcer struct {
 // by the rules of the grant package. A nil policy denies every request
 // with CodeUnavailable until [Enforcer.Swap] installs one; so do nil
 // stores.
-func New(p *Policy, revocations grant.Revocations, clients grant.ClientStates, opts ...Option) *Enforcer {
+func New(p *Policy, revocations grant.Revocations, clients grant.ClientStatuses, opts ...Option) *Enforcer {
 	e := &Enforcer{settings: settings{now: time.Now, unknownStatus: 404}}
 	for _, opt := range opts {
 		opt(&e.settings)
@@ -303,31 +311,65 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 
 	// 5. The permission, in the resource's division.
 	if ep.Permissions.Kind() != permission.None {
-		target, code, err := e.target(ctx, r, ep, t.Org, &segs)
+		code, err := e.checkPermission(ctx, r, p, ep, t, &segs, scopeOK, d)
 		if err != nil {
 			return 1 << CodeUnavailable, err
 		}
-		switch {
-		case code == CodeResourceNotFound && !scopeOK:
-			// Do not tell a caller without the scope whether the resource
-			// exists.
-		case code != 0:
+		if code != 0 {
 			causes |= 1 << code
-		default:
-			access, err := p.access.Access(ctx, t.Subject())
-			if err != nil {
-				return 1 << CodeUnavailable, fmt.Errorf("enforce: permissions of %s: %w", t.Subject(), err)
-			}
-			d.perm = access.Check(ep.Permissions, target)
-			if !d.perm.Satisfied() {
-				causes |= 1 << CodePermissionMissing
-			}
 		}
 	}
 	if causes == 0 {
 		causes = 1 << CodeAllowed
 	}
 	return causes, nil
+}
+
+// checkPermission checks the endpoint's permission requirement at the
+// resource's division, and returns the code of what is wrong, or 0. A
+// caller never learns whether a resource it may not read exists, nor
+// where it lives: a resource that does not exist in the token's org (none
+// at all, or another org's) is reported as a missing permission unless
+// the caller holds the requirement in all divisions, and then as not
+// found.
+func (e *Enforcer) checkPermission(ctx context.Context, r *Request, p *Policy, ep *endpoint, t *grant.Token, segs *segments, scopeOK bool, d *Decision) (Code, error) {
+	target, code, err := e.target(ctx, r, ep, t.Org, segs)
+	switch {
+	case err != nil:
+		return 0, err
+	case code == CodeResourceNotFound && !scopeOK:
+		// Without the scope the caller learns nothing of the resource.
+		return 0, nil
+	case code == CodeDivisionUnresolved:
+		return code, nil
+	}
+	access, err := p.access.Access(ctx, t.Org, t.Subject())
+	if err != nil {
+		return 0, fmt.Errorf("enforce: permissions of %s in org %s: %w", t.Subject(), t.Org, err)
+	}
+	if code == 0 {
+		d.perm = access.Check(ep.Permissions, target)
+		switch {
+		case d.perm.Satisfied():
+			return 0, nil
+		case !d.perm.DivisionUnknown():
+			return CodePermissionMissing, nil
+		case ep.Division == DivisionFromRequest:
+			return CodeDivisionUnknown, nil
+		}
+		// The resolver found the resource in a division that is not the
+		// org's: for this org, there is no such resource.
+		if !scopeOK {
+			d.perm = permission.Result{}
+			return 0, nil
+		}
+	}
+	d.perm = access.Check(ep.Permissions, permission.AllDivisions())
+	if d.perm.Satisfied() {
+		return CodeResourceNotFound, nil
+	}
+	d.hidden = true
+	return CodePermissionMissing, nil
 }
 
 // checkToken checks a verified token's claims, times, revocation and
@@ -434,7 +476,7 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 	default:
 		for _, c := range [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
 			CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
-			CodeDivisionUnresolved, CodeAllowed} {
+			CodeDivisionUnresolved, CodeDivisionUnknown, CodeAllowed} {
 			if causes.Has(c) {
 				d.code = c
 				break

@@ -29,8 +29,8 @@ import (
 // reverse. A mix would allow the request, or find both missing.
 func TestSwapNeverMixes(t *testing.T) {
 	f := newFixture(t)
-	require.NoError(t, f.perms.PutRole(role("presence", "presence:userPresence:edit")))
-	require.NoError(t, f.perms.AddGrant(permission.Grant{Subject: permission.User("p"), Role: "presence", AllDivisions: true}))
+	require.NoError(t, f.perms.PutRole(org, role("presence", "presence:userPresence:edit")))
+	require.NoError(t, f.perms.AddGrant(org, permission.Grant{Subject: permission.User("p"), Role: "presence", AllDivisions: true}))
 	build := func(scopes string, perm string) *enforce.Policy {
 		p, err := enforce.NewPolicy(enforce.Config{
 			Catalog:   f.catalog,
@@ -123,7 +123,7 @@ func (failingScopes) EffectiveScopes(context.Context, client.OrgID, client.ID) (
 
 type failingAccess struct{}
 
-func (failingAccess) Access(context.Context, permission.Subject) (*permission.Access, error) {
+func (failingAccess) Access(context.Context, permission.OrgID, permission.Subject) (*permission.Access, error) {
 	return nil, errors.New("directory down")
 }
 

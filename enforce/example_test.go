@@ -18,12 +18,14 @@ import (
 func Example() {
 	ctx := context.Background()
 
-	// Who may do what: an agent may view users, a viewer may not.
+	// Who may do what in org-1: an agent may view users, a viewer may not.
 	perms := permission.NewMemStore()
-	_ = perms.PutRole(permission.Role{ID: "agent", Name: "Agent", Policies: []permission.Permission{permission.MustParse("directory:user:view")}})
-	_ = perms.PutRole(permission.Role{ID: "viewer", Name: "Viewer", Policies: []permission.Permission{permission.MustParse("conversation:conversation:view")}})
-	_ = perms.AddGrant(permission.Grant{Subject: permission.User("agent"), Role: "agent", AllDivisions: true})
-	_ = perms.AddGrant(permission.Grant{Subject: permission.User("viewer"), Role: "viewer", AllDivisions: true})
+	divisions, _ := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
+	_ = perms.PutDivisions("org-1", divisions)
+	_ = perms.PutRole("org-1", permission.Role{ID: "agent", Name: "Agent", Policies: []permission.Permission{permission.MustParse("directory:user:view")}})
+	_ = perms.PutRole("org-1", permission.Role{ID: "viewer", Name: "Viewer", Policies: []permission.Permission{permission.MustParse("conversation:conversation:view")}})
+	_ = perms.AddGrant("org-1", permission.Grant{Subject: permission.User("agent"), Role: "agent", AllDivisions: true})
+	_ = perms.AddGrant("org-1", permission.Grant{Subject: permission.User("viewer"), Role: "viewer", AllDivisions: true})
 
 	// The endpoint table, compiled against the scope catalog.
 	policy, err := enforce.NewPolicy(enforce.Config{

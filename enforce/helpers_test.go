@@ -2,6 +2,7 @@ package enforce_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -21,7 +22,34 @@ var ctx = context.Background()
 const (
 	org         client.OrgID = "org-1"
 	orgNoScopes client.OrgID = "org-noscopes" // scope enforcement off
+	vendor      client.OrgID = "org-vendor"   // another org, with divisions of its own
 )
+
+// testDivisions are the divisions of every test org: Home and Sales, and
+// div0 to div99 for the benchmarks. (Real division IDs are unique across
+// orgs; the tests' orgs share theirs to keep the fixtures short.)
+var testDivisions = func() *permission.Divisions {
+	list := []permission.Division{{ID: "home", Name: "Home", Home: true}, {ID: "sales", Name: "Sales"}}
+	for i := range 100 {
+		list = append(list, permission.Division{ID: permission.DivisionID(fmt.Sprint("div", i)), Name: fmt.Sprint("Division ", i)})
+	}
+	d, err := permission.NewDivisions(list...)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+// orgStore returns a permission store that knows the given orgs, each
+// with testDivisions.
+func orgStore(tb testing.TB, orgs ...client.OrgID) *permission.MemStore {
+	tb.Helper()
+	s := permission.NewMemStore()
+	for _, o := range orgs {
+		require.NoError(tb, s.PutDivisions(o, testDivisions))
+	}
+	return s
+}
 
 type clock struct{ t time.Time }
 
@@ -48,8 +76,10 @@ type fixture struct {
 	policy   *enforce.Policy
 	enforcer *enforce.Enforcer
 	// The clients: an authorization-code app, a client-credentials job
-	// with its own role in Home, and a disabled app.
-	desktop, job, disabled client.Client
+	// with its own role in Home, and a disabled app, all of org; and a
+	// vendor's client-credentials job, an admin in all of the vendor's
+	// divisions.
+	desktop, job, disabled, vendorJob client.Client
 }
 
 // The users: agent (the Agent role in Home), admin (every permission in
@@ -58,7 +88,7 @@ type fixture struct {
 func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, catalog: sample.Catalog(),
-		perms: permission.NewMemStore(), clients: client.NewMemStore(), grants: grant.NewMemStore(nil)}
+		perms: orgStore(t, org, orgNoScopes), clients: client.NewMemStore(), grants: grant.NewMemStore(nil)}
 	for _, r := range []permission.Role{
 		role("agent", "conversation:conversation:view", "conversation:call:transfer", "directory:user:view", "presence:userPresence:edit"),
 		role("admin", "directory:*:*", "conversation:*:*", "wfm:*:*", "routing:*:*", "authorization:*:*", "analytics:*:*", "outbound:*:*", "presence:*:*"),
@@ -66,7 +96,9 @@ func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 		role("viewer", "conversation:conversation:view"),
 		role("reporting", "analytics:*:view", "directory:user:view"),
 	} {
-		require.NoError(t, f.perms.PutRole(r))
+		for _, o := range []client.OrgID{org, orgNoScopes} {
+			require.NoError(t, f.perms.PutRole(o, r))
+		}
 	}
 	for _, g := range []permission.Grant{
 		{Subject: permission.User("agent"), Role: "agent", Divisions: []permission.DivisionID{"home"}},
@@ -74,7 +106,9 @@ func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 		{Subject: permission.User("salesAdmin"), Role: "user-admin", Divisions: []permission.DivisionID{"sales"}},
 		{Subject: permission.User("viewer"), Role: "viewer", Divisions: []permission.DivisionID{"home"}},
 	} {
-		require.NoError(t, f.perms.AddGrant(g))
+		for _, o := range []client.OrgID{org, orgNoScopes} {
+			require.NoError(t, f.perms.AddGrant(o, g))
+		}
 	}
 	f.desktop = f.addClient(client.Client{Name: "Agent Desktop", GrantType: client.AuthorizationCode, State: client.Active,
 		Scopes: scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"), RedirectURIs: []string{"https://d.example.com/cb"}})
@@ -82,6 +116,14 @@ func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 		Roles: []client.RoleAssignment{{Role: "reporting", Divisions: []permission.DivisionID{"home"}}}})
 	f.disabled = f.addClient(client.Client{Name: "Old app", GrantType: client.AuthorizationCode, State: client.Disabled,
 		Scopes: scope.MustParseSet("users:readonly"), RedirectURIs: []string{"https://o.example.com/cb"}})
+	vendorDivs, err := permission.NewDivisions(permission.Division{ID: "vendor-home", Name: "Vendor Home", Home: true})
+	require.NoError(t, err)
+	require.NoError(t, f.perms.PutDivisions(vendor, vendorDivs))
+	require.NoError(t, f.perms.PutRole(vendor, role("admin", "directory:*:*", "routing:*:*")))
+	f.vendorJob = f.addClient(client.Client{Name: "Vendor sync", GrantType: client.ClientCredentials, State: client.Active,
+		Roles: []client.RoleAssignment{{Role: "admin", AllDivisions: true}}})
+	f.vendorJob.Org = vendor
+	require.NoError(t, f.clients.UpdateClient(ctx, f.vendorJob))
 
 	data, err := os.ReadFile("testdata/endpoints.json")
 	require.NoError(t, err)
@@ -101,7 +143,7 @@ func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 	require.NoError(t, err)
 	opts = append([]enforce.Option{
 		enforce.WithClock(f.clock.now),
-		enforce.WithDivisionResolver(resolver{"u-home": "home", "u-sales": "sales"}),
+		enforce.WithDivisionResolver(resolver{"u-home": "home", "u-sales": "sales", "u-vendor": "vendor-home"}),
 		enforce.WithRealm("scopegate"),
 	}, opts...)
 	f.enforcer = enforce.New(f.policy, f.grants, f.clients, opts...)

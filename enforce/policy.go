@@ -12,10 +12,10 @@ import (
 	"github.com/scopegate/scopegate/scope"
 )
 
-// An AccessSource looks up the compiled permissions of a subject: a user,
-// or a client-credentials client. [*permission.Cache] is one.
+// An AccessSource looks up the compiled permissions of a subject in an
+// org: a user, or a client-credentials client. [*permission.Cache] is one.
 type AccessSource interface {
-	Access(ctx context.Context, s permission.Subject) (*permission.Access, error)
+	Access(ctx context.Context, org permission.OrgID, s permission.Subject) (*permission.Access, error)
 }
 
 var _ AccessSource = (*permission.Cache)(nil)

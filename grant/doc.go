@@ -22,10 +22,13 @@
 // user: the client's own roles apply. The token's expiry comes from the
 // client's lifetime. The issuer refuses, with an error wrapping a
 // sentinel, an unknown client ([ErrUnknownClient]), a client not authorized
-// in the org ([client.ErrNotAuthorized]), a request that leaves no scope
-// ([ErrNoScope]), a grant type that does not fit ([ErrGrantType]), and an
-// inactive or disabled client ([ErrClientState]). [OAuthError] maps every
-// error to its RFC 6749 error code.
+// in the org ([client.ErrNotAuthorized]), a user who does not belong to
+// the org named in the request ([ErrNotMember]: orgs are walls, and the
+// issuer asks a [permission.MemberStore], again when a code is
+// exchanged), a request that leaves no scope ([ErrNoScope]), a grant type
+// that does not fit ([ErrGrantType]), and an inactive or disabled client
+// ([ErrClientState]). A client-credentials client gets tokens only in its
+// own org. [OAuthError] maps every error to its RFC 6749 error code.
 //
 // # Consent
 //
@@ -60,10 +63,12 @@
 // [Token.CheckTime] checks expiry ([ErrExpired], from ExpiresAt on) and
 // issue time ([ErrNotYetValid]), with a clock skew of at most
 // [MaxClockSkew]; neither does I/O. A [Validator] does both and adds
-// revocation ([ErrRevoked]) and the client's state, which it reads
-// through the one-method [ClientStates] interface: tokens of a disabled or
-// deleted client stop working ([ErrClientDisabled]), and tokens of an
-// inactive one keep working until they expire. Revocation goes through a
+// revocation ([ErrRevoked]) and the client's status, which it reads
+// through the one-method [ClientStatuses] interface: tokens of a disabled
+// or deleted client stop working ([ErrClientDisabled]), and so do, for
+// good, the tokens a client had when it was last disabled, even once it
+// is enabled again; tokens of an inactive client keep working until they
+// expire. Revocation goes through a
 // [RevocationStore] the consumer implements. It revokes one token, all of
 // a user's tokens in an org, or all of a client's tokens, issued at or
 // before a time. [Validator.Validate] explains a refusal in its error;

@@ -54,6 +54,9 @@ var (
 	ErrClientDisabled = errors.New("grant: client disabled")
 	// ErrNoConsent: a consent store has no consent for the user and client.
 	ErrNoConsent = errors.New("grant: no consent recorded")
+	// ErrNotMember: the user named in the request does not belong to the
+	// org named beside it.
+	ErrNotMember = errors.New("grant: user does not belong to the org")
 )
 
 // OAuthError returns the RFC 6749 §5.2 (or §4.1.2.1) error code for an
@@ -71,7 +74,7 @@ func OAuthError(err error) string {
 		return "unauthorized_client"
 	case errors.Is(err, ErrNoScope):
 		return "invalid_scope"
-	case errors.Is(err, ErrConsentRequired), errors.Is(err, ErrConsentDenied):
+	case errors.Is(err, ErrConsentRequired), errors.Is(err, ErrConsentDenied), errors.Is(err, ErrNotMember):
 		return "access_denied"
 	case errors.Is(err, ErrInvalidCode), errors.Is(err, ErrCodeUsed), errors.Is(err, ErrCodeExpired), errors.Is(err, ErrPKCE):
 		return "invalid_grant"

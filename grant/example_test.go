@@ -16,16 +16,23 @@ func Example() {
 	ctx := context.Background()
 	catalog := sample.Catalog()
 
-	// An admin who may create and authorize clients.
+	// Two orgs, each with an admin who may create and authorize clients;
+	// agent-42 is a user of the customer org.
 	perms := permission.NewMemStore()
-	_ = perms.PutRole(permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}})
-	_ = perms.AddGrant(permission.Grant{Subject: permission.User("admin"), Role: "oauth-admin", AllDivisions: true})
-	admin, _ := permission.Compile(ctx, perms, permission.User("admin"))
+	admins := map[client.OrgID]*permission.Access{}
+	for _, org := range []client.OrgID{"provider", "customer"} {
+		divisions, _ := permission.NewDivisions(permission.Division{ID: permission.DivisionID(org + "-home"), Name: "Home", Home: true})
+		_ = perms.PutDivisions(org, divisions)
+		_ = perms.PutRole(org, permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}})
+		_ = perms.AddGrant(org, permission.Grant{Subject: permission.User("admin@" + string(org)), Role: "oauth-admin", AllDivisions: true})
+		admins[org], _ = permission.Compile(ctx, perms, org, permission.User("admin@"+string(org)))
+	}
+	_ = perms.AddUser("customer", "agent-42")
 
 	// The provider registers its app; the customer org authorizes a subset.
 	clients := client.NewMemStore()
-	registry := client.NewRegistry(clients, catalog, perms, nil)
-	app, secret, err := registry.Create(ctx, admin, "provider", client.Registration{
+	registry := client.NewRegistry(clients, catalog, perms)
+	app, secret, err := registry.Create(ctx, admins["provider"], client.Registration{
 		Name:         "Agent Desktop",
 		GrantType:    client.AuthorizationCode,
 		Scopes:       scope.MustParseSet("conversations:readonly conversations:call:control users:readonly presence:manage"),
@@ -35,14 +42,14 @@ func Example() {
 		panic(err)
 	}
 	authorizer := client.NewAuthorizer(clients, clients)
-	_, err = authorizer.Authorize(ctx, admin, "customer", app.ID, scope.MustParseSet("conversations:readonly conversations:call:control users:readonly"))
+	_, err = authorizer.Authorize(ctx, admins["customer"], app.ID, scope.MustParseSet("conversations:readonly conversations:call:control users:readonly"))
 	if err != nil {
 		panic(err)
 	}
 
 	// A user of the customer org signs in, sees the prompt and consents.
 	store := grant.NewMemStore(nil)
-	issuer := grant.NewIssuer(clients, clients, store, catalog)
+	issuer := grant.NewIssuer(clients, clients, store, perms, catalog)
 	req := grant.AuthorizeRequest{Org: "customer", Client: app.ID, User: "agent-42", RedirectURI: "https://desktop.example.com/cb"}
 	prompt, _ := issuer.Prompt(ctx, req)
 	fmt.Printf("%s would like to:\n", prompt.App)

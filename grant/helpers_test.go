@@ -30,12 +30,6 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
-type divisions struct{ d *permission.Divisions }
-
-func (s divisions) Divisions(context.Context, client.OrgID) (*permission.Divisions, error) {
-	return s.d, nil
-}
-
 type fixture struct {
 	t          testing.TB
 	clock      *clock
@@ -45,36 +39,59 @@ type fixture struct {
 	authorizer *client.Authorizer
 	issuer     *grant.Issuer
 	validator  *grant.Validator
-	admin      *permission.Access
+	perms      *permission.MemStore
+	admin      *permission.Access // the provider's
+	custAdmin  *permission.Access // the customer's
 }
 
 func newFixture(t testing.TB, opts ...grant.Option) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, clients: client.NewMemStore()}
 	perms := permission.NewMemStore()
-	require.NoError(t, perms.PutRole(permission.Role{ID: "admin", Name: "Admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}))
-	require.NoError(t, perms.PutRole(permission.Role{ID: "reporting", Name: "Reporting", Policies: []permission.Permission{permission.MustParse("analytics:*:view")}}))
-	require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User("admin"), Role: "admin", AllDivisions: true}))
-	admin, err := permission.Compile(ctx, perms, permission.User("admin"))
+	f.perms = perms
+	for _, org := range []client.OrgID{provider, customer} {
+		divs, err := permission.NewDivisions(permission.Division{ID: permission.DivisionID(org + "-home"), Name: "Home", Home: true})
+		require.NoError(t, err)
+		require.NoError(t, perms.PutDivisions(org, divs))
+		require.NoError(t, perms.PutRole(org, permission.Role{ID: "admin", Name: "Admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}))
+		require.NoError(t, perms.PutRole(org, permission.Role{ID: "reporting", Name: "Reporting", Policies: []permission.Permission{permission.MustParse("analytics:*:view")}}))
+		for _, role := range []permission.RoleID{"admin", "reporting"} {
+			require.NoError(t, perms.AddGrant(org, permission.Grant{Subject: permission.User("admin@" + string(org)), Role: role, AllDivisions: true}))
+		}
+	}
+	require.NoError(t, perms.AddUser(customer, user))
+	require.NoError(t, perms.AddUser(provider, "agent-of-provider"))
+	var err error
+	f.admin, err = permission.Compile(ctx, perms, provider, permission.User("admin@"+string(provider)))
 	require.NoError(t, err)
-	f.admin = admin
-	divs, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
+	f.custAdmin, err = permission.Compile(ctx, perms, customer, permission.User("admin@"+string(customer)))
 	require.NoError(t, err)
 	catalog := sample.Catalog()
-	f.registry = client.NewRegistry(f.clients, catalog, perms, divisions{divs}, client.WithClock(f.clock.now))
+	f.registry = client.NewRegistry(f.clients, catalog, perms, client.WithClock(f.clock.now))
 	f.authorizer = client.NewAuthorizer(f.clients, f.clients, client.WithClock(f.clock.now))
 	f.store = grant.NewMemStore(f.clock.now)
 	opts = append([]grant.Option{grant.WithClock(f.clock.now)}, opts...)
-	f.issuer = grant.NewIssuer(f.clients, f.clients, f.store, catalog, opts...)
+	f.issuer = grant.NewIssuer(f.clients, f.clients, f.store, perms, catalog, opts...)
 	f.validator = grant.NewValidator(f.clients, f.store, opts...)
 	return f
+}
+
+// join makes user a member of org, making the org known if need be.
+func (f *fixture) join(org client.OrgID, user string) {
+	f.t.Helper()
+	if _, err := f.perms.Divisions(ctx, org); err != nil {
+		divs, err := permission.NewDivisions(permission.Division{ID: permission.DivisionID(org + "-home"), Name: "Home", Home: true})
+		require.NoError(f.t, err)
+		require.NoError(f.t, f.perms.PutDivisions(org, divs))
+	}
+	require.NoError(f.t, f.perms.AddUser(org, user))
 }
 
 // app registers a client in the provider org and returns it with its
 // secret.
 func (f *fixture) app(reg client.Registration) (client.Client, string) {
 	f.t.Helper()
-	c, secret, err := f.registry.Create(ctx, f.admin, provider, reg)
+	c, secret, err := f.registry.Create(ctx, f.admin, reg)
 	require.NoError(f.t, err)
 	return c, secret.Reveal()
 }
@@ -96,13 +113,13 @@ func (f *fixture) desktop() (client.Client, string) {
 
 func (f *fixture) authorize(c client.Client, granted scope.Set) {
 	f.t.Helper()
-	_, err := f.authorizer.Authorize(ctx, f.admin, customer, c.ID, granted)
+	_, err := f.authorizer.Authorize(ctx, f.custAdmin, c.ID, granted)
 	require.NoError(f.t, err)
 }
 
 func (f *fixture) update(c client.Client, change func(*client.Client)) client.Client {
 	f.t.Helper()
-	updated, err := f.registry.Update(ctx, f.admin, provider, c.ID, func(c *client.Client) error { change(c); return nil })
+	updated, err := f.registry.Update(ctx, f.admin, c.ID, func(c *client.Client) error { change(c); return nil })
 	require.NoError(f.t, err)
 	return updated
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -74,16 +75,42 @@ type Issuer struct {
 	clients client.Store
 	auths   client.AuthorizationStore
 	store   Store
+	members permission.MemberStore
 	catalog *scope.Catalog
 	options
 }
 
 // NewIssuer returns an issuer that reads clients and org authorizations
 // from clients and auths, keeps consents, codes and revocations in store,
-// and describes scopes on consent prompts from catalog (with a nil
-// catalog, prompts list the scopes without descriptions).
-func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, catalog *scope.Catalog, opts ...Option) *Issuer {
-	return &Issuer{clients: clients, auths: auths, store: store, catalog: catalog, options: buildOptions(opts)}
+// checks that a request's user belongs to its org with members, and
+// describes scopes on consent prompts from catalog (with a nil catalog,
+// prompts list the scopes without descriptions). An Issuer not made by
+// NewIssuer with all its stores refuses every request.
+func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, members permission.MemberStore, catalog *scope.Catalog, opts ...Option) *Issuer {
+	return &Issuer{clients: clients, auths: auths, store: store, members: members, catalog: catalog, options: buildOptions(opts)}
+}
+
+var errNoIssuer = errors.New("grant: the issuer lacks a store: make it with NewIssuer")
+
+// ready reports errNoIssuer for a nil Issuer or one without its stores.
+func (i *Issuer) ready() error {
+	if i == nil || i.clients == nil || i.auths == nil || i.store == nil || i.members == nil || i.now == nil {
+		return errNoIssuer
+	}
+	return nil
+}
+
+// member fails with ErrNotMember unless user belongs to org: orgs are
+// walls, and a user of one org gets no token in another.
+func (i *Issuer) member(ctx context.Context, org client.OrgID, user string) error {
+	ok, err := i.members.IsMember(ctx, org, user)
+	switch {
+	case err != nil:
+		return fmt.Errorf("grant: checking that user %q belongs to org %q: %w", user, org, err)
+	case !ok:
+		return fmt.Errorf("%w: user %q, org %q", ErrNotMember, user, org)
+	}
+	return nil
 }
 
 // An AuthorizeRequest is a user's request, through a browser, for a token
@@ -146,8 +173,14 @@ func (i *Issuer) effective(ctx context.Context, c client.Client, org client.OrgI
 // authorize checks an AuthorizeRequest for a client of one of the grant
 // types g, and returns the client and the scopes the token would carry.
 func (i *Issuer) authorize(ctx context.Context, req AuthorizeRequest, g ...client.GrantType) (client.Client, scope.Set, error) {
+	if err := i.ready(); err != nil {
+		return client.Client{}, scope.Set{}, err
+	}
 	if req.User == "" {
 		return client.Client{}, scope.Set{}, fmt.Errorf("%w: no user", ErrInvalidRequest)
+	}
+	if err := i.member(ctx, req.Org, req.User); err != nil {
+		return client.Client{}, scope.Set{}, err
 	}
 	c, err := i.loadClient(ctx, req.Client, g...)
 	if err != nil {
@@ -386,6 +419,9 @@ type ExchangeRequest struct {
 // the code has evidently leaked (RFC 6749 §4.1.2); if the second one comes
 // while the first is still issuing, the first fails with ErrCodeUsed too.
 func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, error) {
+	if err := i.ready(); err != nil {
+		return Token{}, err
+	}
 	c, err := i.loadClient(ctx, req.Client, client.AuthorizationCode)
 	if err != nil {
 		return Token{}, err
@@ -424,9 +460,12 @@ func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, erro
 	case g.CodeChallenge != "" && !pkceMatches(g.CodeChallenge, req.CodeVerifier):
 		return Token{}, fmt.Errorf("%w: the code verifier does not match the challenge", ErrPKCE)
 	}
-	// The authorization, the client's scopes or the user's consent may
-	// have changed since the code was issued: check again, and never
-	// widen.
+	// The user's membership, the authorization, the client's scopes or
+	// the user's consent may have changed since the code was issued:
+	// check again, and never widen.
+	if err := i.member(ctx, g.Org, g.User); err != nil {
+		return Token{}, err
+	}
 	eff, err := i.effective(ctx, c, g.Org, g.Scopes)
 	if err != nil {
 		return Token{}, err
@@ -462,6 +501,9 @@ type ClientCredentialsRequest struct {
 // own org. The token has no user and no scope: the client's roles, in
 // their divisions, decide what it may do.
 func (i *Issuer) ClientCredentials(ctx context.Context, req ClientCredentialsRequest) (Token, error) {
+	if err := i.ready(); err != nil {
+		return Token{}, err
+	}
 	c, err := i.loadClient(ctx, req.Client, client.ClientCredentials)
 	if err != nil {
 		return Token{}, err
@@ -490,8 +532,14 @@ type SAML2BearerRequest struct {
 // names. There is no consent prompt: the org's identity provider vouches
 // for the user, and the org's authorization bounds the scopes.
 func (i *Issuer) SAML2Bearer(ctx context.Context, req SAML2BearerRequest) (Token, error) {
+	if err := i.ready(); err != nil {
+		return Token{}, err
+	}
 	if req.User == "" {
 		return Token{}, fmt.Errorf("%w: no user from the SAML2 assertion", ErrInvalidRequest)
+	}
+	if err := i.member(ctx, req.Org, req.User); err != nil {
+		return Token{}, err
 	}
 	c, err := i.loadClient(ctx, req.Client, client.SAML2Bearer)
 	if err != nil {

@@ -382,6 +382,7 @@ func TestAuthorizeRejects(t *testing.T) {
 	f.authorize(implicit, implicit.Scopes)
 	inactive, _ := f.desktop()
 	inactive = f.update(inactive, func(c *client.Client) { c.State = client.Inactive })
+	f.join("third-org", user)
 
 	tests := []struct {
 		name  string
@@ -389,6 +390,7 @@ func TestAuthorizeRejects(t *testing.T) {
 		err   error
 		oauth string
 	}{
+		{name: "a user of another org", req: func() grant.AuthorizeRequest { r := authorizeRequest(app, ""); r.User = "agent-of-provider"; return r }(), err: grant.ErrNotMember, oauth: "access_denied"},
 		{name: "unknown client", req: grant.AuthorizeRequest{Org: customer, Client: client.NewID(), User: user, RedirectURI: "https://x/cb"}, err: grant.ErrUnknownClient, oauth: "invalid_client"},
 		{name: "not authorized in the org", req: authorizeRequest(unauthorized, ""), err: client.ErrNotAuthorized, oauth: "unauthorized_client"},
 		{name: "authorized in another org only", req: func() grant.AuthorizeRequest { r := authorizeRequest(app, ""); r.Org = "third-org"; return r }(), err: client.ErrNotAuthorized, oauth: "unauthorized_client"},
@@ -591,7 +593,7 @@ func TestReplayWhileExchanging(t *testing.T) {
 	f := newFixture(t)
 	app, secret := f.desktop()
 	store := &replayStore{MemStore: f.store}
-	issuer := grant.NewIssuer(f.clients, f.clients, store, sample.Catalog(), grant.WithClock(f.clock.now))
+	issuer := grant.NewIssuer(f.clients, f.clients, store, f.perms, sample.Catalog(), grant.WithClock(f.clock.now))
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
 	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}

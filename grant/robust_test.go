@@ -41,7 +41,7 @@ func TestZeroValuesFailClosed(t *testing.T) {
 func TestPromptWithoutCatalog(t *testing.T) {
 	f := newFixture(t)
 	app, _ := f.desktop()
-	issuer := grant.NewIssuer(f.clients, f.clients, f.store, nil)
+	issuer := grant.NewIssuer(f.clients, f.clients, f.store, f.perms, nil)
 	prompt, err := issuer.Prompt(ctx, authorizeRequest(app, "users:readonly"))
 	require.NoError(t, err)
 	require.Equal(t, []grant.ScopeDescription{{Scope: scopes("users:readonly").Scopes()[0]}}, prompt.Scopes)

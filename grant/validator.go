@@ -9,21 +9,22 @@ import (
 	"github.com/scopegate/scopegate/client"
 )
 
-// ClientStates looks up the state of clients: the one thing about a
+// ClientStatuses looks up the status of clients: the one thing about a
 // client that a resource server needs on every request. [client.MemStore]
 // implements it.
-type ClientStates interface {
-	// ClientState returns the client's state, or an error wrapping
+type ClientStatuses interface {
+	// ClientStatus returns the client's status, or an error wrapping
 	// client.ErrNotFound for a deleted client.
-	ClientState(ctx context.Context, id client.ID) (client.State, error)
+	ClientStatus(ctx context.Context, id client.ID) (client.Status, error)
 }
 
 // A Validator decides whether a token still works: well formed, not
-// expired, not issued in the future (with a configurable clock skew), not revoked, and
-// from a client that is neither disabled nor deleted. It is safe for
-// concurrent use.
+// expired, not issued in the future (with a configurable clock skew), not
+// revoked, and from a client that is neither disabled nor deleted, nor
+// was disabled after the token was issued ([client.Status.TokenWorks]).
+// It is safe for concurrent use.
 type Validator struct {
-	clients     ClientStates
+	clients     ClientStatuses
 	revocations Revocations
 	options
 }
@@ -32,16 +33,16 @@ type Validator struct {
 // cannot decide, so every token is refused.
 var errUnconfigured = errors.New("grant: validator has no client states or revocation store")
 
-// NewValidator returns a validator that looks client states up in clients
-// and revocations in revocations.
-func NewValidator(clients ClientStates, revocations Revocations, opts ...Option) *Validator {
+// NewValidator returns a validator that looks client statuses up in
+// clients and revocations in revocations.
+func NewValidator(clients ClientStatuses, revocations Revocations, opts ...Option) *Validator {
 	return &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
 }
 
 // Validate returns nil if t works now, and otherwise an error wrapping
 // ErrMalformed (see [Token.CheckClaims]), ErrNotYetValid, ErrExpired,
-// ErrRevoked or ErrClientDisabled (for a disabled or deleted client), with
-// the details. Other errors mean the validator could not decide (a store
+// ErrRevoked or ErrClientDisabled (for a client that is disabled or
+// deleted, or was disabled since the token was issued), with the details. Other errors mean the validator could not decide (a store
 // failed, or the validator was built without its stores); treat them as a
 // denial.
 func (v *Validator) Validate(ctx context.Context, t Token) error {
@@ -55,10 +56,13 @@ func (v *Validator) Validate(ctx context.Context, t Token) error {
 		}
 		return err // not reached: the same time gives the same answer
 	case ErrClientDisabled:
-		if !c.found {
+		switch {
+		case !c.found:
 			return fmt.Errorf("%w: client %s was deleted", ErrClientDisabled, t.Client)
+		case !c.status.State.TokensWork():
+			return fmt.Errorf("%w: client %s is %s", ErrClientDisabled, t.Client, c.status.State)
 		}
-		return fmt.Errorf("%w: client %s is %s", ErrClientDisabled, t.Client, c.state)
+		return fmt.Errorf("%w: client %s was disabled at %s, after the token was issued", ErrClientDisabled, t.Client, c.status.DisabledAt.UTC().Format(time.RFC3339))
 	default:
 		return err
 	}
@@ -76,9 +80,9 @@ func (v *Validator) Check(ctx context.Context, t *Token) error {
 
 // checked is what check saw, for Validate's details.
 type checked struct {
-	now   time.Time
-	state client.State
-	found bool // the client exists
+	now    time.Time
+	status client.Status
+	found  bool // the client exists
 }
 
 func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
@@ -99,10 +103,10 @@ func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
 	if revoked {
 		return ErrRevoked
 	}
-	c.state, err = v.clients.ClientState(ctx, t.Client)
+	c.status, err = v.clients.ClientStatus(ctx, t.Client)
 	c.found = err == nil
 	switch {
-	case err == nil && c.state.TokensWork():
+	case err == nil && c.status.TokenWorks(t.IssuedAt):
 		return nil
 	case err == nil, errors.Is(err, client.ErrNotFound):
 		return ErrClientDisabled

@@ -9,39 +9,63 @@ import (
 	"strings"
 )
 
-// An Access is a subject's permissions compiled for fast checks: the
-// policies of every role it holds, directly or through its groups, merged
-// with the divisions each applies in. Checking a requirement costs a few
-// hash probes per permission, however many roles the subject holds, and
-// allocates nothing.
+// An Access is a subject's permissions in one org, compiled for fast
+// checks: the policies of every role it holds there, directly or through
+// its groups, merged with the divisions each applies in. Checking a
+// requirement costs a few hash probes per permission, however many roles
+// the subject holds, and allocates nothing.
 //
 // An Access is immutable and safe for concurrent use. It is a snapshot:
-// changes to roles and grants made after [Compile] are not in it (see
-// [Cache]).
+// changes to roles, grants and divisions made after [Compile] are not in
+// it (see [Cache]).
 type Access struct {
+	org     OrgID
 	subject Subject
 	perms   index // policy → entry; its slots say which are held in all divisions
 	bits    []uint64
-	words   int   // division bit set length, in words
-	divs    index // division ID → local division number
+	words   int        // division bit set length, in words
+	divs    index      // division ID → local division number, for the org's divisions granted
+	orgDivs *Divisions // all of the org's divisions: what "all divisions" means
+	hasAll  bool       // some policy is held in all divisions
 	shapes  [shapes]bool
+	roles   map[RoleID]roleHolding // for HasRole, off the checks' path
 }
 
-// Compile gathers the grants of subject s, and of the groups a user s
-// belongs to, looks up their roles, and compiles them. A grant that names
-// a missing role is an error wrapping ErrRoleNotFound, and a "group" that
-// is not a valid group subject or an invalid grant one wrapping ErrInvalid:
-// the subject's access cannot be decided.
-func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
+// roleHolding is where a subject holds a role: in all divisions, or in
+// the divisions listed (only the org's).
+type roleHolding struct {
+	all  bool
+	divs []DivisionID
+}
+
+// Compile gathers the grants of subject s in org, and of the org's groups
+// a user s belongs to, looks up their roles and the org's divisions, and
+// compiles them. Only org's grants, roles and divisions count: a grant in
+// all divisions means all of org's divisions, and a division of a grant
+// that org does not have grants nothing. A grant that names a missing
+// role is an error wrapping ErrRoleNotFound, an org the store does not
+// know one wrapping ErrUnknownOrg, and a "group" that is not a valid group
+// subject or an invalid grant one wrapping ErrInvalid: the subject's
+// access cannot be decided.
+func Compile(ctx context.Context, st Store, org OrgID, s Subject) (*Access, error) {
 	switch {
 	case st == nil:
 		return nil, fmt.Errorf("%w: no store", ErrInvalid)
+	case org == "":
+		return nil, fmt.Errorf("%w: no org", ErrInvalid)
 	case !s.IsValid():
 		return nil, fmt.Errorf("%w: subject %q", ErrInvalid, s)
 	}
+	orgDivs, err := st.Divisions(ctx, org)
+	if err != nil {
+		return nil, fmt.Errorf("permission: looking up the divisions of org %q: %w", org, err)
+	}
+	if orgDivs == nil || orgDivs.home < 0 {
+		return nil, fmt.Errorf("%w: the store gave org %q no divisions", ErrInvalid, org)
+	}
 	holders := []Subject{s}
 	if s.Kind == UserSubject {
-		groups, err := st.Groups(ctx, s)
+		groups, err := st.Groups(ctx, org, s)
 		if err != nil {
 			return nil, fmt.Errorf("permission: looking up the groups of %s: %w", s, err)
 		}
@@ -56,7 +80,7 @@ func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 	}
 	var grants []Grant
 	for _, h := range holders {
-		gs, err := st.Grants(ctx, h)
+		gs, err := st.Grants(ctx, org, h)
 		if err != nil {
 			return nil, fmt.Errorf("permission: looking up the grants of %s: %w", h, err)
 		}
@@ -71,7 +95,7 @@ func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 		if _, ok := roles[g.Role]; ok {
 			continue
 		}
-		r, err := st.Role(ctx, g.Role)
+		r, err := st.Role(ctx, org, g.Role)
 		if err != nil {
 			return nil, fmt.Errorf("permission: role %q granted to %s: %w", g.Role, g.Subject, err)
 		}
@@ -79,11 +103,26 @@ func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 		policies += len(r.Policies)
 	}
 
-	a := &Access{subject: s, perms: newIndex(policies), divs: newIndex(16)}
-	for _, g := range grants {
-		for _, d := range g.Divisions {
+	a := &Access{org: org, subject: s, perms: newIndex(policies), divs: newIndex(16), orgDivs: orgDivs, roles: make(map[RoleID]roleHolding, len(roles))}
+	for i, g := range grants {
+		// Keep only the org's divisions: another org's, or one deleted
+		// since, grant nothing.
+		grants[i].Divisions = slices.DeleteFunc(slices.Clone(g.Divisions), func(d DivisionID) bool {
+			_, ok := orgDivs.Lookup(d)
+			return !ok
+		})
+		for _, d := range grants[i].Divisions {
 			a.divs.add(string(d))
 		}
+		h := a.roles[g.Role]
+		h.all = h.all || g.AllDivisions
+		h.divs = append(h.divs, grants[i].Divisions...)
+		a.roles[g.Role] = h
+	}
+	for id, h := range a.roles {
+		slices.Sort(h.divs)
+		h.divs = slices.Compact(h.divs)
+		a.roles[id] = h
 	}
 	a.words = (len(a.divs.keys) + 63) / 64
 	all := make([]bool, 0, policies)
@@ -101,6 +140,7 @@ func Compile(ctx context.Context, st Store, s Subject) (*Access, error) {
 			a.shapes[shapeOf(p)] = true
 			if g.AllDivisions {
 				all[n] = true
+				a.hasAll = true
 				continue
 			}
 			for _, d := range g.Divisions {
@@ -129,18 +169,57 @@ func shapeOf(p Permission) int {
 	return exact
 }
 
-// Evaluate compiles subject s from st and checks r at t: the simple,
-// uncached path, which always sees the store's current state.
-func Evaluate(ctx context.Context, st Store, s Subject, r Requirement, t Target) (Result, error) {
-	a, err := Compile(ctx, st, s)
+// Evaluate compiles subject s of org from st and checks r at t: the
+// simple, uncached path, which always sees the store's current state.
+func Evaluate(ctx context.Context, st Store, org OrgID, s Subject, r Requirement, t Target) (Result, error) {
+	a, err := Compile(ctx, st, org, s)
 	if err != nil {
 		return Result{}, err
 	}
 	return a.Check(r, t), nil
 }
 
-// Subject returns the subject a was compiled for.
-func (a *Access) Subject() Subject { return a.subject }
+// Subject returns the subject a was compiled for; the zero Subject for a
+// nil Access.
+func (a *Access) Subject() Subject {
+	if a == nil {
+		return Subject{}
+	}
+	return a.subject
+}
+
+// Org returns the org a was compiled for; "" for a nil Access.
+func (a *Access) Org() OrgID {
+	if a == nil {
+		return ""
+	}
+	return a.org
+}
+
+// HasRole reports whether a's subject holds the role, directly or
+// through a group, at t: in the division of an [In] target (a grant there
+// or in all divisions), in all divisions for [AllDivisions] (only a grant
+// in all divisions), or anywhere for [OrgWide]. A division that is not
+// the org's is never held. It answers who may hand a role on: nobody
+// gives away more than they hold.
+func (a *Access) HasRole(id RoleID, t Target) bool {
+	if a == nil || !t.IsValid() {
+		return false
+	}
+	h, ok := a.roles[id]
+	switch {
+	case !ok:
+		return false
+	case t.orgWide:
+		return h.all || len(h.divs) > 0
+	case t.all:
+		return h.all
+	case h.all:
+		return a.orgDivs.has(t.hash, t.div)
+	}
+	_, found := slices.BinarySearch(h.divs, t.div)
+	return found
+}
 
 // Check reports whether a meets r at t. It does not allocate, whatever
 // the outcome; the [Result] explains a failure when asked. The zero
@@ -159,13 +238,20 @@ func (a *Access) Check(r Requirement, t Target) Result {
 		res.ok = true
 		return res
 	}
-	dn := -1
-	if !t.orgWide {
+	// Where a grant applies: anywhere (org-wide), in all divisions (held
+	// in all divisions, and the target is one of the org's divisions or
+	// all of them), or in local division dn.
+	anywhere, inAll, dn := t.orgWide, t.all, -1
+	if t.div != "" {
 		dn = a.divs.find(t.hash, string(t.div))
+		// A division the subject holds something in is the org's; else
+		// ask the org's list, and only when a grant in all divisions
+		// could use the answer.
+		inAll = dn >= 0 || a.hasAll && a.orgDivs.has(t.hash, t.div)
 	}
 	var missing uint64
 	for i := range r.r.probes {
-		if !a.holds(&r.r.probes[i], t.orgWide, dn) {
+		if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
 			missing |= 1 << i
 		}
 	}
@@ -189,11 +275,11 @@ func allMask(n int) uint64 {
 }
 
 // holds reports whether a policy of one of the four shapes grants the
-// permission probed: anywhere for an org-wide target, else in all divisions
+// permission probed: anywhere, when a grant in all divisions counts (inAll),
 // or in local division dn (-1 when a has no grant in the target division).
-func (a *Access) holds(pr *[shapes]probe, orgWide bool, dn int) bool {
+func (a *Access) holds(pr *[shapes]probe, anywhere, inAll bool, dn int) bool {
 	for shape := range shapes {
-		if a.shapes[shape] && a.grants(&pr[shape], orgWide, dn) {
+		if a.shapes[shape] && a.grants(&pr[shape], anywhere, inAll, dn) {
 			return true
 		}
 	}
@@ -204,7 +290,7 @@ func (a *Access) holds(pr *[shapes]probe, orgWide bool, dn int) bool {
 // that would grant, which is all a collision of hashes can falsify: an
 // entry that would not grant is passed over whoever owns it, and the
 // probe goes on to the end of the chain.
-func (a *Access) grants(pr *probe, orgWide bool, dn int) bool {
+func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 	x := &a.perms
 	mask := uint64(len(x.slots) - 1)
 	for i := pr.hash & mask; ; i = (i + 1) & mask {
@@ -216,7 +302,7 @@ func (a *Access) grants(pr *probe, orgWide bool, dn int) bool {
 			continue
 		}
 		n := int(s.n - 1)
-		if (orgWide || s.all || dn >= 0 && a.bits[n*a.words+dn/64]&(1<<(dn%64)) != 0) && x.keys[n] == pr.key {
+		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+dn/64]&(1<<(dn%64)) != 0) && x.keys[n] == pr.key {
 			return true
 		}
 	}
@@ -283,6 +369,13 @@ func (r Result) Requirement() Requirement { return Requirement{r.req} }
 // Target returns where the requirement was checked.
 func (r Result) Target() Target { return r.target }
 
+// DivisionUnknown reports whether the target is a division that is not
+// one of the org's: another org's, or none at all. Such a target is never
+// satisfied, whatever the subject holds.
+func (r Result) DivisionUnknown() bool {
+	return r.target.div != "" && r.access != nil && !r.access.orgDivs.has(r.target.hash, r.target.div)
+}
+
 // Missing lists what the subject lacks: for an ALL requirement the
 // permissions not held at the target, for an ANY requirement all of them.
 // It is nil when the requirement is met. Unlike the check itself, it
@@ -317,6 +410,8 @@ func (r Result) String() string {
 		return "not satisfied: invalid target"
 	case r.access == nil || len(r.access.perms.slots) == 0:
 		return "not satisfied: no access"
+	case r.DivisionUnknown():
+		return "not satisfied: " + string(r.target.div) + " is not a division of org " + string(r.access.org)
 	}
 	var items []string
 	for _, m := range r.Missing() {

@@ -3,6 +3,7 @@ package permission_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,15 +30,43 @@ func divs(ids ...string) []permission.DivisionID {
 	return out
 }
 
-// store builds a MemStore with the given roles and grants.
-func store(t *testing.T, roles []permission.Role, grants ...permission.Grant) *permission.MemStore {
+// org is the org of the tests.
+const org permission.OrgID = "org-1"
+
+// testDivisions are the test org's divisions: those the tests name, and
+// div0 to div99 for the benchmarks.
+var testDivisions = func() *permission.Divisions {
+	list := []permission.Division{{ID: "home", Name: "Home", Home: true}}
+	for _, id := range []string{"sales", "support", "marketing", "created-tomorrow"} {
+		list = append(list, permission.Division{ID: permission.DivisionID(id), Name: id})
+	}
+	for i := range 100 {
+		list = append(list, permission.Division{ID: permission.DivisionID(fmt.Sprint("div", i)), Name: fmt.Sprint("Division ", i)})
+	}
+	d, err := permission.NewDivisions(list...)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+// newStore returns an empty MemStore that knows org and its divisions.
+func newStore(t testing.TB) *permission.MemStore {
 	t.Helper()
 	s := permission.NewMemStore()
+	require.NoError(t, s.PutDivisions(org, testDivisions))
+	return s
+}
+
+// store builds a MemStore of org with the given roles and grants.
+func store(t *testing.T, roles []permission.Role, grants ...permission.Grant) *permission.MemStore {
+	t.Helper()
+	s := newStore(t)
 	for _, r := range roles {
-		require.NoError(t, s.PutRole(r))
+		require.NoError(t, s.PutRole(org, r))
 	}
 	for _, g := range grants {
-		require.NoError(t, s.AddGrant(g))
+		require.NoError(t, s.AddGrant(org, g))
 	}
 	return s
 }
@@ -143,14 +172,14 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := store(t, roles, tt.grants...)
-			a, err := permission.Compile(ctx, s, alice)
+			a, err := permission.Compile(ctx, s, org, alice)
 			require.NoError(t, err)
 			require.Equal(t, alice, a.Subject())
 			got := a.Check(tt.req, tt.target)
 			if diff := cmp.Diff(tt.want, summarize(got), permCmp); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			res, err := permission.Evaluate(ctx, s, alice, tt.req, tt.target)
+			res, err := permission.Evaluate(ctx, s, org, alice, tt.req, tt.target)
 			require.NoError(t, err)
 			require.Equal(t, got.Satisfied(), res.Satisfied(), "Evaluate agrees with Compile+Check")
 		})
@@ -161,7 +190,7 @@ func TestResultString(t *testing.T) {
 	s := store(t, []permission.Role{role("editor", "directory:user:edit"), role("viewer", "directory:user:view")},
 		permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home", "support")},
 		permission.Grant{Subject: alice, Role: "viewer", AllDivisions: true})
-	a, err := permission.Compile(ctx, s, alice)
+	a, err := permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
 	add, edit, view := p("directory:user:add"), p("directory:user:edit"), p("directory:user:view")
 
@@ -192,7 +221,7 @@ func TestResultString(t *testing.T) {
 
 func TestHas(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "directory:user:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
-	a, err := permission.Compile(ctx, s, alice)
+	a, err := permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
 	require.True(t, a.Has(p("directory:user:add"), permission.In("home")))
 	require.False(t, a.Has(p("directory:user:add"), permission.In("sales")))
@@ -203,52 +232,52 @@ func TestHas(t *testing.T) {
 func TestGroupsAndClients(t *testing.T) {
 	s := store(t, []permission.Role{role("supervisor", "quality:evaluation:view"), role("reporter", "analytics:*:view")})
 	supervisors := permission.Group("supervisors")
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: supervisors, Role: "supervisor", Divisions: divs("sales")}))
-	require.NoError(t, s.AddMember(supervisors, alice))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: supervisors, Role: "supervisor", Divisions: divs("sales")}))
+	require.NoError(t, s.AddMember(org, supervisors, alice))
 	job := permission.Client("0f8fad5b-d9cb-469f-a165-70867728950e")
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: job, Role: "reporter", Divisions: divs("home")}))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: job, Role: "reporter", Divisions: divs("home")}))
 
 	view := permission.MustAllOf(p("quality:evaluation:view"))
-	a, err := permission.Compile(ctx, s, alice)
+	a, err := permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
 	require.True(t, a.Check(view, permission.In("sales")).Satisfied(), "a group's grants apply to its members")
 	require.False(t, a.Check(view, permission.In("home")).Satisfied())
 
-	require.NoError(t, s.RemoveMember(supervisors, alice))
-	a, err = permission.Compile(ctx, s, alice)
+	require.NoError(t, s.RemoveMember(org, supervisors, alice))
+	a, err = permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
 	require.False(t, a.Check(view, permission.In("sales")).Satisfied(), "leaving the group takes its grants away")
 
-	c, err := permission.Compile(ctx, s, job)
+	c, err := permission.Compile(ctx, s, org, job)
 	require.NoError(t, err)
 	require.True(t, c.Check(permission.MustAllOf(p("analytics:conversationDetail:view")), permission.In("home")).Satisfied())
 	require.False(t, c.Check(permission.MustAllOf(p("analytics:conversationDetail:view")), permission.In("sales")).Satisfied())
 
-	require.ErrorIs(t, s.AddMember(alice, supervisors), permission.ErrInvalid)
+	require.ErrorIs(t, s.AddMember(org, alice, supervisors), permission.ErrInvalid)
 }
 
 func TestStoreChangesSeenByNextEvaluation(t *testing.T) {
 	s := store(t, []permission.Role{role("editor", "directory:user:edit")})
 	req := permission.MustAllOf(p("directory:user:edit"))
 	check := func() bool {
-		res, err := permission.Evaluate(ctx, s, alice, req, permission.In("sales"))
+		res, err := permission.Evaluate(ctx, s, org, alice, req, permission.In("sales"))
 		require.NoError(t, err)
 		return res.Satisfied()
 	}
 	require.False(t, check())
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
 	require.False(t, check())
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("sales")}))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: alice, Role: "editor", Divisions: divs("sales")}))
 	require.True(t, check(), "divisions add up")
-	require.NoError(t, s.PutRole(role("editor", "directory:user:view")))
+	require.NoError(t, s.PutRole(org, role("editor", "directory:user:view")))
 	require.False(t, check(), "a changed role applies at once")
-	require.NoError(t, s.PutRole(role("editor", "directory:user:edit")))
+	require.NoError(t, s.PutRole(org, role("editor", "directory:user:edit")))
 	require.True(t, check())
-	require.NoError(t, s.RemoveGrant(alice, "editor"))
+	require.NoError(t, s.RemoveGrant(org, alice, "editor"))
 	require.False(t, check())
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
 	require.True(t, check())
-	require.NoError(t, s.DeleteRole("editor"))
+	require.NoError(t, s.DeleteRole(org, "editor"))
 	require.False(t, check(), "deleting a role removes its grants")
 }
 
@@ -256,7 +285,7 @@ func TestStoreChangesSeenByNextEvaluation(t *testing.T) {
 // referential integrity might.
 type brokenStore struct{ *permission.MemStore }
 
-func (brokenStore) Grants(context.Context, permission.Subject) ([]permission.Grant, error) {
+func (brokenStore) Grants(context.Context, permission.OrgID, permission.Subject) ([]permission.Grant, error) {
 	return []permission.Grant{{Subject: alice, Role: "ghost", AllDivisions: true}}, nil
 }
 
@@ -264,7 +293,7 @@ type failingStore struct{ *permission.MemStore }
 
 var errDown = errors.New("directory is down")
 
-func (failingStore) Groups(context.Context, permission.Subject) ([]permission.Subject, error) {
+func (failingStore) Groups(context.Context, permission.OrgID, permission.Subject) ([]permission.Subject, error) {
 	return nil, errDown
 }
 
@@ -274,7 +303,7 @@ type confusedStore struct {
 	groups []permission.Subject
 }
 
-func (s confusedStore) Groups(context.Context, permission.Subject) ([]permission.Subject, error) {
+func (s confusedStore) Groups(context.Context, permission.OrgID, permission.Subject) ([]permission.Subject, error) {
 	return s.groups, nil
 }
 
@@ -290,37 +319,43 @@ func TestCompileRejectsNonGroups(t *testing.T) {
 		"unknown kind": {{Kind: 9, ID: "x"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			a, err := permission.Compile(ctx, confusedStore{inner, groups}, alice)
+			a, err := permission.Compile(ctx, confusedStore{inner, groups}, org, alice)
 			require.ErrorIs(t, err, permission.ErrInvalid, "another subject's grants must not leak in")
 			require.Nil(t, a)
 		})
 	}
-	a, err := permission.Compile(ctx, confusedStore{inner, []permission.Subject{permission.Group("g")}}, alice)
+	a, err := permission.Compile(ctx, confusedStore{inner, []permission.Subject{permission.Group("g")}}, org, alice)
 	require.NoError(t, err)
 	require.False(t, a.Has(p("directory:user:add"), permission.OrgWide()))
 }
 
 func TestCompileErrors(t *testing.T) {
-	_, err := permission.Compile(ctx, brokenStore{permission.NewMemStore()}, alice)
+	_, err := permission.Compile(ctx, brokenStore{newStore(t)}, org, alice)
 	require.ErrorIs(t, err, permission.ErrRoleNotFound, "a dangling grant means the access cannot be decided")
 	require.ErrorContains(t, err, `"ghost"`)
 
-	_, err = permission.Compile(ctx, failingStore{permission.NewMemStore()}, alice)
+	_, err = permission.Compile(ctx, failingStore{newStore(t)}, org, alice)
 	require.ErrorIs(t, err, errDown)
 
-	_, err = permission.Compile(ctx, permission.NewMemStore(), permission.Subject{})
+	_, err = permission.Compile(ctx, newStore(t), org, permission.Subject{})
 	require.ErrorIs(t, err, permission.ErrInvalid)
 
-	_, err = permission.Compile(ctx, nil, alice)
+	_, err = permission.Compile(ctx, newStore(t), "", alice)
+	require.ErrorIs(t, err, permission.ErrInvalid, "an access belongs to an org")
+
+	_, err = permission.Compile(ctx, newStore(t), "org-nobody-knows", alice)
+	require.ErrorIs(t, err, permission.ErrUnknownOrg)
+
+	_, err = permission.Compile(ctx, nil, org, alice)
 	require.ErrorIs(t, err, permission.ErrInvalid)
 
-	_, err = permission.Evaluate(ctx, brokenStore{permission.NewMemStore()}, alice, permission.NoneRequired(), permission.OrgWide())
+	_, err = permission.Evaluate(ctx, brokenStore{newStore(t)}, org, alice, permission.NoneRequired(), permission.OrgWide())
 	require.ErrorIs(t, err, permission.ErrRoleNotFound)
 }
 
 func TestChecksDoNotAllocate(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "directory:user:add", "routing:*:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
-	a, err := permission.Compile(ctx, s, alice)
+	a, err := permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
 	req := permission.MustAllOf(p("directory:user:add"), p("routing:queue:view"), p("routing:skill:view"))
 	home, sales := permission.In("home"), permission.In("sales")
@@ -350,7 +385,7 @@ func TestCheckAgreesWithCovers(t *testing.T) {
 	}
 	for _, pol := range policies {
 		s := store(t, []permission.Role{role("r", pol.String())}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
-		a, err := permission.Compile(ctx, s, alice)
+		a, err := permission.Compile(ctx, s, org, alice)
 		require.NoError(t, err)
 		for _, q := range perms {
 			require.Equal(t, pol.Covers(q), a.Has(q, permission.In("home")), "%v covers %v", pol, q)

@@ -20,7 +20,7 @@ func benchPerm(i int) permission.Permission {
 // (role 0 has div0, div1 and div2).
 func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subject) {
 	b.Helper()
-	s := permission.NewMemStore()
+	s := newStore(b)
 	who := permission.User("bench")
 	limited := 0
 	for r := range roles {
@@ -31,7 +31,7 @@ func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subje
 		ro.Policies = append(ro.Policies,
 			permission.MustParse(fmt.Sprintf("domain%d:entity%d:*", r%10, r%20)),
 			permission.MustParse(fmt.Sprintf("domain%d:*:action%d", (r+3)%10, r%5)))
-		if err := s.PutRole(ro); err != nil {
+		if err := s.PutRole(org, ro); err != nil {
 			b.Fatal(err)
 		}
 		g := permission.Grant{Subject: who, Role: ro.ID}
@@ -43,7 +43,7 @@ func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subje
 			}
 			limited++
 		}
-		if err := s.AddGrant(g); err != nil {
+		if err := s.AddGrant(org, g); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -54,7 +54,7 @@ func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subje
 // subject with 50 roles over 100 divisions.
 func BenchmarkCheck(b *testing.B) {
 	s, who := benchStore(b, 50)
-	a, err := permission.Compile(ctx, s, who)
+	a, err := permission.Compile(ctx, s, org, who)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func BenchmarkCheck(b *testing.B) {
 func BenchmarkCheckRoles(b *testing.B) {
 	for _, roles := range []int{1, 10, 100, 1000} {
 		s, who := benchStore(b, roles)
-		a, err := permission.Compile(ctx, s, who)
+		a, err := permission.Compile(ctx, s, org, who)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.Run(fmt.Sprintf("roles=%d", roles), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := permission.Compile(ctx, s, who); err != nil {
+				if _, err := permission.Compile(ctx, s, org, who); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -120,12 +120,12 @@ func BenchmarkCompile(b *testing.B) {
 func BenchmarkCacheHit(b *testing.B) {
 	s, who := benchStore(b, 50)
 	c := permission.NewCache(s, 0)
-	if _, err := c.Access(ctx, who); err != nil {
+	if _, err := c.Access(ctx, org, who); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Access(ctx, who); err != nil {
+		if _, err := c.Access(ctx, org, who); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -135,7 +135,7 @@ func BenchmarkCacheHit(b *testing.B) {
 // caller reads it.
 func BenchmarkMissing(b *testing.B) {
 	s, who := benchStore(b, 50)
-	a, err := permission.Compile(ctx, s, who)
+	a, err := permission.Compile(ctx, s, org, who)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -29,17 +29,23 @@ type Versioner interface {
 //     Only the store given to [NewCache] is asked: a store that wraps a
 //     MemStore hides its Version unless it implements Versioner itself.
 //   - Otherwise call [Cache.Invalidate] when a subject's grants or groups
-//     change, and [Cache.InvalidateAll] when a role changes (it may be
-//     held by anyone), typically from the database's change notifications.
+//     change, and [Cache.InvalidateAll] when a role or an org's divisions
+//     change (they touch anyone), typically from the database's change
+//     notifications.
 //
 // When the cache is full, adding a subject evicts another one at random.
 type Cache struct {
 	store   Store
 	size    int
 	epoch   atomic.Uint64 // bumped by every invalidation
-	entries sync.Map      // Subject → cacheEntry: read without a lock
+	entries sync.Map      // cacheKey → cacheEntry: read without a lock
 	mu      sync.Mutex    // serializes writes, and guards count
 	count   int
+}
+
+type cacheKey struct {
+	org OrgID
+	s   Subject
 }
 
 type cacheEntry struct {
@@ -63,9 +69,10 @@ func (c *Cache) version() uint64 {
 	return 0
 }
 
-// Access returns the compiled access of s, compiling it on a miss or when
-// the store changed since it was compiled. A hit does not allocate.
-func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
+// Access returns the compiled access of s in org, compiling it on a miss
+// or when the store changed since it was compiled. A hit does not
+// allocate.
+func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, error) {
 	if c == nil || c.store == nil || c.size <= 0 {
 		return nil, fmt.Errorf("%w: a Cache must be made with NewCache", ErrInvalid)
 	}
@@ -73,12 +80,13 @@ func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
 	// invalidation during the compilation then keeps its result out of
 	// the cache, so a stale access is never kept.
 	version, epoch := c.version(), c.epoch.Load()
-	if v, ok := c.entries.Load(s); ok {
+	key := cacheKey{org, s}
+	if v, ok := c.entries.Load(key); ok {
 		if e, ok := v.(cacheEntry); ok && e.version == version {
 			return e.access, nil
 		}
 	}
-	a, err := Compile(ctx, c.store, s)
+	a, err := Compile(ctx, c.store, org, s)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +95,7 @@ func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
 	if c.epoch.Load() != epoch {
 		return a, nil
 	}
-	if _, ok := c.entries.Load(s); !ok {
+	if _, ok := c.entries.Load(key); !ok {
 		if c.count >= c.size {
 			c.entries.Range(func(victim, _ any) bool { // in no particular order
 				c.entries.Delete(victim)
@@ -97,22 +105,30 @@ func (c *Cache) Access(ctx context.Context, s Subject) (*Access, error) {
 		}
 		c.count++
 	}
-	c.entries.Store(s, cacheEntry{access: a, version: version})
+	c.entries.Store(key, cacheEntry{access: a, version: version})
 	return a, nil
 }
 
-// Invalidate drops the cached access of s.
-func (c *Cache) Invalidate(s Subject) {
+// Invalidate drops the cached access of s in org. It does nothing on a
+// nil Cache.
+func (c *Cache) Invalidate(org OrgID, s Subject) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)
-	if _, ok := c.entries.LoadAndDelete(s); ok {
+	if _, ok := c.entries.LoadAndDelete(cacheKey{org, s}); ok {
 		c.count--
 	}
 }
 
-// InvalidateAll makes every cached access stale.
+// InvalidateAll makes every cached access stale. It does nothing on a nil
+// Cache.
 func (c *Cache) InvalidateAll() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)

@@ -17,16 +17,16 @@ func TestCacheSeesMemStoreChanges(t *testing.T) {
 	c := permission.NewCache(s, 0)
 	req := permission.MustAllOf(p("directory:user:edit"))
 	check := func() bool {
-		a, err := c.Access(ctx, alice)
+		a, err := c.Access(ctx, org, alice)
 		require.NoError(t, err)
 		return a.Check(req, permission.In("home")).Satisfied()
 	}
 	require.False(t, check())
 	v := s.Version()
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: alice, Role: "editor", Divisions: divs("home")}))
 	require.Greater(t, s.Version(), v)
 	require.True(t, check(), "the store's version changed, so the cache recompiled")
-	require.NoError(t, s.PutRole(role("editor", "directory:user:view")))
+	require.NoError(t, s.PutRole(org, role("editor", "directory:user:view")))
 	require.False(t, check())
 }
 
@@ -37,17 +37,21 @@ type countingStore struct {
 	compiles atomic.Int64
 }
 
-func (s *countingStore) Grants(ctx context.Context, sub permission.Subject) ([]permission.Grant, error) {
+func (s *countingStore) Grants(ctx context.Context, org permission.OrgID, sub permission.Subject) ([]permission.Grant, error) {
 	s.compiles.Add(1)
-	return s.inner.Grants(ctx, sub)
+	return s.inner.Grants(ctx, org, sub)
 }
 
-func (s *countingStore) Groups(ctx context.Context, sub permission.Subject) ([]permission.Subject, error) {
-	return s.inner.Groups(ctx, sub)
+func (s *countingStore) Groups(ctx context.Context, org permission.OrgID, sub permission.Subject) ([]permission.Subject, error) {
+	return s.inner.Groups(ctx, org, sub)
 }
 
-func (s *countingStore) Role(ctx context.Context, id permission.RoleID) (permission.Role, error) {
-	return s.inner.Role(ctx, id)
+func (s *countingStore) Role(ctx context.Context, org permission.OrgID, id permission.RoleID) (permission.Role, error) {
+	return s.inner.Role(ctx, org, id)
+}
+
+func (s *countingStore) Divisions(ctx context.Context, org permission.OrgID) (*permission.Divisions, error) {
+	return s.inner.Divisions(ctx, org)
 }
 
 func TestCacheInvalidation(t *testing.T) {
@@ -57,7 +61,7 @@ func TestCacheInvalidation(t *testing.T) {
 	bob := permission.User("bob")
 	req := permission.MustAllOf(p("directory:user:edit"))
 	check := func(who permission.Subject) bool {
-		a, err := c.Access(ctx, who)
+		a, err := c.Access(ctx, org, who)
 		require.NoError(t, err)
 		return a.Check(req, permission.OrgWide()).Satisfied()
 	}
@@ -66,19 +70,19 @@ func TestCacheInvalidation(t *testing.T) {
 	require.False(t, check(alice))
 	require.EqualValues(t, 1, s.compiles.Load(), "the second call is a hit")
 
-	require.NoError(t, inner.AddGrant(permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
+	require.NoError(t, inner.AddGrant(org, permission.Grant{Subject: alice, Role: "editor", AllDivisions: true}))
 	require.False(t, check(alice), "without a Versioner the cache keeps its snapshot...")
-	c.Invalidate(alice)
+	c.Invalidate(org, alice)
 	require.True(t, check(alice), "...until it is told")
 
 	require.False(t, check(bob))
-	require.NoError(t, inner.AddGrant(permission.Grant{Subject: bob, Role: "editor", AllDivisions: true}))
+	require.NoError(t, inner.AddGrant(org, permission.Grant{Subject: bob, Role: "editor", AllDivisions: true}))
 	require.False(t, check(bob), "cached")
 	c.InvalidateAll()
 	require.True(t, check(bob))
 	require.True(t, check(alice))
 
-	require.NoError(t, inner.PutRole(role("editor", "directory:user:view")))
+	require.NoError(t, inner.PutRole(org, role("editor", "directory:user:view")))
 	require.True(t, check(alice), "a role change needs InvalidateAll")
 	c.InvalidateAll()
 	require.False(t, check(alice))
@@ -90,13 +94,13 @@ func TestCacheBounded(t *testing.T) {
 	s := &countingStore{inner: inner}
 	c := permission.NewCache(s, 10)
 	for i := range 100 {
-		_, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		_, err := c.Access(ctx, org, permission.User(fmt.Sprint(i)))
 		require.NoError(t, err)
 	}
 	before := s.compiles.Load()
 	hits := 0
 	for i := range 100 {
-		_, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		_, err := c.Access(ctx, org, permission.User(fmt.Sprint(i)))
 		require.NoError(t, err)
 		if s.compiles.Load() == before {
 			hits++
@@ -108,7 +112,7 @@ func TestCacheBounded(t *testing.T) {
 
 func TestZeroCacheFailsClosed(t *testing.T) {
 	for name, c := range map[string]*permission.Cache{"nil": nil, "zero": {}} {
-		a, err := c.Access(ctx, alice)
+		a, err := c.Access(ctx, org, alice)
 		require.ErrorIs(t, err, permission.ErrInvalid, name)
 		require.Nil(t, a, name)
 	}
@@ -116,19 +120,21 @@ func TestZeroCacheFailsClosed(t *testing.T) {
 
 func TestZeroMemStoreIsUsable(t *testing.T) {
 	var s permission.MemStore
-	gs, err := s.Grants(ctx, alice)
+	gs, err := s.Grants(ctx, org, alice)
 	require.NoError(t, err)
 	require.Empty(t, gs)
-	require.NoError(t, s.RemoveGrant(alice, "r"))
-	require.NoError(t, s.RemoveMember(permission.Group("g"), alice))
-	require.NoError(t, s.PutRole(role("r", "a:b:c")))
-	require.NoError(t, s.AddGrant(permission.Grant{Subject: permission.Group("g"), Role: "r", AllDivisions: true}))
-	require.NoError(t, s.AddMember(permission.Group("g"), alice))
-	res, err := permission.Evaluate(ctx, &s, alice, permission.MustAllOf(p("a:b:c")), permission.In("home"))
+	require.NoError(t, s.RemoveGrant(org, alice, "r"))
+	require.NoError(t, s.RemoveMember(org, permission.Group("g"), alice))
+	require.ErrorIs(t, s.PutRole(org, role("r", "a:b:c")), permission.ErrUnknownOrg, "an org is known by its divisions")
+	require.NoError(t, s.PutDivisions(org, testDivisions))
+	require.NoError(t, s.PutRole(org, role("r", "a:b:c")))
+	require.NoError(t, s.AddGrant(org, permission.Grant{Subject: permission.Group("g"), Role: "r", AllDivisions: true}))
+	require.NoError(t, s.AddMember(org, permission.Group("g"), alice))
+	res, err := permission.Evaluate(ctx, &s, org, alice, permission.MustAllOf(p("a:b:c")), permission.In("home"))
 	require.NoError(t, err)
 	require.True(t, res.Satisfied())
-	require.NoError(t, s.RemoveMember(permission.Group("g"), alice))
-	groups, err := s.Groups(ctx, alice)
+	require.NoError(t, s.RemoveMember(org, permission.Group("g"), alice))
+	groups, err := s.Groups(ctx, org, alice)
 	require.NoError(t, err)
 	require.Empty(t, groups)
 }
@@ -136,9 +142,9 @@ func TestZeroMemStoreIsUsable(t *testing.T) {
 func TestCacheHitDoesNotAllocate(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "a:b:c")}, permission.Grant{Subject: alice, Role: "r", AllDivisions: true})
 	c := permission.NewCache(s, 0)
-	_, err := c.Access(ctx, alice)
+	_, err := c.Access(ctx, org, alice)
 	require.NoError(t, err)
-	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.Access(ctx, alice) }))
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.Access(ctx, org, alice) }))
 }
 
 func TestCacheConcurrent(t *testing.T) {
@@ -152,7 +158,7 @@ func TestCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 200 {
 				who := permission.User(fmt.Sprint(i % 5))
-				a, err := c.Access(ctx, who)
+				a, err := c.Access(ctx, org, who)
 				if err != nil {
 					t.Error(err)
 					return
@@ -160,8 +166,8 @@ func TestCacheConcurrent(t *testing.T) {
 				_ = a.Check(req, permission.In("home")).String()
 				if w == 0 && i%20 == 0 {
 					granted := permission.User(fmt.Sprint(i / 20 % 5))
-					_ = s.AddGrant(permission.Grant{Subject: granted, Role: "editor", Divisions: divs("home")})
-					c.Invalidate(granted)
+					_ = s.AddGrant(org, permission.Grant{Subject: granted, Role: "editor", Divisions: divs("home")})
+					c.Invalidate(org, granted)
 				}
 				if w == 1 && i%50 == 0 {
 					c.InvalidateAll()
@@ -172,7 +178,7 @@ func TestCacheConcurrent(t *testing.T) {
 	wg.Wait()
 	// After the dust settles every subject's grant is visible.
 	for i := range 5 {
-		a, err := c.Access(ctx, permission.User(fmt.Sprint(i)))
+		a, err := c.Access(ctx, org, permission.User(fmt.Sprint(i)))
 		require.NoError(t, err)
 		require.True(t, a.Check(req, permission.In("home")).Satisfied())
 	}
@@ -181,20 +187,20 @@ func TestCacheConcurrent(t *testing.T) {
 func TestMemStoreCopiesAndConcurrency(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "a:b:c")})
 	g := permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")}
-	require.NoError(t, s.AddGrant(g))
+	require.NoError(t, s.AddGrant(org, g))
 	g.Divisions[0] = "changed"
-	got, err := s.Grants(ctx, alice)
+	got, err := s.Grants(ctx, org, alice)
 	require.NoError(t, err)
 	require.Equal(t, divs("home"), got[0].Divisions)
 	got[0].Divisions[0] = "changed"
-	again, err := s.Grants(ctx, alice)
+	again, err := s.Grants(ctx, org, alice)
 	require.NoError(t, err)
 	require.Equal(t, divs("home"), again[0].Divisions)
 
-	require.ErrorIs(t, s.AddGrant(permission.Grant{Subject: alice, Role: "ghost", AllDivisions: true}), permission.ErrRoleNotFound)
-	require.ErrorIs(t, s.DeleteRole("ghost"), permission.ErrRoleNotFound)
-	require.ErrorIs(t, s.PutRole(permission.Role{}), permission.ErrInvalid)
-	_, err = s.Role(ctx, "ghost")
+	require.ErrorIs(t, s.AddGrant(org, permission.Grant{Subject: alice, Role: "ghost", AllDivisions: true}), permission.ErrRoleNotFound)
+	require.ErrorIs(t, s.DeleteRole(org, "ghost"), permission.ErrRoleNotFound)
+	require.ErrorIs(t, s.PutRole(org, permission.Role{}), permission.ErrInvalid)
+	_, err = s.Role(ctx, org, "ghost")
 	require.ErrorIs(t, err, permission.ErrRoleNotFound)
 
 	var wg sync.WaitGroup
@@ -204,14 +210,14 @@ func TestMemStoreCopiesAndConcurrency(t *testing.T) {
 			defer wg.Done()
 			for j := range 100 {
 				sub := permission.User(fmt.Sprint(i))
-				_ = s.AddGrant(permission.Grant{Subject: sub, Role: "r", Divisions: divs(fmt.Sprint(j))})
-				_, _ = permission.Compile(ctx, s, sub)
-				_ = s.PutRole(role("r", "a:b:c", fmt.Sprintf("a:b:d%d", j)))
+				_ = s.AddGrant(org, permission.Grant{Subject: sub, Role: "r", Divisions: divs(fmt.Sprint("div", j))})
+				_, _ = permission.Compile(ctx, s, org, sub)
+				_ = s.PutRole(org, role("r", "a:b:c", fmt.Sprintf("a:b:d%d", j)))
 			}
 		}()
 	}
 	wg.Wait()
-	gs, err := s.Grants(ctx, permission.User("0"))
+	gs, err := s.Grants(ctx, org, permission.User("0"))
 	require.NoError(t, err)
 	require.Len(t, gs, 1, "grants of one role merge")
 	require.Len(t, gs[0].Divisions, 100)

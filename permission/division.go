@@ -23,12 +23,13 @@ type Division struct {
 // use.
 type Divisions struct {
 	list []Division // sorted by ID
+	ids  index      // division ID → position in list, for the checks' probes
 	home int
 }
 
 // NewDivisions validates and returns an org's divisions.
 func NewDivisions(ds ...Division) (*Divisions, error) {
-	d := &Divisions{list: slices.Clone(ds), home: -1}
+	d := &Divisions{list: slices.Clone(ds), ids: newIndex(len(ds)), home: -1}
 	slices.SortFunc(d.list, func(a, b Division) int { return cmp.Compare(a.ID, b.ID) })
 	names := make(map[string]bool, len(ds))
 	for i, div := range d.list {
@@ -52,7 +53,16 @@ func NewDivisions(ds ...Division) (*Divisions, error) {
 	if d.home < 0 {
 		return nil, fmt.Errorf("%w: no Home division", ErrInvalid)
 	}
+	for _, div := range d.list {
+		d.ids.add(string(div.ID))
+	}
 	return d, nil
+}
+
+// has reports whether the division of hash h and ID id is one of d's,
+// with one probe.
+func (d *Divisions) has(h uint64, id DivisionID) bool {
+	return d != nil && d.ids.find(h, string(id)) >= 0
 }
 
 // Home returns the Home division, or the zero Division for a nil or zero
@@ -85,14 +95,16 @@ func (d *Divisions) All() []Division {
 }
 
 // A Target says where a requirement must hold: in the division of the
-// resource a request touches ([In]), or anywhere for an org-wide action
-// that is not division-aware ([OrgWide]). The zero Target is invalid and
-// satisfies nothing, so a division that could not be resolved never widens
-// access to "any division".
+// resource a request touches ([In]), anywhere for an org-wide action that
+// is not division-aware ([OrgWide]), or in every division, present and
+// future ([AllDivisions]). The zero Target is invalid and satisfies
+// nothing, so a division that could not be resolved never widens access
+// to "any division".
 type Target struct {
 	div     DivisionID
 	hash    uint64
 	orgWide bool
+	all     bool
 }
 
 // In returns the target of a resource in division id. An empty id gives
@@ -108,8 +120,17 @@ func In(id DivisionID) Target {
 // permission held in any division satisfies it.
 func OrgWide() Target { return Target{orgWide: true} }
 
-// IsValid reports whether t is a division or org-wide.
-func (t Target) IsValid() bool { return t.orgWide || t.div != "" }
+// AllDivisions returns the target that only a grant in all divisions
+// satisfies: holding a permission in every division listed one by one is
+// not holding it in the divisions made tomorrow. It answers "could the
+// subject act wherever the resource lives?".
+func AllDivisions() Target { return Target{all: true} }
+
+// IsValid reports whether t is a division, org-wide or all divisions.
+func (t Target) IsValid() bool { return t.orgWide || t.all || t.div != "" }
+
+// IsAllDivisions reports whether t is [AllDivisions].
+func (t Target) IsAllDivisions() bool { return t.all }
 
 // IsOrgWide reports whether t is [OrgWide].
 func (t Target) IsOrgWide() bool { return t.orgWide }
@@ -121,6 +142,8 @@ func (t Target) String() string {
 	switch {
 	case t.orgWide:
 		return "org-wide"
+	case t.all:
+		return "in all divisions"
 	case t.div != "":
 		return "in division " + string(t.div)
 	}

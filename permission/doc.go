@@ -19,23 +19,38 @@
 // [AllOf] a list of concrete permissions (no wildcards, at most
 // [MaxRequirement]). The zero Requirement is invalid and never satisfied.
 //
-// # Roles, divisions and grants
+// # Orgs, roles, divisions and grants
 //
-// A [Role] holds permission policies. A [Grant] gives a [Subject] (a user,
-// a group whose grants apply to its members, or an OAuth client) a role in
-// a list of divisions or in all divisions, present and future. An org's
-// [Divisions] have exactly one Home division.
+// Everything here belongs to one org ([OrgID]), and orgs are walls: an
+// org's divisions, roles, users, groups and grants never count in another
+// org. A [Role] holds permission policies; role IDs are scoped to their
+// org. A [Grant] gives a [Subject] (a user, a group whose grants apply to
+// its members, or an OAuth client) a role of the org in a list of the
+// org's divisions or in all divisions, present and future: all of the
+// org's divisions, and no other org's. An org's [Divisions] have exactly
+// one Home division. User and division IDs are unique across orgs, as
+// Genesys Cloud's UUIDs are, so that a user or a division named in a
+// request can be checked against the org named beside it.
 //
 // # Evaluation
 //
-// [Compile] gathers a subject's grants, through its groups too, and merges
-// the policies of all its roles into an [Access]. [Access.Check] then
-// answers whether the subject meets a requirement at a [Target]: [In] a
-// division, for a resource that lives there (the permission must be
-// granted in that division or in all divisions), or [OrgWide], for an
-// action that is not division-aware (granted in any division suffices). The
-// zero Target, and In(""), satisfy nothing: a division that could not be
-// resolved never widens access.
+// [Compile] gathers a subject's grants in an org, through its groups too,
+// and merges the policies of all its roles into an [Access] for that org.
+// [Access.Check] then answers whether the subject meets a requirement at
+// a [Target]: [In] a division, for a resource that lives there (the
+// permission must be granted in that division or in all divisions),
+// [OrgWide], for an action that is not division-aware (granted in any
+// division suffices), or [AllDivisions] (only a grant in all divisions
+// suffices: could the subject act wherever the resource lives?). The zero
+// Target, and In(""), satisfy nothing: a division that could not be
+// resolved never widens access. A division that is not one of the org's
+// is never granted, whatever the subject holds, and the [Result] says so
+// ([Result.DivisionUnknown]).
+//
+// [Access.HasRole] tells where the subject holds a role, for the rule
+// that nobody gives away more than they hold: an admin may give an OAuth
+// client a role in a division only if the admin holds that role there
+// (client.Registry enforces it).
 //
 // The answer is a [Result], not a bool. When it is not satisfied,
 // [Result.Missing] lists the missing permissions and, for each, the
@@ -47,14 +62,19 @@
 //
 // # Storage and caching
 //
-// Grants and roles stay in the consumer's storage, behind [GrantStore] and
-// [RoleStore]; [MemStore] is an in-memory implementation. [Evaluate]
-// compiles and checks in one call and always sees the store's current
-// state. For a request path, a [Cache] keeps compiled accesses. A cached
-// access is a snapshot, so the cache must learn of changes: over a store
-// that implements [Versioner], as MemStore does, every change is noticed
-// by itself; otherwise call [Cache.Invalidate] when a subject's grants or
-// groups change and [Cache.InvalidateAll] when a role changes.
+// Orgs' divisions, grants, roles and members stay in the consumer's
+// storage, behind [DivisionStore], [GrantStore], [RoleStore] and
+// [MemberStore], every method of which takes the org it answers for;
+// [MemStore] is an in-memory implementation of all four. A store answers
+// only for the org it is asked about: grants, groups and roles of other
+// orgs are never returned. [Evaluate] compiles and checks in one call and
+// always sees the store's current state. For a request path, a [Cache]
+// keeps compiled accesses, by org and subject. A cached access is a
+// snapshot, so the cache must learn of changes: over a store that
+// implements [Versioner], as MemStore does, every change is noticed by
+// itself; otherwise call [Cache.Invalidate] when a subject's grants or
+// groups change and [Cache.InvalidateAll] when a role or an org's
+// divisions change.
 //
 // # Concurrency
 //

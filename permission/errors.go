@@ -31,8 +31,10 @@ var (
 	// ErrInvalid reports a malformed role, grant, division list or
 	// subject.
 	ErrInvalid = errors.New("permission: invalid")
-	// ErrRoleNotFound reports a role ID that names no role.
+	// ErrRoleNotFound reports a role ID that names no role of the org.
 	ErrRoleNotFound = errors.New("permission: role not found")
+	// ErrUnknownOrg reports an org a store does not know.
+	ErrUnknownOrg = errors.New("permission: unknown org")
 )
 
 // A ParseError reports why text is not a permission, where, and what was

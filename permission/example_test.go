@@ -39,15 +39,21 @@ func ExampleAllOf() {
 
 func ExampleAccess_Check() {
 	ctx := context.Background()
+	org := permission.OrgID("org-1")
+	divisions, _ := permission.NewDivisions(
+		permission.Division{ID: "home", Name: "Home", Home: true},
+		permission.Division{ID: "sales", Name: "Sales"},
+		permission.Division{ID: "support", Name: "Support"})
 	store := permission.NewMemStore()
-	_ = store.PutRole(permission.Role{ID: "user-editor", Name: "User editor", Policies: []permission.Permission{
+	_ = store.PutDivisions(org, divisions)
+	_ = store.PutRole(org, permission.Role{ID: "user-editor", Name: "User editor", Policies: []permission.Permission{
 		permission.MustParse("directory:user:edit"),
 		permission.MustParse("directory:user:view"),
 	}})
 	alice := permission.User("alice")
-	_ = store.AddGrant(permission.Grant{Subject: alice, Role: "user-editor", Divisions: []permission.DivisionID{"home"}})
+	_ = store.AddGrant(org, permission.Grant{Subject: alice, Role: "user-editor", Divisions: []permission.DivisionID{"home"}})
 
-	access, err := permission.Compile(ctx, store, alice)
+	access, err := permission.Compile(ctx, store, org, alice)
 	if err != nil {
 		panic(err)
 	}
@@ -70,19 +76,25 @@ func ExampleAccess_Check() {
 
 func ExampleCache() {
 	ctx := context.Background()
+	org := permission.OrgID("org-1")
+	divisions, _ := permission.NewDivisions(
+		permission.Division{ID: "home", Name: "Home", Home: true},
+		permission.Division{ID: "sales", Name: "Sales"},
+		permission.Division{ID: "support", Name: "Support"})
 	store := permission.NewMemStore()
-	_ = store.PutRole(permission.Role{ID: "admin", Name: "Admin", Policies: []permission.Permission{permission.MustParse("directory:*:*")}})
+	_ = store.PutDivisions(org, divisions)
+	_ = store.PutRole(org, permission.Role{ID: "admin", Name: "Admin", Policies: []permission.Permission{permission.MustParse("directory:*:*")}})
 	cache := permission.NewCache(store, 0)
 	bob := permission.User("bob")
 	add := permission.MustAllOf(permission.MustParse("directory:user:add"))
 
-	a, _ := cache.Access(ctx, bob)
+	a, _ := cache.Access(ctx, org, bob)
 	fmt.Println(a.Check(add, permission.OrgWide()).Satisfied())
 
 	// MemStore reports every change through its Version, so the cache
 	// recompiles on the next call; with your own store, call Invalidate.
-	_ = store.AddGrant(permission.Grant{Subject: bob, Role: "admin", AllDivisions: true})
-	a, _ = cache.Access(ctx, bob)
+	_ = store.AddGrant(org, permission.Grant{Subject: bob, Role: "admin", AllDivisions: true})
+	a, _ = cache.Access(ctx, org, bob)
 	fmt.Println(a.Check(add, permission.OrgWide()).Satisfied())
 	// Output:
 	// false
@@ -91,18 +103,24 @@ func ExampleCache() {
 
 func ExampleEvaluate() {
 	ctx := context.Background()
+	org := permission.OrgID("org-1")
+	divisions, _ := permission.NewDivisions(
+		permission.Division{ID: "home", Name: "Home", Home: true},
+		permission.Division{ID: "sales", Name: "Sales"},
+		permission.Division{ID: "support", Name: "Support"})
 	store := permission.NewMemStore()
-	_ = store.PutRole(permission.Role{ID: "queue-admin", Name: "Queue admin", Policies: []permission.Permission{
+	_ = store.PutDivisions(org, divisions)
+	_ = store.PutRole(org, permission.Role{ID: "queue-admin", Name: "Queue admin", Policies: []permission.Permission{
 		permission.MustParse("routing:queue:*"),
 	}})
 	supervisors := permission.Group("supervisors")
-	_ = store.AddGrant(permission.Grant{Subject: supervisors, Role: "queue-admin", Divisions: []permission.DivisionID{"sales"}})
+	_ = store.AddGrant(org, permission.Grant{Subject: supervisors, Role: "queue-admin", Divisions: []permission.DivisionID{"sales"}})
 	carol := permission.User("carol")
-	_ = store.AddMember(supervisors, carol)
+	_ = store.AddMember(org, supervisors, carol)
 
 	edit := permission.MustAnyOf(permission.MustParse("routing:queue:edit"), permission.MustParse("routing:queue:add"))
 	for _, where := range []permission.Target{permission.In("sales"), permission.In("support")} {
-		res, err := permission.Evaluate(ctx, store, carol, edit, where)
+		res, err := permission.Evaluate(ctx, store, org, carol, edit, where)
 		if err != nil {
 			panic(err)
 		}

@@ -8,80 +8,170 @@ import (
 	"sync/atomic"
 )
 
-// MemStore is an in-memory [Store] of roles, grants and group members, for
-// tests, examples and small deployments. It is safe for concurrent use.
-// Every change increments [MemStore.Version], which a [Cache] watches. The
-// zero MemStore is empty and ready to use.
+// MemStore is an in-memory [Store] and [MemberStore] of orgs' divisions,
+// members, roles, grants and groups, for tests, examples and small
+// deployments. Every org is a wall: its roles, grants and groups are kept
+// apart from every other org's, and role IDs are scoped to their org. It
+// is safe for concurrent use. Every change increments [MemStore.Version],
+// which a [Cache] watches. The zero MemStore is empty and ready to use.
 type MemStore struct {
-	mu      sync.RWMutex
-	roles   map[RoleID]Role
-	grants  map[Subject][]Grant
-	groups  map[Subject][]Subject // user → groups
-	version atomic.Uint64
+	mu        sync.RWMutex
+	divisions map[OrgID]*Divisions
+	members   map[memberKey]bool
+	roles     map[roleKey]Role
+	grants    map[subjectKey][]Grant
+	groups    map[subjectKey][]Subject // user → groups
+	version   atomic.Uint64
 }
 
-var _ Store = (*MemStore)(nil)
+type memberKey struct {
+	org  OrgID
+	user string
+}
+
+type roleKey struct {
+	org OrgID
+	id  RoleID
+}
+
+type subjectKey struct {
+	org OrgID
+	s   Subject
+}
+
+var (
+	_ Store       = (*MemStore)(nil)
+	_ MemberStore = (*MemStore)(nil)
+	_ Versioner   = (*MemStore)(nil)
+)
 
 // NewMemStore returns an empty MemStore.
-func NewMemStore() *MemStore {
-	return &MemStore{roles: make(map[RoleID]Role), grants: make(map[Subject][]Grant), groups: make(map[Subject][]Subject)}
-}
+func NewMemStore() *MemStore { return &MemStore{} }
 
 // Version returns a number that changes whenever the store does.
 func (m *MemStore) Version() uint64 { return m.version.Load() }
 
-// PutRole adds a role, or replaces the one with the same ID.
-func (m *MemStore) PutRole(r Role) error {
+// lock takes the write lock and makes the maps of the zero MemStore.
+func (m *MemStore) lock() {
+	m.mu.Lock()
+	if m.divisions == nil {
+		m.divisions = make(map[OrgID]*Divisions)
+		m.members = make(map[memberKey]bool)
+		m.roles = make(map[roleKey]Role)
+		m.grants = make(map[subjectKey][]Grant)
+		m.groups = make(map[subjectKey][]Subject)
+	}
+}
+
+// changed publishes a change and releases the write lock.
+func (m *MemStore) changed() {
+	m.version.Add(1)
+	m.mu.Unlock()
+}
+
+// knownOrg reports, under the lock, an error for an org without divisions.
+func (m *MemStore) knownOrg(org OrgID) error {
+	if m.divisions[org] == nil {
+		return fmt.Errorf("%w: %q (put its divisions first)", ErrUnknownOrg, org)
+	}
+	return nil
+}
+
+// PutDivisions makes org known with its divisions, or replaces them. A
+// grant in a division the org no longer has grants nothing.
+func (m *MemStore) PutDivisions(org OrgID, d *Divisions) error {
+	if org == "" || d == nil || d.home < 0 {
+		return fmt.Errorf("%w: an org needs an ID and divisions made by NewDivisions", ErrInvalid)
+	}
+	m.lock()
+	defer m.changed()
+	m.divisions[org] = d
+	return nil
+}
+
+// AddUser makes user a member of org.
+func (m *MemStore) AddUser(org OrgID, user string) error {
+	if user == "" {
+		return fmt.Errorf("%w: empty user ID", ErrInvalid)
+	}
+	m.lock()
+	defer m.changed()
+	if err := m.knownOrg(org); err != nil {
+		return err
+	}
+	m.members[memberKey{org, user}] = true
+	return nil
+}
+
+// RemoveUser takes user out of org, with its grants and group
+// memberships there.
+func (m *MemStore) RemoveUser(org OrgID, user string) error {
+	m.lock()
+	defer m.changed()
+	delete(m.members, memberKey{org, user})
+	delete(m.grants, subjectKey{org, User(user)})
+	delete(m.groups, subjectKey{org, User(user)})
+	return nil
+}
+
+// PutRole adds a role to org, or replaces the org's role with the same ID.
+func (m *MemStore) PutRole(org OrgID, r Role) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	r.Policies = slices.Clone(r.Policies)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.roles == nil {
-		m.roles = make(map[RoleID]Role)
+	m.lock()
+	defer m.changed()
+	if err := m.knownOrg(org); err != nil {
+		return err
 	}
-	m.roles[r.ID] = r
-	m.version.Add(1)
+	m.roles[roleKey{org, r.ID}] = r
 	return nil
 }
 
-// DeleteRole removes a role and every grant of it.
-func (m *MemStore) DeleteRole(id RoleID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.roles[id]; !ok {
-		return fmt.Errorf("%w: %q", ErrRoleNotFound, id)
+// DeleteRole removes a role of org and every grant of it.
+func (m *MemStore) DeleteRole(org OrgID, id RoleID) error {
+	m.lock()
+	defer m.changed()
+	if _, ok := m.roles[roleKey{org, id}]; !ok {
+		return fmt.Errorf("%w: %q in org %q", ErrRoleNotFound, id, org)
 	}
-	delete(m.roles, id)
-	for s, gs := range m.grants {
-		m.grants[s] = slices.DeleteFunc(gs, func(g Grant) bool { return g.Role == id })
+	delete(m.roles, roleKey{org, id})
+	for k, gs := range m.grants {
+		if k.org == org {
+			m.grants[k] = slices.DeleteFunc(gs, func(g Grant) bool { return g.Role == id })
+		}
 	}
-	m.version.Add(1)
 	return nil
 }
 
-// AddGrant gives a subject a role in some divisions, or in all. If the
-// subject already holds the role, the divisions add up. The role must
-// exist.
-func (m *MemStore) AddGrant(g Grant) error {
+// AddGrant gives a subject a role of org in some of the org's divisions,
+// or in all. If the subject already holds the role, the divisions add up.
+// The role and the divisions must be the org's.
+func (m *MemStore) AddGrant(org OrgID, g Grant) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.roles[g.Role]; !ok {
-		return fmt.Errorf("%w: %q", ErrRoleNotFound, g.Role)
+	m.lock()
+	defer m.changed()
+	if err := m.knownOrg(org); err != nil {
+		return err
 	}
-	if m.grants == nil {
-		m.grants = make(map[Subject][]Grant)
+	if _, ok := m.roles[roleKey{org, g.Role}]; !ok {
+		return fmt.Errorf("%w: %q in org %q", ErrRoleNotFound, g.Role, org)
 	}
-	gs := m.grants[g.Subject]
+	for _, d := range g.Divisions {
+		if _, ok := m.divisions[org].Lookup(d); !ok {
+			return fmt.Errorf("%w: org %q has no division %q", ErrInvalid, org, d)
+		}
+	}
+	k := subjectKey{org, g.Subject}
+	gs := m.grants[k]
 	i := slices.IndexFunc(gs, func(x Grant) bool { return x.Role == g.Role })
 	switch {
 	case i < 0:
 		g.Divisions = slices.Clone(g.Divisions)
-		m.grants[g.Subject] = append(gs, g)
+		m.grants[k] = append(gs, g)
 	case g.AllDivisions || gs[i].AllDivisions:
 		gs[i] = Grant{Subject: g.Subject, Role: g.Role, AllDivisions: true}
 	default:
@@ -89,60 +179,59 @@ func (m *MemStore) AddGrant(g Grant) error {
 		slices.Sort(divs)
 		gs[i].Divisions = slices.Compact(divs)
 	}
-	m.version.Add(1)
 	return nil
 }
 
-// RemoveGrant takes a role away from a subject; it is not an error if the
-// subject did not hold it.
-func (m *MemStore) RemoveGrant(s Subject, role RoleID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if gs := slices.DeleteFunc(m.grants[s], func(g Grant) bool { return g.Role == role }); len(gs) > 0 {
-		m.grants[s] = gs
+// RemoveGrant takes a role of org away from a subject; it is not an error
+// if the subject did not hold it.
+func (m *MemStore) RemoveGrant(org OrgID, s Subject, role RoleID) error {
+	m.lock()
+	defer m.changed()
+	k := subjectKey{org, s}
+	if gs := slices.DeleteFunc(m.grants[k], func(g Grant) bool { return g.Role == role }); len(gs) > 0 {
+		m.grants[k] = gs
 	} else {
-		delete(m.grants, s)
+		delete(m.grants, k)
 	}
-	m.version.Add(1)
 	return nil
 }
 
-// AddMember puts a user in a group; the group's grants then apply to the
-// user.
-func (m *MemStore) AddMember(group, user Subject) error {
+// AddMember puts a user in a group of org; the group's grants then apply
+// to the user.
+func (m *MemStore) AddMember(org OrgID, group, user Subject) error {
 	if group.Kind != GroupSubject || !group.IsValid() || user.Kind != UserSubject || !user.IsValid() {
 		return fmt.Errorf("%w: %s cannot be a member of %s", ErrInvalid, user, group)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.groups == nil {
-		m.groups = make(map[Subject][]Subject)
+	m.lock()
+	defer m.changed()
+	if err := m.knownOrg(org); err != nil {
+		return err
 	}
-	if !slices.Contains(m.groups[user], group) {
-		m.groups[user] = append(m.groups[user], group)
+	k := subjectKey{org, user}
+	if !slices.Contains(m.groups[k], group) {
+		m.groups[k] = append(m.groups[k], group)
 	}
-	m.version.Add(1)
 	return nil
 }
 
-// RemoveMember takes a user out of a group.
-func (m *MemStore) RemoveMember(group, user Subject) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if gs := slices.DeleteFunc(m.groups[user], func(g Subject) bool { return g == group }); len(gs) > 0 {
-		m.groups[user] = gs
+// RemoveMember takes a user out of a group of org.
+func (m *MemStore) RemoveMember(org OrgID, group, user Subject) error {
+	m.lock()
+	defer m.changed()
+	k := subjectKey{org, user}
+	if gs := slices.DeleteFunc(m.groups[k], func(g Subject) bool { return g == group }); len(gs) > 0 {
+		m.groups[k] = gs
 	} else {
-		delete(m.groups, user)
+		delete(m.groups, k)
 	}
-	m.version.Add(1)
 	return nil
 }
 
 // Grants implements [GrantStore].
-func (m *MemStore) Grants(_ context.Context, s Subject) ([]Grant, error) {
+func (m *MemStore) Grants(_ context.Context, org OrgID, s Subject) ([]Grant, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := slices.Clone(m.grants[s])
+	out := slices.Clone(m.grants[subjectKey{org, s}])
 	for i := range out {
 		out[i].Divisions = slices.Clone(out[i].Divisions)
 	}
@@ -150,20 +239,38 @@ func (m *MemStore) Grants(_ context.Context, s Subject) ([]Grant, error) {
 }
 
 // Groups implements [GrantStore].
-func (m *MemStore) Groups(_ context.Context, s Subject) ([]Subject, error) {
+func (m *MemStore) Groups(_ context.Context, org OrgID, s Subject) ([]Subject, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return slices.Clone(m.groups[s]), nil
+	return slices.Clone(m.groups[subjectKey{org, s}]), nil
 }
 
 // Role implements [RoleStore].
-func (m *MemStore) Role(_ context.Context, id RoleID) (Role, error) {
+func (m *MemStore) Role(_ context.Context, org OrgID, id RoleID) (Role, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	r, ok := m.roles[id]
+	r, ok := m.roles[roleKey{org, id}]
 	if !ok {
-		return Role{}, fmt.Errorf("%w: %q", ErrRoleNotFound, id)
+		return Role{}, fmt.Errorf("%w: %q in org %q", ErrRoleNotFound, id, org)
 	}
 	r.Policies = slices.Clone(r.Policies)
 	return r, nil
+}
+
+// Divisions implements [DivisionStore].
+func (m *MemStore) Divisions(_ context.Context, org OrgID) (*Divisions, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d := m.divisions[org]
+	if d == nil {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownOrg, org)
+	}
+	return d, nil
+}
+
+// IsMember implements [MemberStore].
+func (m *MemStore) IsMember(_ context.Context, org OrgID, user string) (bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.members[memberKey{org, user}], nil
 }

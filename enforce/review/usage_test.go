@@ -48,10 +48,15 @@ type recorder struct {
 func newRecorder(t *testing.T) *recorder {
 	t.Helper()
 	perms := permission.NewMemStore()
-	for _, r := range esample.Roles() {
-		require.NoError(t, perms.PutRole(r))
+	home, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
+	require.NoError(t, err)
+	for _, o := range []client.OrgID{org, otherOrg, openOrg} {
+		require.NoError(t, perms.PutDivisions(o, home))
+		for _, r := range esample.Roles() {
+			require.NoError(t, perms.PutRole(o, r))
+		}
+		require.NoError(t, perms.AddGrant(o, permission.Grant{Subject: permission.User(agentUser), Role: "agent", AllDivisions: true}))
 	}
-	require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User(agentUser), Role: "agent", AllDivisions: true}))
 	rec := &recorder{t: t, clients: client.NewMemStore()}
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   sample.Catalog(),

@@ -30,9 +30,12 @@ func (anyDivision) ResolveDivision(context.Context, client.OrgID, string, string
 func TestProfilesWork(t *testing.T) {
 	ctx := context.Background()
 	perms := permission.NewMemStore()
+	home, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
+	require.NoError(t, err)
+	require.NoError(t, perms.PutDivisions("org", home))
 	for _, r := range sample.Roles() {
 		require.NoError(t, r.Validate())
-		require.NoError(t, perms.PutRole(r))
+		require.NoError(t, perms.PutRole("org", r))
 	}
 	clients := client.NewMemStore()
 	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: sample.Endpoints(),
@@ -59,7 +62,7 @@ func TestProfilesWork(t *testing.T) {
 				c.Roles = []client.RoleAssignment{{Role: p.Role, Divisions: []permission.DivisionID{"home"}}}
 			} else {
 				user = "user-" + string(p.Role)
-				require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User(user), Role: p.Role, Divisions: []permission.DivisionID{"home"}}))
+				require.NoError(t, perms.AddGrant("org", permission.Grant{Subject: permission.User(user), Role: p.Role, Divisions: []permission.DivisionID{"home"}}))
 			}
 			require.NoError(t, c.Validate(scopesample.Catalog()))
 			require.NoError(t, clients.CreateClient(ctx, c))

@@ -295,16 +295,34 @@ func (t Table) newSim(p Profile) (*sim, error) {
 	if p.GrantType.NeedsUser() {
 		tok.User = user
 	}
+	div := p.Division
+	if div == "" {
+		div = HomeDivision
+	}
+	// The simulated org has Home and every division the profile names.
+	divs := []permission.Division{{ID: HomeDivision, Name: "Home", Home: true}}
+	for _, id := range append([]permission.DivisionID{div}, p.divisions()...) {
+		if !slices.ContainsFunc(divs, func(d permission.Division) bool { return d.ID == id }) {
+			divs = append(divs, permission.Division{ID: id, Name: string(id)})
+		}
+	}
+	orgDivs, err := permission.NewDivisions(divs...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: divisions: %w", ErrProfile, p.Name, err)
+	}
 	perms := permission.NewMemStore()
+	if err := perms.PutDivisions(org, orgDivs); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrProfile, p.Name, err)
+	}
 	for i, rg := range p.Roles {
 		g := permission.Grant{Subject: tok.Subject(), Role: rg.Role.ID, Divisions: rg.Divisions, AllDivisions: rg.AllDivisions}
 		if len(g.Divisions) == 0 && !g.AllDivisions {
 			g.Divisions = []permission.DivisionID{HomeDivision}
 		}
-		if err := perms.PutRole(rg.Role); err != nil {
+		if err := perms.PutRole(org, rg.Role); err != nil {
 			return nil, fmt.Errorf("%w: %s: roles[%d]: %w", ErrProfile, p.Name, i, err)
 		}
-		if err := perms.AddGrant(g); err != nil {
+		if err := perms.AddGrant(org, g); err != nil {
 			return nil, fmt.Errorf("%w: %s: roles[%d]: %w", ErrProfile, p.Name, i, err)
 		}
 	}
@@ -315,10 +333,6 @@ func (t Table) newSim(p Profile) (*sim, error) {
 	clients := client.NewMemStore()
 	if err := clients.CreateClient(ctx, client.Client{ID: clientID, Org: org, Name: p.Name, State: client.Active, GrantType: p.GrantType}); err != nil {
 		return nil, err
-	}
-	div := p.Division
-	if div == "" {
-		div = HomeDivision
 	}
 	e := enforce.New(policy, grant.NewMemStore(func() time.Time { return now }), clients,
 		enforce.WithClock(func() time.Time { return now }), enforce.WithDivisionResolver(inDivision(div)))
@@ -339,6 +353,15 @@ func (s *sim) decide(ep enforce.Endpoint) (Row, error) {
 		return Row{}, fmt.Errorf("scopetest: %s: %w", ep.Route(), err)
 	}
 	return Row{Route: ep.Route(), Code: d.Code(), Status: d.Status(), Reason: d.Reason(), Remedy: d.Remedy()}, nil
+}
+
+// divisions lists the divisions the profile's roles name.
+func (p Profile) divisions() []permission.DivisionID {
+	var out []permission.DivisionID
+	for _, rg := range p.Roles {
+		out = append(out, rg.Divisions...)
+	}
+	return out
 }
 
 // inDivision is a DivisionResolver that puts every resource in one

@@ -149,7 +149,7 @@ func (s *server) setPresence(w http.ResponseWriter, r *http.Request) {
 	target := r.PathValue("userId")
 	tok, _ := httpmw.TokenFrom(r.Context())
 	if tok.User != target {
-		access, err := s.access.Access(r.Context(), tok.Subject())
+		access, err := s.access.Access(r.Context(), tok.Org, tok.Subject())
 		if err != nil {
 			httpmw.WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "the caller's permissions could not be read")
 			return

@@ -66,7 +66,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "no division", method: "POST", path: "/api/v2/users", header: []string{"Bearer " + tok}, body: `{"name":"N","email":"n@x"}`,
 			status: 403, code: "DIVISION_UNRESOLVED"},
 		{name: "unknown division", method: "POST", path: "/api/v2/users?divisionId=mars", header: []string{"Bearer " + tok}, body: `{"name":"N","email":"n@x"}`,
-			status: 400, code: "BAD_REQUEST"},
+			status: 403, code: "DIVISION_UNKNOWN"},
 		{name: "created in Sales", method: "POST", path: "/api/v2/users?divisionId=sales", header: []string{"Bearer " + tok}, body: `{"name":"N","email":"n@x"}`,
 			status: 201},
 	} {

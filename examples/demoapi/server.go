@@ -78,7 +78,8 @@ type server struct {
 	authorizer *client.Authorizer
 	issuer     *grant.Issuer
 	dir        *directory
-	admin      *permission.Access // the org admin, who registers and authorizes apps
+	admin      *permission.Access // the demo org's admin, who authorizes apps and registers its own
+	vendor     *permission.Access // the provider org's admin, who registers the vendors' apps
 	now        func() time.Time
 }
 
@@ -106,22 +107,15 @@ func newServer(cfg config) (*server, error) {
 		return nil, err
 	}
 
-	perms := permission.NewMemStore()
-	for _, r := range sample.Roles() {
-		if err := perms.PutRole(r); err != nil {
-			return nil, err
-		}
+	perms, err := newDirectoryStore(divs)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range demoUsers {
-		g := permission.Grant{Subject: permission.User(u.id), Role: u.role, Divisions: []permission.DivisionID{u.division}}
-		if u.all {
-			g.Divisions, g.AllDivisions = nil, true
-		}
-		if err := perms.AddGrant(g); err != nil {
-			return nil, err
-		}
+	admin, err := permission.Compile(ctx, perms, demoOrg, permission.User("u-admin"))
+	if err != nil {
+		return nil, err
 	}
-	admin, err := permission.Compile(ctx, perms, permission.User("u-admin"))
+	vendor, err := permission.Compile(ctx, perms, providerOrg, permission.User(vendorAdmin))
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +130,11 @@ func newServer(cfg config) (*server, error) {
 		authorizer: client.NewAuthorizer(clients, clients, client.WithClock(cfg.now)),
 		dir:        newDirectory(divs, cfg.now()),
 		admin:      admin,
+		vendor:     vendor,
 		now:        cfg.now,
 	}
-	s.registry = client.NewRegistry(clients, s.catalog, perms, orgDivisions{demoOrg: divs}, client.WithClock(cfg.now))
-	s.issuer = grant.NewIssuer(clients, clients, grants, s.catalog, grant.WithClock(cfg.now))
+	s.registry = client.NewRegistry(clients, s.catalog, perms, client.WithClock(cfg.now))
+	s.issuer = grant.NewIssuer(clients, clients, grants, perms, s.catalog, grant.WithClock(cfg.now))
 
 	policy, err := s.newPolicy(sample.Endpoints())
 	if err != nil {
@@ -175,14 +170,46 @@ func divisionParam(r *http.Request) permission.DivisionID {
 	return permission.DivisionID(r.URL.Query().Get("divisionId"))
 }
 
-// orgDivisions is the client registry's DivisionStore.
-type orgDivisions map[client.OrgID]*permission.Divisions
+// vendorAdmin is the provider org's admin.
+const vendorAdmin = "u-vendor-admin"
 
-func (o orgDivisions) Divisions(_ context.Context, org client.OrgID) (*permission.Divisions, error) {
-	if d, ok := o[org]; ok {
-		return d, nil
+// newDirectoryStore returns the two orgs' divisions, users, roles and
+// grants: the demo org with demoUsers and the sample roles, and the
+// provider org with its admin. The demo org's admin also holds the
+// automation role, so that it may give it to the automation app: nobody
+// gives a client a role they do not hold.
+func newDirectoryStore(divs *permission.Divisions) (*permission.MemStore, error) {
+	perms := permission.NewMemStore()
+	vendorDivs, err := permission.NewDivisions(permission.Division{ID: "provider-home", Name: "Home", Home: true})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("demoapi: no org %q", org)
+	oauthAdmin := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
+	grants := []permission.Grant{{Subject: permission.User("u-admin"), Role: "automation", AllDivisions: true}}
+	for _, u := range demoUsers {
+		g := permission.Grant{Subject: permission.User(u.id), Role: u.role, Divisions: []permission.DivisionID{u.division}}
+		if u.all {
+			g.Divisions, g.AllDivisions = nil, true
+		}
+		grants = append(grants, g)
+	}
+	steps := []error{
+		perms.PutDivisions(demoOrg, divs),
+		perms.PutDivisions(providerOrg, vendorDivs),
+		perms.PutRole(providerOrg, oauthAdmin),
+		perms.AddUser(providerOrg, vendorAdmin),
+		perms.AddGrant(providerOrg, permission.Grant{Subject: permission.User(vendorAdmin), Role: oauthAdmin.ID, AllDivisions: true}),
+	}
+	for _, r := range sample.Roles() {
+		steps = append(steps, perms.PutRole(demoOrg, r))
+	}
+	for _, u := range demoUsers {
+		steps = append(steps, perms.AddUser(demoOrg, u.id))
+	}
+	for _, g := range grants {
+		steps = append(steps, perms.AddGrant(demoOrg, g))
+	}
+	return perms, errors.Join(steps...)
 }
 
 // app describes an OAuth client to register and get a token for.
@@ -203,17 +230,17 @@ type app struct {
 // and its claims.
 func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) {
 	reg := client.Registration{Name: a.name, Description: "scopegate demo app", GrantType: a.grantType, TokenLifetime: a.lifetime}
-	org := providerOrg
+	registrar := s.vendor // a vendor's app, registered in the provider org
 	switch {
 	case a.grantType == client.ClientCredentials:
-		org = demoOrg // it acts only in its own org, with its own roles
+		registrar = s.admin // it acts only in its own org, with its own roles
 		reg.Roles = []client.RoleAssignment{{Role: a.role}}
 	case a.grantType.UsesRedirectURIs():
 		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI}
 	default:
 		reg.Scopes = a.scopes
 	}
-	c, secret, err := s.registry.Create(ctx, s.admin, org, reg)
+	c, secret, err := s.registry.Create(ctx, registrar, reg)
 	if err != nil {
 		return "", grant.Token{}, err
 	}
@@ -233,7 +260,7 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 
 // userToken authorizes c in the demo org and runs its user grant.
 func (s *server) userToken(ctx context.Context, c client.Client, secret client.Secret, a app) (grant.Token, error) {
-	if _, err := s.authorizer.Authorize(ctx, s.admin, demoOrg, c.ID, c.Scopes); err != nil {
+	if _, err := s.authorizer.Authorize(ctx, s.admin, c.ID, c.Scopes); err != nil {
 		return grant.Token{}, err
 	}
 	if a.grantType == client.SAML2Bearer {

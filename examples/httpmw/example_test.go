@@ -23,8 +23,10 @@ func Example() {
 
 	// The policy: one endpoint, and an agent who may view users.
 	perms := permission.NewMemStore()
-	_ = perms.PutRole(permission.Role{ID: "agent", Name: "Agent", Policies: []permission.Permission{permission.MustParse("directory:user:view")}})
-	_ = perms.AddGrant(permission.Grant{Subject: permission.User("agent"), Role: "agent", AllDivisions: true})
+	home, _ := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
+	_ = perms.PutDivisions("org-1", home)
+	_ = perms.PutRole("org-1", permission.Role{ID: "agent", Name: "Agent", Policies: []permission.Permission{permission.MustParse("directory:user:view")}})
+	_ = perms.AddGrant("org-1", permission.Grant{Subject: permission.User("agent"), Role: "agent", AllDivisions: true})
 	listUsers := enforce.Endpoint{Method: "GET", Path: "/api/v2/users", Scopes: []scope.Scope{scope.MustParse("users:readonly")},
 		Permissions: permission.MustAllOf(permission.MustParse("directory:user:view"))}
 	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: []enforce.Endpoint{listUsers},

@@ -44,7 +44,7 @@ func (d divisions) ResolveDivision(_ context.Context, _ client.OrgID, _, _, valu
 // failingAccess is an AccessSource whose store is down.
 type failingAccess struct{}
 
-func (failingAccess) Access(context.Context, permission.Subject) (*permission.Access, error) {
+func (failingAccess) Access(context.Context, permission.OrgID, permission.Subject) (*permission.Access, error) {
 	return nil, errors.New("permission store: connection refused")
 }
 
@@ -72,11 +72,14 @@ type handled struct {
 func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 	t.Helper()
 	perms := permission.NewMemStore()
+	divs, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true}, permission.Division{ID: "sales", Name: "Sales"})
+	require.NoError(t, err)
+	require.NoError(t, perms.PutDivisions(org, divs))
 	for _, r := range sample.Roles() {
-		require.NoError(t, perms.PutRole(r))
+		require.NoError(t, perms.PutRole(org, r))
 	}
-	require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User("agent"), Role: "agent", Divisions: []permission.DivisionID{"home"}}))
-	require.NoError(t, perms.AddGrant(permission.Grant{Subject: permission.User("admin"), Role: "admin", AllDivisions: true}))
+	require.NoError(t, perms.AddGrant(org, permission.Grant{Subject: permission.User("agent"), Role: "agent", Divisions: []permission.DivisionID{"home"}}))
+	require.NoError(t, perms.AddGrant(org, permission.Grant{Subject: permission.User("admin"), Role: "admin", AllDivisions: true}))
 	if access == nil {
 		access = permission.NewCache(perms, 0)
 	}

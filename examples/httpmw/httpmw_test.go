@@ -89,9 +89,11 @@ func TestMiddleware(t *testing.T) {
 		{name: "missing scope", method: "GET", target: "/api/v2/schedules", auth: []string{"Bearer " + good}, status: 403, code: "SCOPE_AND_PERMISSIONS_INSUFFICIENT",
 			www: `Bearer realm="api", error="insufficient_scope", scope="scheduling:readonly"`},
 		{name: "permission only in another division", method: "GET", target: "/api/v2/users/u-sales", auth: []string{"Bearer " + good}, status: 403,
-			code: "PERMISSIONS_INSUFFICIENT", message: "the user lacks directory:user:view in division sales (holds it in home). To fix: assign the user a role with directory:user:view in division sales."},
+			code: "PERMISSIONS_INSUFFICIENT", message: "the user lacks directory:user:view. To fix: assign the user a role with directory:user:view."},
 		{name: "no division in the request", method: "POST", target: "/api/v2/users", auth: []string{"Bearer " + admin}, status: 403, code: "DIVISION_UNRESOLVED"},
-		{name: "no such resource", method: "GET", target: "/api/v2/users/u-nobody", auth: []string{"Bearer " + good}, status: 404, code: "RESOURCE_NOT_FOUND"},
+		{name: "no such resource, for a caller who may read any", method: "GET", target: "/api/v2/users/u-nobody", auth: []string{"Bearer " + admin}, status: 404, code: "RESOURCE_NOT_FOUND"},
+		{name: "no such resource, for a caller who may not read every one", method: "GET", target: "/api/v2/users/u-nobody", auth: []string{"Bearer " + good}, status: 403,
+			code: "PERMISSIONS_INSUFFICIENT", message: "the user lacks directory:user:view. To fix: assign the user a role with directory:user:view."},
 
 		{name: "unknown route", method: "GET", target: "/api/v2/nothing", auth: []string{"Bearer " + good}, status: 404, code: "ENDPOINT_UNKNOWN",
 			message: `no endpoint matches GET "/api/v2/nothing". To fix: check the method and path against the API reference.`},

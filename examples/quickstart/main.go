@@ -81,30 +81,50 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	vendorDivs, err := permission.NewDivisions(permission.Division{ID: "acme-home", Name: "Home", Home: true})
+	if err != nil {
+		return err
+	}
+	// Orgs are walls: each has its own divisions, roles, users and grants.
 	perms := permission.NewMemStore()
-	roles := append(sample.Roles(), permission.Role{ID: "oauth-admin", Name: "OAuth admin",
-		Policies: []permission.Permission{permission.MustParse("oauth:client:*")}})
-	for _, r := range roles {
-		if err := perms.PutRole(r); err != nil {
+	oauthAdmin := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
+	for _, o := range []struct {
+		org   client.OrgID
+		divs  *permission.Divisions
+		roles []permission.Role
+	}{
+		{customer, divs, append(sample.Roles(), oauthAdmin)},
+		{vendor, vendorDivs, []permission.Role{oauthAdmin}},
+	} {
+		if err := perms.PutDivisions(o.org, o.divs); err != nil {
 			return err
 		}
+		for _, r := range o.roles {
+			if err := perms.PutRole(o.org, r); err != nil {
+				return err
+			}
+		}
 	}
-	people := []struct {
+	for _, p := range []struct {
+		org      client.OrgID
 		user     string
 		role     permission.RoleID
 		division permission.DivisionID
 		note     string
 	}{
-		{"alice", "agent", "home", "an agent in Home: uses the Agent Desktop app"},
-		{"sam", "agent", "sales", "an agent in Sales"},
-		{"olga", "oauth-admin", "home", "the customer's OAuth admin"},
-		{"vic", "oauth-admin", "home", "the app vendor's admin (in the vendor's org)"},
-	}
-	for _, p := range people {
-		if err := perms.AddGrant(permission.Grant{Subject: permission.User(p.user), Role: p.role, Divisions: []permission.DivisionID{p.division}}); err != nil {
+		{customer, "alice", "agent", "home", "an agent in Home: uses the Agent Desktop app"},
+		{customer, "sam", "agent", "sales", "an agent in Sales"},
+		{customer, "olga", "oauth-admin", "home", "the customer's OAuth admin,"},
+		{customer, "olga", "automation", "home", "who also runs the nightly sync"},
+		{vendor, "vic", "oauth-admin", "acme-home", "the app vendor's admin, in the vendor's org"},
+	} {
+		if err := perms.AddUser(p.org, p.user); err != nil {
 			return err
 		}
-		out.line("  %-6s role %-12s in %-6s %s", p.user, p.role, p.division, p.note)
+		if err := perms.AddGrant(p.org, permission.Grant{Subject: permission.User(p.user), Role: p.role, Divisions: []permission.DivisionID{p.division}}); err != nil {
+			return err
+		}
+		out.line("  %-6s role %-12s in %-9s %s", p.user, p.role, p.division, p.note)
 	}
 	out.line("Divisions: %s. The agent role holds, among others,", divisionNames(divs))
 	out.line("directory:user:view and conversation:call:transfer, but not directory:user:add.")
@@ -112,12 +132,12 @@ func run(w io.Writer) error {
 	// 3. The vendor registers the app.
 	out.section("3. The vendor registers the app (client.Registry)")
 	clients := client.NewMemStore()
-	registry := client.NewRegistry(clients, catalog, perms, orgDivisions{customer: divs}, client.WithClock(clk.now))
-	vic, err := permission.Compile(ctx, perms, permission.User("vic"))
+	registry := client.NewRegistry(clients, catalog, perms, client.WithClock(clk.now))
+	vic, err := permission.Compile(ctx, perms, vendor, permission.User("vic"))
 	if err != nil {
 		return err
 	}
-	app, secret, err := registry.Create(ctx, vic, vendor, client.Registration{
+	app, secret, err := registry.Create(ctx, vic, client.Registration{
 		Name:         "Agent Desktop",
 		GrantType:    client.AuthorizationCode,
 		Scopes:       requested,
@@ -132,11 +152,11 @@ func run(w io.Writer) error {
 	// 4. The customer org authorizes part of it.
 	out.section("4. The customer's admin authorizes the app, minus one scope (client.Authorizer)")
 	authorizer := client.NewAuthorizer(clients, clients, client.WithClock(clk.now))
-	olga, err := permission.Compile(ctx, perms, permission.User("olga"))
+	olga, err := permission.Compile(ctx, perms, customer, permission.User("olga"))
 	if err != nil {
 		return err
 	}
-	auth, err := authorizer.Authorize(ctx, olga, customer, app.ID, requested.Difference(scope.MustParseSet("recordings:view")))
+	auth, err := authorizer.Authorize(ctx, olga, app.ID, requested.Difference(scope.MustParseSet("recordings:view")))
 	if err != nil {
 		return err
 	}
@@ -146,7 +166,7 @@ func run(w io.Writer) error {
 	// 5. Consent and token.
 	out.section("5. Alice signs in and consents; the app gets its token (grant.Issuer)")
 	grants := grant.NewMemStore(clk.now)
-	issuer := grant.NewIssuer(clients, clients, grants, catalog, grant.WithClock(clk.now))
+	issuer := grant.NewIssuer(clients, clients, grants, perms, catalog, grant.WithClock(clk.now))
 	req := grant.AuthorizeRequest{Org: customer, Client: app.ID, User: "alice", RedirectURI: app.RedirectURIs[0]}
 	prompt, err := issuer.Prompt(ctx, req)
 	if err != nil {
@@ -216,7 +236,19 @@ func run(w io.Writer) error {
 
 	// 7. Client credentials.
 	out.section("7. A client-credentials app acts with its own roles, and has no user")
-	job, jobSecret, err := registry.Create(ctx, olga, customer, client.Registration{
+	// Nobody gives away more than they hold: olga may not give a client
+	// the admin role, which she lacks.
+	_, _, err = registry.Create(ctx, olga, client.Registration{
+		Name: "Nightly Sync", GrantType: client.ClientCredentials,
+		Roles: []client.RoleAssignment{{Role: "admin", AllDivisions: true}},
+	})
+	if !errors.Is(err, client.ErrForbidden) {
+		return fmt.Errorf("olga gave a role she does not hold: %v", err)
+	}
+	out.line("Nobody gives away more than they hold. Olga tries to give the app the admin role:")
+	out.wrapped("  ", "", err.Error())
+	out.line("She holds the automation role in Home, so she may give that one:")
+	job, jobSecret, err := registry.Create(ctx, olga, client.Registration{
 		Name: "Nightly Sync", GrantType: client.ClientCredentials,
 		Roles: []client.RoleAssignment{{Role: "automation"}}, // in Home, by default
 	})
@@ -247,17 +279,6 @@ func run(w io.Writer) error {
 	}
 	out.table([]call{d})
 	return out.err
-}
-
-// orgDivisions is the registry's DivisionStore: it checks the divisions
-// of client-credentials roles, and fills in Home.
-type orgDivisions map[client.OrgID]*permission.Divisions
-
-func (o orgDivisions) Divisions(_ context.Context, org client.OrgID) (*permission.Divisions, error) {
-	if d, ok := o[org]; ok {
-		return d, nil
-	}
-	return nil, fmt.Errorf("no org %q", org)
 }
 
 // userDivisions tells the enforcer which division each user record is in,

@@ -116,6 +116,8 @@ func TestOutput(t *testing.T) {
 			`                   reason  the user lacks directory:user:view in division Sales (holds it in Home)`,
 			`                   remedy  assign the user a role with directory:user:view in division Sales`,
 			`                   reason  the access token expired at 2026-03-03T09:00:00Z`,
+			`  client: permission denied: creating a client needs holding the roles given: the actor lacks role`,
+			`  "admin" in all divisions`,
 		} {
 			require.Contains(t, out, line+"\n")
 		}
