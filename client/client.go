@@ -154,7 +154,7 @@ type Status struct {
 // issued after the client was last disabled. The zero Status works for
 // no token.
 func (s Status) TokenWorks(issuedAt time.Time) bool {
-	return s.State.TokensWork() && issuedAt.After(s.DisabledAt)
+	return s.State.TokensWork() && (s.DisabledAt.IsZero() || issuedAt.After(s.DisabledAt))
 }
 
 // Subject returns the permission subject that a client-credentials

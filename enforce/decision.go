@@ -162,8 +162,9 @@ func (c Causes) String() string {
 // Remedy, MissingPermissions, ErrorBody) are worked out only when read.
 type Decision struct {
 	code      Code
-	causes    Causes
+	hidden    bool // no such resource, reported as a missing permission
 	status    uint16
+	causes    Causes
 	policy    *Policy
 	settings  *settings
 	ep        *endpoint
@@ -176,7 +177,6 @@ type Decision struct {
 	at        time.Time // the token's expiry, or its issue time when not yet valid
 	method    string
 	path      string
-	hidden    bool // no such resource, reported as a missing permission
 }
 
 // Allowed reports whether the request may proceed.

@@ -311,7 +311,18 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 
 	// 5. The permission, in the resource's division.
 	if ep.Permissions.Kind() != permission.None {
-		code, err := e.checkPermission(ctx, r, p, ep, t, &segs, scopeOK, d)
+		target, code, err := e.target(ctx, r, ep, t.Org, &segs)
+		var access *permission.Access
+		if err == nil && code == 0 {
+			if access, err = p.access.Access(ctx, t.Org, t.Subject()); err == nil {
+				d.perm = access.Check(ep.Permissions, target)
+			} else {
+				err = accessError(t, err)
+			}
+		}
+		if err == nil && (code != 0 || !d.perm.Satisfied()) {
+			code, err = e.denyPermission(ctx, p, ep, t, code, scopeOK, access, d)
+		}
 		if err != nil {
 			return 1 << CodeUnavailable, err
 		}
@@ -325,33 +336,24 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	return causes, nil
 }
 
-// checkPermission checks the endpoint's permission requirement at the
-// resource's division, and returns the code of what is wrong, or 0. A
-// caller never learns whether a resource it may not read exists, nor
-// where it lives: a resource that does not exist in the token's org (none
-// at all, or another org's) is reported as a missing permission unless
-// the caller holds the requirement in all divisions, and then as not
-// found.
-func (e *Enforcer) checkPermission(ctx context.Context, r *Request, p *Policy, ep *endpoint, t *grant.Token, segs *segments, scopeOK bool, d *Decision) (Code, error) {
-	target, code, err := e.target(ctx, r, ep, t.Org, segs)
+// denyPermission works out, off the allowed path, what is wrong with the
+// permission: code is what finding the resource's division gave, and
+// access, when code is 0, the access d.perm was checked with. It returns
+// the code of the cause, or 0. A caller never learns whether a resource
+// it may not read exists, nor where it lives: a resource that does not
+// exist in the token's org (none at all, or another org's) is reported as
+// a missing permission unless the caller holds the requirement in all
+// divisions, and then as not found.
+func (e *Enforcer) denyPermission(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, code Code, scopeOK bool, access *permission.Access, d *Decision) (Code, error) {
 	switch {
-	case err != nil:
-		return 0, err
 	case code == CodeResourceNotFound && !scopeOK:
 		// Without the scope the caller learns nothing of the resource.
 		return 0, nil
 	case code == CodeDivisionUnresolved:
 		return code, nil
 	}
-	access, err := p.access.Access(ctx, t.Org, t.Subject())
-	if err != nil {
-		return 0, fmt.Errorf("enforce: permissions of %s in org %s: %w", t.Subject(), t.Org, err)
-	}
 	if code == 0 {
-		d.perm = access.Check(ep.Permissions, target)
 		switch {
-		case d.perm.Satisfied():
-			return 0, nil
 		case !d.perm.DivisionUnknown():
 			return CodePermissionMissing, nil
 		case ep.Division == DivisionFromRequest:
@@ -363,6 +365,11 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, p *Policy, e
 			d.perm = permission.Result{}
 			return 0, nil
 		}
+	} else {
+		var err error
+		if access, err = p.access.Access(ctx, t.Org, t.Subject()); err != nil {
+			return 0, accessError(t, err)
+		}
 	}
 	d.perm = access.Check(ep.Permissions, permission.AllDivisions())
 	if d.perm.Satisfied() {
@@ -370,6 +377,11 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, p *Policy, e
 	}
 	d.hidden = true
 	return CodePermissionMissing, nil
+}
+
+// accessError wraps an error of the access source.
+func accessError(t *grant.Token, err error) error {
+	return fmt.Errorf("enforce: permissions of %s in org %s: %w", t.Subject(), t.Org, err)
 }
 
 // checkToken checks a verified token's claims, times, revocation and

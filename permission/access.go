@@ -247,7 +247,16 @@ func (a *Access) Check(r Requirement, t Target) Result {
 		// A division the subject holds something in is the org's; else
 		// ask the org's list, and only when a grant in all divisions
 		// could use the answer.
-		inAll = dn >= 0 || a.hasAll && a.orgDivs.has(t.hash, t.div)
+		switch {
+		case dn >= 0:
+			inAll, res.div = true, divInOrg
+		case a.hasAll:
+			inAll = a.orgDivs.has(t.hash, t.div)
+			res.div = divNotInOrg
+			if inAll {
+				res.div = divInOrg
+			}
+		}
 	}
 	var missing uint64
 	for i := range r.r.probes {
@@ -346,7 +355,18 @@ type Result struct {
 	target  Target
 	missing uint64
 	ok      bool
+	div     divState // whether the target division is the org's, if Check found out
 }
+
+// A divState says whether a Result's target division is one of the org's,
+// when Check had to find out.
+type divState uint8
+
+const (
+	divUnasked divState = iota
+	divInOrg
+	divNotInOrg
+)
 
 // A Missing is a permission a requirement needs that the subject lacks at
 // the target, with the divisions where the subject does hold it, so that a
@@ -373,7 +393,13 @@ func (r Result) Target() Target { return r.target }
 // one of the org's: another org's, or none at all. Such a target is never
 // satisfied, whatever the subject holds.
 func (r Result) DivisionUnknown() bool {
-	return r.target.div != "" && r.access != nil && !r.access.orgDivs.has(r.target.hash, r.target.div)
+	switch {
+	case r.target.div == "" || r.access == nil || r.div == divInOrg:
+		return false
+	case r.div == divNotInOrg:
+		return true
+	}
+	return !r.access.orgDivs.has(r.target.hash, r.target.div)
 }
 
 // Missing lists what the subject lacks: for an ALL requirement the

@@ -3,6 +3,8 @@ package permission
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -33,15 +35,24 @@ type Versioner interface {
 //     change (they touch anyone), typically from the database's change
 //     notifications.
 //
-// When the cache is full, adding a subject evicts another one at random.
+// When the cache is full, adding a subject evicts another one.
+//
+// Reads take no lock: the entries are spread over shards, each an
+// immutable map that a write replaces (copy on write), so parallel
+// readers never contend and a write copies only one shard.
 type Cache struct {
-	store   Store
-	size    int
-	epoch   atomic.Uint64 // bumped by every invalidation
-	entries sync.Map      // cacheKey → cacheEntry: read without a lock
-	mu      sync.Mutex    // serializes writes, and guards count
-	count   int
+	store  Store
+	size   int
+	epoch  atomic.Uint64 // bumped by every invalidation
+	shards [cacheShards]atomic.Pointer[map[cacheKey]cacheEntry]
+	mu     sync.Mutex // serializes writes, and guards count and next
+	count  int
+	next   int // the shard eviction looks at first
 }
+
+// cacheShards is how many shards a Cache spreads its entries over: a
+// write copies about size/cacheShards entries.
+const cacheShards = 64
 
 type cacheKey struct {
 	org OrgID
@@ -69,9 +80,14 @@ func (c *Cache) version() uint64 {
 	return 0
 }
 
+// shard returns the shard of a subject.
+func (c *Cache) shard(s Subject) *atomic.Pointer[map[cacheKey]cacheEntry] {
+	return &c.shards[maphash.String(seed, s.ID)%cacheShards]
+}
+
 // Access returns the compiled access of s in org, compiling it on a miss
 // or when the store changed since it was compiled. A hit does not
-// allocate.
+// allocate, and takes no lock.
 func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, error) {
 	if c == nil || c.store == nil || c.size <= 0 {
 		return nil, fmt.Errorf("%w: a Cache must be made with NewCache", ErrInvalid)
@@ -81,8 +97,9 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	// the cache, so a stale access is never kept.
 	version, epoch := c.version(), c.epoch.Load()
 	key := cacheKey{org, s}
-	if v, ok := c.entries.Load(key); ok {
-		if e, ok := v.(cacheEntry); ok && e.version == version {
+	shard := c.shard(s)
+	if m := shard.Load(); m != nil {
+		if e, ok := (*m)[key]; ok && e.version == version {
 			return e.access, nil
 		}
 	}
@@ -95,18 +112,51 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	if c.epoch.Load() != epoch {
 		return a, nil
 	}
-	if _, ok := c.entries.Load(key); !ok {
+	if old := shard.Load(); old == nil || !hasKey(*old, key) {
 		if c.count >= c.size {
-			c.entries.Range(func(victim, _ any) bool { // in no particular order
-				c.entries.Delete(victim)
-				c.count--
-				return false
-			})
+			c.evictOne()
 		}
 		c.count++
 	}
-	c.entries.Store(key, cacheEntry{access: a, version: version})
+	c.write(shard, func(m map[cacheKey]cacheEntry) { m[key] = cacheEntry{access: a, version: version} })
 	return a, nil
+}
+
+func hasKey(m map[cacheKey]cacheEntry, k cacheKey) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// write replaces a shard with a changed copy; c.mu is held.
+func (c *Cache) write(shard *atomic.Pointer[map[cacheKey]cacheEntry], change func(map[cacheKey]cacheEntry)) {
+	var m map[cacheKey]cacheEntry
+	if old := shard.Load(); old != nil {
+		m = maps.Clone(*old)
+	}
+	if m == nil {
+		m = make(map[cacheKey]cacheEntry)
+	}
+	change(m)
+	shard.Store(&m)
+}
+
+// evictOne drops an entry from the first non-empty shard after the last
+// one evicted from; c.mu is held.
+func (c *Cache) evictOne() {
+	for range cacheShards {
+		shard := &c.shards[c.next]
+		c.next = (c.next + 1) % cacheShards
+		if m := shard.Load(); m != nil && len(*m) > 0 {
+			c.write(shard, func(m map[cacheKey]cacheEntry) {
+				for k := range m { // in no particular order
+					delete(m, k)
+					break
+				}
+			})
+			c.count--
+			return
+		}
+	}
 }
 
 // Invalidate drops the cached access of s in org. It does nothing on a
@@ -118,7 +168,9 @@ func (c *Cache) Invalidate(org OrgID, s Subject) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)
-	if _, ok := c.entries.LoadAndDelete(cacheKey{org, s}); ok {
+	key, shard := cacheKey{org, s}, c.shard(s)
+	if old := shard.Load(); old != nil && hasKey(*old, key) {
+		c.write(shard, func(m map[cacheKey]cacheEntry) { delete(m, key) })
 		c.count--
 	}
 }
@@ -132,6 +184,8 @@ func (c *Cache) InvalidateAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.epoch.Add(1)
-	c.entries.Clear()
+	for i := range c.shards {
+		c.shards[i].Store(nil)
+	}
 	c.count = 0
 }
