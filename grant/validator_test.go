@@ -72,18 +72,22 @@ func TestValidatorExpiry(t *testing.T) {
 	require.NoError(t, skewed.Validate(ctx, tok))
 }
 
+// TestRevocation: each kind of revocation works on a store that holds no
+// other kind, so that checking one kind only when another exists would be
+// noticed.
 func TestRevocation(t *testing.T) {
-	f := newFixture(t)
-	app, secret := f.desktop()
-	other, otherSecret := f.desktop()
-
 	t.Run("one token", func(t *testing.T) {
+		f := newFixture(t)
+		app, secret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(app, secret)
 		require.NoError(t, f.store.RevokeToken(ctx, a))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 		require.NoError(t, f.validator.Validate(ctx, b))
 	})
 	t.Run("all of a user's tokens", func(t *testing.T) {
+		f := newFixture(t)
+		app, secret := f.desktop()
+		other, otherSecret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(other, otherSecret)
 		require.NoError(t, f.store.RevokeUser(ctx, customer, user, f.clock.now()))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
@@ -95,13 +99,18 @@ func TestRevocation(t *testing.T) {
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 	})
 	t.Run("all of a client's tokens", func(t *testing.T) {
-		f.clock.advance(time.Second)
+		f := newFixture(t)
+		app, secret := f.desktop()
+		other, otherSecret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(other, otherSecret)
 		require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now()))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 		require.NoError(t, f.validator.Validate(ctx, b), "other clients' tokens keep working")
 		f.clock.advance(time.Second)
 		require.NoError(t, f.validator.Validate(ctx, f.issue(app, secret)))
+		// An earlier revocation does not undo a later one.
+		require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now().Add(-time.Hour)))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 	})
 }
 
