@@ -225,6 +225,9 @@ func TestExchangeRejects(t *testing.T) {
 		{name: "no secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = "" }, err: client.ErrCredentials, oauth: "invalid_client"},
 		{name: "another client's code", mutate: func(r *grant.ExchangeRequest) { r.Client, r.Secret = other.ID, otherSecret }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "other redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "https://evil.example.com/cb" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
+		// RFC 6749 §4.1.3: the code was issued with a redirect URI, so the
+		// exchange must send the same one.
+		{name: "no redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "unknown code", mutate: func(r *grant.ExchangeRequest) { r.Code = "not-a-code" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "empty code", mutate: func(r *grant.ExchangeRequest) { r.Code = "" }, err: grant.ErrInvalidRequest, oauth: "invalid_request"},
 		{name: "verifier without challenge", mutate: func(r *grant.ExchangeRequest) { r.CodeVerifier, _ = pkce("x") }, err: grant.ErrPKCE, oauth: "invalid_grant"},
