@@ -66,7 +66,10 @@
 // inactive one keep working until they expire. Revocation goes through a
 // [RevocationStore] the consumer implements. It revokes one token, all of
 // a user's tokens in an org, or all of a client's tokens, issued at or
-// before a time. [Validator.Validate] explains a refusal in its error;
+// before a time. A token revoked by its ID alone, its expiry unknown,
+// stays revoked for the longest token lifetime and the clock skew from
+// the revocation; a revocation without a token ID is refused
+// ([ErrInvalidRequest]). [Validator.Validate] explains a refusal in its error;
 // [Validator.Check], for a resource server's every request, returns the
 // bare sentinel and allocates nothing.
 //

@@ -166,15 +166,32 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 	return nil
 }
 
+// RevokeToken revokes t by its ID. A zero ID is refused (ErrInvalidRequest).
+// A token whose expiry is unknown (a zero ExpiresAt: revoked by its ID
+// alone) may live until client.MaxTokenLifetime from now, so its
+// revocation is kept that long, and MaxClockSkew more.
 func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
+	if !t.ID.IsValid() {
+		return fmt.Errorf("%w: revoking a token without an ID", ErrInvalidRequest)
+	}
 	m.revMu.Lock()
 	defer m.revMu.Unlock()
+	now := m.clock()
 	if m.nTokens >= m.sweepTokensAt {
-		m.sweepTokens(m.clock())
+		m.sweepTokens(now)
 	}
-	if _, loaded := m.tokens.Swap(t.ID, t.ExpiresAt); !loaded {
+	exp := t.ExpiresAt
+	if exp.IsZero() {
+		exp = now.Add(client.MaxTokenLifetime)
+	}
+	prev, ok := loadTime(&m.tokens, t.ID)
+	switch {
+	case !ok:
 		m.nTokens++
+	case !exp.After(prev):
+		return nil // already kept as long
 	}
+	m.tokens.Store(t.ID, exp)
 	m.kinds.Or(revokedTokens)
 	return nil
 }

@@ -76,9 +76,14 @@ type Revocations interface {
 // its database or cache, or uses [MemStore].
 type RevocationStore interface {
 	Revocations
-	// RevokeToken revokes one token. Stores may forget it once it is more
-	// than MaxClockSkew past its expiry (a validator allows at most that
-	// much skew).
+	// RevokeToken revokes one token, by its ID; a zero ID is refused with
+	// an error wrapping ErrInvalidRequest. A store keeps the revocation
+	// until MaxClockSkew past t.ExpiresAt (a validator allows at most that
+	// much skew) and may forget it then. A token whose expiry is unknown
+	// (a zero ExpiresAt: a revocation by ID alone) may live up to
+	// client.MaxTokenLifetime from now, so its revocation is kept at least
+	// until now + client.MaxTokenLifetime + MaxClockSkew. Revoking a token
+	// again never shortens how long it is kept.
 	RevokeToken(ctx context.Context, t Token) error
 	// RevokeUser revokes every token of the user in the org issued at or
 	// before at.
