@@ -33,10 +33,13 @@
 // every scope the token would carry, with its catalog description. The user
 // grants all or none ([Issuer.Consent]), and only what the prompt showed:
 // if the request has grown since, approving fails and the prompt must be
-// shown again. A later request for a scope outside the consent, such as
-// one added to the client since, fails with [ErrConsentRequired] until the
-// user consents again. SAML2 bearer tokens
-// need no prompt: the org's identity provider vouches for the user.
+// shown again. Approving adds the scopes to the user's consent in one
+// atomic step of the store ([ConsentStore.AddConsent]): a withdrawal
+// ([ConsentStore.DeleteConsent]) at the same moment is never undone. A
+// later request for a scope outside the consent, such as one added to the
+// client since, fails with [ErrConsentRequired] until the user consents
+// again. SAML2 bearer tokens need no prompt: the org's identity provider
+// vouches for the user.
 //
 // # Authorization codes
 //

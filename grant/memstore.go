@@ -100,11 +100,15 @@ func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, us
 	return c, nil
 }
 
-func (m *MemStore) PutConsent(_ context.Context, c Consent) error {
+func (m *MemStore) AddConsent(_ context.Context, c Consent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
-	m.consents[consentKey{c.Org, c.Client, c.User}] = c
+	k := consentKey{c.Org, c.Client, c.User}
+	if prev, ok := m.consents[k]; ok {
+		c.Scopes = prev.Scopes.Union(c.Scopes)
+	}
+	m.consents[k] = c
 	return nil
 }
 

@@ -19,12 +19,26 @@ type Consent struct {
 }
 
 // A ConsentStore keeps users' consents.
+//
+// A store must make AddConsent and DeleteConsent atomic with respect to
+// each other: each takes effect at one instant, so that a withdrawal is
+// never undone by an approval recorded at the same time. An approval adds
+// only the scopes it names, never scopes it read earlier: a store must not
+// read the consent and write it back in two steps outside a transaction.
+// In SQL, a row per (org, client, user, scope) does it: AddConsent inserts
+// c's rows in one statement (ON CONFLICT DO UPDATE of their granted_at),
+// Consent reads the rows (GrantedAt is the latest), and DeleteConsent
+// deletes them.
 type ConsentStore interface {
 	// Consent returns the user's consent for the client in the org, or an
 	// error wrapping ErrNoConsent.
 	Consent(ctx context.Context, org client.OrgID, id client.ID, user string) (Consent, error)
-	// PutConsent stores a consent, replacing the earlier one.
-	PutConsent(ctx context.Context, c Consent) error
+	// AddConsent records that the user consented to c.Scopes for c.Client
+	// in c.Org, in one atomic step: the stored scopes become the stored
+	// ones ∪ c.Scopes (c.Scopes if none were stored), and GrantedAt
+	// becomes c.GrantedAt. A DeleteConsent at the same time comes either
+	// before (the consent is then c.Scopes) or after (there is none).
+	AddConsent(ctx context.Context, c Consent) error
 	// DeleteConsent forgets a consent (the user withdrew it); deleting a
 	// consent that does not exist is not an error.
 	DeleteConsent(ctx context.Context, org client.OrgID, id client.ID, user string) error
