@@ -72,16 +72,18 @@
 // before a time. A token revoked by its ID alone, its expiry unknown,
 // stays revoked for the longest token lifetime and the clock skew from
 // the revocation; a revocation without a token ID is refused
-// ([ErrInvalidRequest]). [Validator.Validate] explains a refusal in its error;
-// [Validator.Check], for a resource server's every request, returns the
-// bare sentinel and allocates nothing.
+// ([ErrInvalidRequest]). [Validator.Validate] explains a refusal in its
+// error; [Validator.Check], for a resource server's every request, returns
+// the bare sentinel and allocates nothing.
 //
 // # Storage, clocks and concurrency
 //
 // Consents, codes and revocations live behind [ConsentStore], [CodeStore]
 // and [RevocationStore]. [MemStore] implements all three in memory and
-// sweeps expired entries; its zero value is ready to use. The clock is
-// injectable everywhere ([WithClock], [NewMemStore]).
+// sweeps expired entries; its zero value is ready to use. Its revocation
+// check takes no lock and allocates nothing, and a revocation costs O(1)
+// amortised. The clock is injectable everywhere ([WithClock],
+// [NewMemStore]).
 //
 // [Issuer], [Validator] and [MemStore] are safe for concurrent use.
 // [TokenID] and [Code] are immutable values; [Token], [Consent],

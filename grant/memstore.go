@@ -14,7 +14,10 @@ import (
 // MemStore is an in-memory [Store], for tests, examples and small
 // deployments. It is safe for concurrent use. Expired codes, used or not,
 // and revoked tokens more than [MaxClockSkew] past their expiry, are swept
-// out as new ones arrive, so memory stays bounded by what is live.
+// out as new ones arrive, so memory stays bounded by what is live (for
+// revoked tokens, at most about twice what was live at the last sweep).
+// Revocations of a user's or a client's tokens are kept, one entry per
+// user or client, for the life of the store.
 //
 // [MemStore.IsRevoked], which a resource server calls on every request,
 // takes no lock and allocates nothing: revocations live in concurrent
@@ -29,7 +32,7 @@ type MemStore struct {
 
 	// Revocations are written under revMu and read without a lock.
 	revMu   sync.Mutex
-	tokens  sync.Map      // TokenID → time.Time: its expiry
+	tokens  sync.Map      // TokenID → time.Time: its expiry, or the latest it can be
 	users   sync.Map      // userKey → time.Time: revoked at or before
 	clients sync.Map      // client.ID → time.Time: revoked at or before
 	kinds   atomic.Uint32 // the kinds of revocation ever stored: revokedTokens | ...
