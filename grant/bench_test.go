@@ -1,6 +1,7 @@
 package grant_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,6 +70,81 @@ func BenchmarkCodeFlow(b *testing.B) {
 		}
 		if _, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// revokedStore returns a store holding n revoked tokens, and revocations
+// of 100 other users' and 100 other clients' tokens, with one of the
+// revoked tokens.
+func revokedStore(b *testing.B, n int) (*grant.MemStore, grant.Token) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s := grant.NewMemStore(func() time.Time { return now })
+	var revoked grant.Token
+	for i := range n {
+		revoked = grant.Token{ID: grant.NewTokenID(), Client: client.NewID(), Org: customer, GrantType: client.AuthorizationCode,
+			User: user, IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := s.RevokeToken(ctx, revoked); err != nil {
+			b.Fatal(err)
+		}
+		if i < 100 {
+			if err := s.RevokeUser(ctx, customer, fmt.Sprint("user-", i), now); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.RevokeClient(ctx, client.NewID(), now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return s, revoked
+}
+
+// BenchmarkIsRevoked is the revocation check a resource server makes on
+// every request: on an empty store, and on a store with 10,000 revoked
+// tokens for a token that is revoked (hit) or not (miss, which looks at
+// every kind of revocation).
+func BenchmarkIsRevoked(b *testing.B) {
+	empty, _ := revokedStore(b, 0)
+	full, hit := revokedStore(b, 10_000)
+	miss := hit
+	miss.ID = grant.NewTokenID()
+	tests := []struct {
+		name    string
+		store   *grant.MemStore
+		tok     grant.Token
+		revoked bool
+	}{
+		{name: "empty", store: empty, tok: miss},
+		{name: "hit", store: full, tok: hit, revoked: true},
+		{name: "miss", store: full, tok: miss},
+	}
+	for _, tt := range tests {
+		b.Run(tt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if revoked, err := tt.store.IsRevoked(ctx, tt.tok); err != nil || revoked != tt.revoked {
+					b.Fatal(revoked, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRevokeTokens revokes 10,000 tokens, none expired, in an empty
+// store: what revocations cost as they accumulate.
+func BenchmarkRevokeTokens(b *testing.B) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	tokens := make([]grant.Token, 10_000)
+	for i := range tokens {
+		tokens[i] = grant.Token{ID: grant.NewTokenID(), ExpiresAt: now.Add(time.Hour)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := grant.NewMemStore(func() time.Time { return now })
+		for _, t := range tokens {
+			if err := s.RevokeToken(ctx, t); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

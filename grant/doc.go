@@ -36,10 +36,13 @@
 // every scope the token would carry, with its catalog description. The user
 // grants all or none ([Issuer.Consent]), and only what the prompt showed:
 // if the request has grown since, approving fails and the prompt must be
-// shown again. A later request for a scope outside the consent, such as
-// one added to the client since, fails with [ErrConsentRequired] until the
-// user consents again. SAML2 bearer tokens
-// need no prompt: the org's identity provider vouches for the user.
+// shown again. Approving adds the scopes to the user's consent in one
+// atomic step of the store ([ConsentStore.AddConsent]): a withdrawal
+// ([ConsentStore.DeleteConsent]) at the same moment is never undone. A
+// later request for a scope outside the consent, such as one added to the
+// client since, fails with [ErrConsentRequired] until the user consents
+// again. SAML2 bearer tokens need no prompt: the org's identity provider
+// vouches for the user.
 //
 // # Authorization codes
 //
@@ -71,16 +74,21 @@
 // expire. Revocation goes through a
 // [RevocationStore] the consumer implements. It revokes one token, all of
 // a user's tokens in an org, or all of a client's tokens, issued at or
-// before a time. [Validator.Validate] explains a refusal in its error;
-// [Validator.Check], for a resource server's every request, returns the
-// bare sentinel and allocates nothing.
+// before a time. A token revoked by its ID alone, its expiry unknown,
+// stays revoked for the longest token lifetime and the clock skew from
+// the revocation; a revocation without a token ID is refused
+// ([ErrInvalidRequest]). [Validator.Validate] explains a refusal in its
+// error; [Validator.Check], for a resource server's every request, returns
+// the bare sentinel and allocates nothing.
 //
 // # Storage, clocks and concurrency
 //
 // Consents, codes and revocations live behind [ConsentStore], [CodeStore]
 // and [RevocationStore]. [MemStore] implements all three in memory and
-// sweeps expired entries; its zero value is ready to use. The clock is
-// injectable everywhere ([WithClock], [NewMemStore]).
+// sweeps expired entries; its zero value is ready to use. Its revocation
+// check takes no lock and allocates nothing, and a revocation costs O(1)
+// amortised. The clock is injectable everywhere ([WithClock],
+// [NewMemStore]).
 //
 // [Issuer], [Validator] and [MemStore] are safe for concurrent use.
 // [TokenID] and [Code] are immutable values; [Token], [Consent],

@@ -262,7 +262,9 @@ func (i *Issuer) consented(ctx context.Context, org client.OrgID, id client.ID, 
 // to what the user consented to before. If the request now carries a
 // scope the prompt did not show (the org granted the client more since,
 // say), approving records nothing and fails with ErrConsentRequired: show
-// the prompt again. A user consents only to what they saw.
+// the prompt again. A user consents only to what they saw. The scopes are
+// added in one step of the store ([ConsentStore.AddConsent]), so a
+// withdrawal of consent at the same time is never undone.
 func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, shown scope.Set, approve bool) error {
 	c, eff, err := i.authorize(ctx, req, client.AuthorizationCode, client.Implicit)
 	if err != nil {
@@ -274,13 +276,9 @@ func (i *Issuer) Consent(ctx context.Context, req AuthorizeRequest, shown scope.
 	if unseen := eff.Difference(shown); !unseen.IsEmpty() {
 		return fmt.Errorf("%w: %s now asks for %s, which the prompt did not show", ErrConsentRequired, c.Name, unseen)
 	}
-	prev, err := i.store.Consent(ctx, req.Org, c.ID, req.User)
-	if err != nil && !errors.Is(err, ErrNoConsent) {
-		return err
-	}
-	return i.store.PutConsent(ctx, Consent{
+	return i.store.AddConsent(ctx, Consent{
 		Org: req.Org, Client: c.ID, User: req.User,
-		Scopes:    prev.Scopes.Union(eff),
+		Scopes:    eff,
 		GrantedAt: i.now(),
 	})
 }

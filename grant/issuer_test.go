@@ -225,6 +225,9 @@ func TestExchangeRejects(t *testing.T) {
 		{name: "no secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = "" }, err: client.ErrCredentials, oauth: "invalid_client"},
 		{name: "another client's code", mutate: func(r *grant.ExchangeRequest) { r.Client, r.Secret = other.ID, otherSecret }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "other redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "https://evil.example.com/cb" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
+		// RFC 6749 §4.1.3: the code was issued with a redirect URI, so the
+		// exchange must send the same one.
+		{name: "no redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "unknown code", mutate: func(r *grant.ExchangeRequest) { r.Code = "not-a-code" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "empty code", mutate: func(r *grant.ExchangeRequest) { r.Code = "" }, err: grant.ErrInvalidRequest, oauth: "invalid_request"},
 		{name: "verifier without challenge", mutate: func(r *grant.ExchangeRequest) { r.CodeVerifier, _ = pkce("x") }, err: grant.ErrPKCE, oauth: "invalid_grant"},
@@ -604,4 +607,95 @@ func TestReplayWhileExchanging(t *testing.T) {
 	require.ErrorIs(t, replayErr, grant.ErrCodeUsed)
 	require.ErrorIs(t, err, grant.ErrCodeUsed, "the first exchange learns of the replay and issues nothing")
 	require.Equal(t, grant.Token{}, tok)
+}
+
+// withdrawStore runs hook once, at the first consent the store reads or
+// adds: a withdrawal of consent that lands while [grant.Issuer.Consent]
+// records an approval, between its steps if it has any.
+type withdrawStore struct {
+	*grant.MemStore
+	hook func()
+}
+
+func (s *withdrawStore) fire() {
+	if s.hook != nil {
+		hook := s.hook
+		s.hook = nil
+		hook()
+	}
+}
+
+func (s *withdrawStore) Consent(ctx context.Context, org client.OrgID, id client.ID, user string) (grant.Consent, error) {
+	c, err := s.MemStore.Consent(ctx, org, id, user)
+	s.fire()
+	return c, err
+}
+
+func (s *withdrawStore) AddConsent(ctx context.Context, c grant.Consent) error {
+	s.fire()
+	return s.MemStore.AddConsent(ctx, c)
+}
+
+// TestWithdrawalWhileApproving: the user withdraws consent while an
+// approval of another scope is being recorded. The approval adds its own
+// scope; the withdrawn one stays withdrawn, and a code for it needs the
+// prompt again.
+func TestWithdrawalWhileApproving(t *testing.T) {
+	f := newFixture(t)
+	app, _ := f.desktop()
+	store := &withdrawStore{MemStore: f.store}
+	issuer := grant.NewIssuer(f.clients, f.clients, store, sample.Catalog(), grant.WithClock(f.clock.now))
+	withdrawn := authorizeRequest(app, "conversations:readonly")
+	require.NoError(t, f.consent(withdrawn))
+
+	approved := authorizeRequest(app, "users:readonly")
+	store.hook = func() { require.NoError(t, f.store.DeleteConsent(ctx, customer, app.ID, user)) }
+	require.NoError(t, issuer.Consent(ctx, approved, scopes("users:readonly"), true))
+	require.Nil(t, store.hook, "the withdrawal came while the approval was recorded")
+
+	c, err := f.store.Consent(ctx, customer, app.ID, user)
+	require.NoError(t, err)
+	require.Equal(t, "users:readonly", c.Scopes.String())
+	_, err = f.issuer.AuthorizeCode(ctx, withdrawn)
+	require.ErrorIs(t, err, grant.ErrConsentRequired)
+}
+
+// TestWithdrawalRacesApprovals is for the race detector, and checks that
+// approvals running at the same time as a withdrawal never bring back the
+// withdrawn scope.
+func TestWithdrawalRacesApprovals(t *testing.T) {
+	f := newFixture(t)
+	app, _ := f.desktop()
+	withdrawn := authorizeRequest(app, "conversations:readonly")
+	approved := authorizeRequest(app, "users:readonly")
+	for range 200 {
+		require.NoError(t, f.consent(withdrawn))
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 4 {
+				if err := f.issuer.Consent(ctx, approved, approved.Scopes, true); err != nil {
+					t.Error(err) // not require: this is not the test's goroutine
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 4 {
+				if err := f.store.DeleteConsent(ctx, customer, app.ID, user); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		wg.Wait()
+		c, err := f.store.Consent(ctx, customer, app.ID, user)
+		if errors.Is(err, grant.ErrNoConsent) {
+			continue
+		}
+		require.NoError(t, err)
+		require.False(t, c.Scopes.Contains(scope.MustParse("conversations:readonly")), "the withdrawn scope came back: %s", c.Scopes)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,39 +14,40 @@ import (
 // MemStore is an in-memory [Store], for tests, examples and small
 // deployments. It is safe for concurrent use. Expired codes, used or not,
 // and revoked tokens more than [MaxClockSkew] past their expiry, are swept
-// out as new ones arrive, so memory stays bounded by what is live.
+// out as new ones arrive, so memory stays bounded by what is live (for
+// revoked tokens, at most about twice what was live at the last sweep).
+// Revocations of a user's or a client's tokens are kept, one entry per
+// user or client, for the life of the store.
 //
 // [MemStore.IsRevoked], which a resource server calls on every request,
-// takes no lock: it reads a snapshot of the revocations that each
-// revocation replaces, at a cost that grows with the number of live
-// revocations.
+// takes no lock and allocates nothing: revocations live in concurrent
+// maps ([sync.Map]) whose reads are lock-free. A revocation costs O(1)
+// amortised, sweeps included.
 type MemStore struct {
-	mu          sync.RWMutex
-	now         func() time.Time
-	consents    map[consentKey]Consent
-	codes       map[[sha256.Size]byte]*codeEntry
-	revoked     atomic.Pointer[revocations] // replaced, never changed, under mu
-	sweepCodes  int
-	sweepTokens int
+	mu         sync.RWMutex
+	now        func() time.Time
+	consents   map[consentKey]Consent
+	codes      map[[sha256.Size]byte]*codeEntry
+	sweepCodes int
+
+	// Revocations are written under revMu and read without a lock.
+	revMu   sync.Mutex
+	tokens  sync.Map      // TokenID → time.Time: its expiry, or the latest it can be
+	users   sync.Map      // userKey → time.Time: revoked at or before
+	clients sync.Map      // client.ID → time.Time: revoked at or before
+	kinds   atomic.Uint32 // the kinds of revocation ever stored: revokedTokens | ...
+	// nTokens is how many entries tokens holds; the next sweep comes when
+	// it reaches sweepTokensAt.
+	nTokens, sweepTokensAt int
 }
 
-// revocations is a snapshot of what was revoked. Its maps are never
-// changed once it is published.
-type revocations struct {
-	tokens  map[TokenID]time.Time // revoked token → its expiry
-	users   map[userKey]time.Time // revoked at or before
-	clients map[client.ID]time.Time
-}
-
-// revocationsForChange returns a copy of the current snapshot for a
-// change; m.mu is held for writing.
-func (m *MemStore) revocationsForChange() *revocations {
-	r := &revocations{}
-	if old := m.revoked.Load(); old != nil {
-		*r = *old
-	}
-	return r
-}
+// Kinds of revocation, bits of MemStore.kinds: IsRevoked skips the maps
+// that never held anything.
+const (
+	revokedTokens uint32 = 1 << iota
+	revokedUsers
+	revokedClients
+)
 
 type consentKey struct {
 	org  client.OrgID
@@ -67,7 +67,7 @@ type codeEntry struct {
 }
 
 // sweepEvery is how many insertions pass between sweeps of expired
-// entries.
+// codes, and the fewest between sweeps of revoked tokens.
 const sweepEvery = 256
 
 var _ Store = (*MemStore)(nil)
@@ -103,11 +103,15 @@ func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, us
 	return c, nil
 }
 
-func (m *MemStore) PutConsent(_ context.Context, c Consent) error {
+func (m *MemStore) AddConsent(_ context.Context, c Consent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
-	m.consents[consentKey{c.Org, c.Client, c.User}] = c
+	k := consentKey{c.Org, c.Client, c.User}
+	if prev, ok := m.consents[k]; ok {
+		c.Scopes = prev.Scopes.Union(c.Scopes)
+	}
+	m.consents[k] = c
 	return nil
 }
 
@@ -169,89 +173,107 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 	return nil
 }
 
+// RevokeToken revokes t by its ID. A zero ID is refused (ErrInvalidRequest).
+// A token whose expiry is unknown (a zero ExpiresAt: revoked by its ID
+// alone) may live until client.MaxTokenLifetime from now, so its
+// revocation is kept that long, and MaxClockSkew more.
 func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r := m.revocationsForChange()
-	r.tokens = maps.Clone(r.tokens)
-	if r.tokens == nil {
-		r.tokens = make(map[TokenID]time.Time)
+	if !t.ID.IsValid() {
+		return fmt.Errorf("%w: revoking a token without an ID", ErrInvalidRequest)
 	}
-	if m.sweepTokens++; m.sweepTokens%sweepEvery == 0 {
-		// A validator with a clock skew accepts a token's times until
-		// MaxClockSkew past its expiry, so the revocation stays that long.
-		cutoff := m.clock().Add(-MaxClockSkew)
-		for id, exp := range r.tokens {
-			if !cutoff.Before(exp) {
-				delete(r.tokens, id)
-			}
-		}
+	m.revMu.Lock()
+	defer m.revMu.Unlock()
+	now := m.clock()
+	if m.nTokens >= m.sweepTokensAt {
+		m.sweepTokens(now)
 	}
-	r.tokens[t.ID] = t.ExpiresAt
-	m.revoked.Store(r)
+	exp := t.ExpiresAt
+	if exp.IsZero() {
+		exp = now.Add(client.MaxTokenLifetime)
+	}
+	prev, ok := loadTime(&m.tokens, t.ID)
+	switch {
+	case !ok:
+		m.nTokens++
+	case !exp.After(prev):
+		return nil // already kept as long
+	}
+	m.tokens.Store(t.ID, exp)
+	m.kinds.Or(revokedTokens)
 	return nil
+}
+
+// sweepTokens forgets the revoked tokens that no validator accepts any
+// more, and schedules the next sweep once as many tokens again have been
+// added (at least sweepEvery): each sweep's cost is paid for by the
+// revocations since the last one. m.revMu is held.
+func (m *MemStore) sweepTokens(now time.Time) {
+	// A validator with a clock skew accepts a token's times until
+	// MaxClockSkew past its expiry, so the revocation stays that long.
+	cutoff := now.Add(-MaxClockSkew)
+	m.tokens.Range(func(id, exp any) bool {
+		if exp, ok := exp.(time.Time); ok && !cutoff.Before(exp) {
+			m.tokens.Delete(id)
+			m.nTokens--
+		}
+		return true
+	})
+	m.sweepTokensAt = m.nTokens + max(m.nTokens, sweepEvery)
 }
 
 func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, at time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := userKey{org, user}
-	if prev, ok := m.revokedAt(k); ok && !at.After(prev) {
-		return nil
-	}
-	r := m.revocationsForChange()
-	r.users = maps.Clone(r.users)
-	if r.users == nil {
-		r.users = make(map[userKey]time.Time)
-	}
-	r.users[k] = at
-	m.revoked.Store(r)
+	m.revMu.Lock()
+	defer m.revMu.Unlock()
+	revokeAt(&m.users, userKey{org, user}, at)
+	m.kinds.Or(revokedUsers)
 	return nil
-}
-
-func (m *MemStore) revokedAt(k userKey) (time.Time, bool) {
-	if r := m.revoked.Load(); r != nil {
-		at, ok := r.users[k]
-		return at, ok
-	}
-	return time.Time{}, false
 }
 
 func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if r := m.revoked.Load(); r != nil {
-		if prev, ok := r.clients[id]; ok && !at.After(prev) {
-			return nil
-		}
-	}
-	r := m.revocationsForChange()
-	r.clients = maps.Clone(r.clients)
-	if r.clients == nil {
-		r.clients = make(map[client.ID]time.Time)
-	}
-	r.clients[id] = at
-	m.revoked.Store(r)
+	m.revMu.Lock()
+	defer m.revMu.Unlock()
+	revokeAt(&m.clients, id, at)
+	m.kinds.Or(revokedClients)
 	return nil
 }
 
+// revokeAt records a revocation of the tokens issued at or before at,
+// unless a later one is recorded: an earlier revocation does not undo a
+// later one. m.revMu is held.
+func revokeAt(revoked *sync.Map, key any, at time.Time) {
+	if prev, ok := loadTime(revoked, key); ok && !at.After(prev) {
+		return
+	}
+	revoked.Store(key, at)
+}
+
+// loadTime returns the time stored under key.
+func loadTime(revoked *sync.Map, key any) (time.Time, bool) {
+	v, ok := revoked.Load(key)
+	if !ok {
+		return time.Time{}, false
+	}
+	at, ok := v.(time.Time)
+	return at, ok
+}
+
 func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
-	r := m.revoked.Load()
-	if r == nil {
+	kinds := m.kinds.Load()
+	if kinds == 0 {
 		return false, nil
 	}
-	if len(r.tokens) > 0 {
-		if _, ok := r.tokens[t.ID]; ok {
+	if kinds&revokedTokens != 0 {
+		if _, ok := m.tokens.Load(t.ID); ok {
 			return true, nil
 		}
 	}
-	if len(r.users) > 0 && t.User != "" {
-		if at, ok := r.users[userKey{t.Org, t.User}]; ok && !t.IssuedAt.After(at) {
+	if kinds&revokedUsers != 0 && t.User != "" {
+		if at, ok := loadTime(&m.users, userKey{t.Org, t.User}); ok && !t.IssuedAt.After(at) {
 			return true, nil
 		}
 	}
-	if len(r.clients) > 0 {
-		if at, ok := r.clients[t.Client]; ok && !t.IssuedAt.After(at) {
+	if kinds&revokedClients != 0 {
+		if at, ok := loadTime(&m.clients, t.Client); ok && !t.IssuedAt.After(at) {
 			return true, nil
 		}
 	}

@@ -16,7 +16,7 @@ import (
 func TestZeroValuesFailClosed(t *testing.T) {
 	var s grant.MemStore
 	id := client.NewID()
-	require.NoError(t, s.PutConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly")}))
+	require.NoError(t, s.AddConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly")}))
 	_, err := s.Consent(ctx, customer, id, user)
 	require.NoError(t, err)
 	tok := grant.Token{ID: grant.NewTokenID(), Client: id, Org: customer, GrantType: client.AuthorizationCode, User: user,

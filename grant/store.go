@@ -19,12 +19,26 @@ type Consent struct {
 }
 
 // A ConsentStore keeps users' consents.
+//
+// A store must make AddConsent and DeleteConsent atomic with respect to
+// each other: each takes effect at one instant, so that a withdrawal is
+// never undone by an approval recorded at the same time. An approval adds
+// only the scopes it names, never scopes it read earlier: a store must not
+// read the consent and write it back in two steps outside a transaction.
+// In SQL, a row per (org, client, user, scope) does it: AddConsent inserts
+// c's rows in one statement (ON CONFLICT DO UPDATE of their granted_at),
+// Consent reads the rows (GrantedAt is the latest), and DeleteConsent
+// deletes them.
 type ConsentStore interface {
 	// Consent returns the user's consent for the client in the org, or an
 	// error wrapping ErrNoConsent.
 	Consent(ctx context.Context, org client.OrgID, id client.ID, user string) (Consent, error)
-	// PutConsent stores a consent, replacing the earlier one.
-	PutConsent(ctx context.Context, c Consent) error
+	// AddConsent records that the user consented to c.Scopes for c.Client
+	// in c.Org, in one atomic step: the stored scopes become the stored
+	// ones ∪ c.Scopes (c.Scopes if none were stored), and GrantedAt
+	// becomes c.GrantedAt. A DeleteConsent at the same time comes either
+	// before (the consent is then c.Scopes) or after (there is none).
+	AddConsent(ctx context.Context, c Consent) error
 	// DeleteConsent forgets a consent (the user withdrew it); deleting a
 	// consent that does not exist is not an error.
 	DeleteConsent(ctx context.Context, org client.OrgID, id client.ID, user string) error
@@ -76,9 +90,14 @@ type Revocations interface {
 // its database or cache, or uses [MemStore].
 type RevocationStore interface {
 	Revocations
-	// RevokeToken revokes one token. Stores may forget it once it is more
-	// than MaxClockSkew past its expiry (a validator allows at most that
-	// much skew).
+	// RevokeToken revokes one token, by its ID; a zero ID is refused with
+	// an error wrapping ErrInvalidRequest. A store keeps the revocation
+	// until MaxClockSkew past t.ExpiresAt (a validator allows at most that
+	// much skew) and may forget it then. A token whose expiry is unknown
+	// (a zero ExpiresAt: a revocation by ID alone) may live up to
+	// client.MaxTokenLifetime from now, so its revocation is kept at least
+	// until now + client.MaxTokenLifetime + MaxClockSkew. Revoking a token
+	// again never shortens how long it is kept.
 	RevokeToken(ctx context.Context, t Token) error
 	// RevokeUser revokes every token of the user in the org issued at or
 	// before at.

@@ -72,18 +72,22 @@ func TestValidatorExpiry(t *testing.T) {
 	require.NoError(t, skewed.Validate(ctx, tok))
 }
 
+// TestRevocation: each kind of revocation works on a store that holds no
+// other kind, so that checking one kind only when another exists would be
+// noticed.
 func TestRevocation(t *testing.T) {
-	f := newFixture(t)
-	app, secret := f.desktop()
-	other, otherSecret := f.desktop()
-
 	t.Run("one token", func(t *testing.T) {
+		f := newFixture(t)
+		app, secret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(app, secret)
 		require.NoError(t, f.store.RevokeToken(ctx, a))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 		require.NoError(t, f.validator.Validate(ctx, b))
 	})
 	t.Run("all of a user's tokens", func(t *testing.T) {
+		f := newFixture(t)
+		app, secret := f.desktop()
+		other, otherSecret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(other, otherSecret)
 		require.NoError(t, f.store.RevokeUser(ctx, customer, user, f.clock.now()))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
@@ -95,13 +99,18 @@ func TestRevocation(t *testing.T) {
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 	})
 	t.Run("all of a client's tokens", func(t *testing.T) {
-		f.clock.advance(time.Second)
+		f := newFixture(t)
+		app, secret := f.desktop()
+		other, otherSecret := f.desktop()
 		a, b := f.issue(app, secret), f.issue(other, otherSecret)
 		require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now()))
 		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 		require.NoError(t, f.validator.Validate(ctx, b), "other clients' tokens keep working")
 		f.clock.advance(time.Second)
 		require.NoError(t, f.validator.Validate(ctx, f.issue(app, secret)))
+		// An earlier revocation does not undo a later one.
+		require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now().Add(-time.Hour)))
+		require.ErrorIs(t, f.validator.Validate(ctx, a), grant.ErrRevoked)
 	})
 }
 
@@ -120,6 +129,82 @@ func TestRevokedTokenStaysRevokedWithinSkew(t *testing.T) {
 		require.NoError(t, f.store.RevokeToken(ctx, grant.Token{ID: grant.NewTokenID(), ExpiresAt: f.clock.now()}))
 	}
 	require.ErrorIs(t, skewed.Validate(ctx, tok), grant.ErrRevoked)
+}
+
+// TestRevocationByIDAlone: a token revoked by its ID alone, its expiry
+// unknown, stays revoked for as long as a token can live, clock skew
+// included, however many revocations are swept meanwhile.
+func TestRevocationByIDAlone(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.app(client.Registration{Name: "Long-lived", GrantType: client.AuthorizationCode,
+		TokenLifetime: client.MaxTokenLifetime, Scopes: scopes("users:readonly"), RedirectURIs: []string{"https://long.example.com/cb"}})
+	f.authorize(app, app.Scopes)
+	tok := f.issue(app, secret)
+	require.NoError(t, f.store.RevokeToken(ctx, grant.Token{ID: tok.ID}))
+
+	skewed := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now), grant.WithClockSkew(grant.MaxClockSkew))
+	f.clock.t = tok.ExpiresAt.Add(grant.MaxClockSkew - time.Second)
+	sweepRevocations(t, f.store, f.clock.now())
+	require.ErrorIs(t, skewed.Validate(ctx, tok), grant.ErrRevoked)
+}
+
+// TestRevokeTokenRefusesZeroID: a revocation that names no token is
+// refused, and records nothing.
+func TestRevokeTokenRefusesZeroID(t *testing.T) {
+	s := grant.NewMemStore(nil)
+	noID := grant.Token{Client: client.NewID(), Org: customer, User: user, ExpiresAt: time.Now().Add(time.Hour)}
+	err := s.RevokeToken(ctx, noID)
+	require.ErrorIs(t, err, grant.ErrInvalidRequest)
+	require.Equal(t, "invalid_request", grant.OAuthError(err))
+	revoked, err := s.IsRevoked(ctx, noID)
+	require.NoError(t, err)
+	require.False(t, revoked)
+}
+
+// TestMemStoreKeepsRevokedTokens: how long MemStore keeps a token's
+// revocation: until MaxClockSkew past its expiry, or, for a revocation by
+// ID alone, past the longest lifetime from the revocation; then it is
+// swept out. Revoking the token again never shortens that.
+func TestMemStoreKeepsRevokedTokens(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	id := grant.NewTokenID()
+	withExpiry := grant.Token{ID: id, ExpiresAt: start.Add(time.Hour)}
+	byID := grant.Token{ID: id}
+	tests := []struct {
+		name   string
+		revoke []grant.Token
+		until  time.Time // kept until just before
+	}{
+		{name: "with its expiry", revoke: []grant.Token{withExpiry}, until: start.Add(time.Hour + grant.MaxClockSkew)},
+		{name: "by ID alone", revoke: []grant.Token{byID}, until: start.Add(client.MaxTokenLifetime + grant.MaxClockSkew)},
+		{name: "by ID alone, then with its expiry", revoke: []grant.Token{byID, withExpiry}, until: start.Add(client.MaxTokenLifetime + grant.MaxClockSkew)},
+		{name: "with its expiry, then by ID alone", revoke: []grant.Token{withExpiry, byID}, until: start.Add(client.MaxTokenLifetime + grant.MaxClockSkew)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &clock{t: start}
+			s := grant.NewMemStore(c.now)
+			for _, tok := range tt.revoke {
+				require.NoError(t, s.RevokeToken(ctx, tok))
+			}
+			for _, at := range []time.Time{tt.until.Add(-time.Second), tt.until} {
+				c.t = at
+				sweepRevocations(t, s, at)
+				revoked, err := s.IsRevoked(ctx, withExpiry)
+				require.NoError(t, err)
+				require.Equal(t, at.Before(tt.until), revoked, "at %v", at)
+			}
+		})
+	}
+}
+
+// sweepRevocations revokes enough tokens, expired by now, to make s sweep
+// its revoked tokens at least once.
+func sweepRevocations(t *testing.T, s *grant.MemStore, now time.Time) {
+	t.Helper()
+	for range 300 {
+		require.NoError(t, s.RevokeToken(ctx, grant.Token{ID: grant.NewTokenID(), ExpiresAt: now.Add(-grant.MaxClockSkew)}))
+	}
 }
 
 func TestClockSkewIsCapped(t *testing.T) {
@@ -304,10 +389,17 @@ func TestMemStoreConcurrentUse(t *testing.T) {
 func TestMemStoreConsents(t *testing.T) {
 	s := grant.NewMemStore(nil)
 	id := client.NewID()
-	require.NoError(t, s.PutConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly")}))
+	first, later := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	require.NoError(t, s.AddConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly presence:manage"), GrantedAt: first}))
 	c, err := s.Consent(ctx, customer, id, user)
 	require.NoError(t, err)
-	require.Equal(t, "users:readonly", c.Scopes.String())
+	require.Equal(t, "presence:manage users:readonly", c.Scopes.String())
+	require.Equal(t, first, c.GrantedAt)
+	require.NoError(t, s.AddConsent(ctx, grant.Consent{Org: customer, Client: id, User: user, Scopes: scopes("users:readonly conversations:readonly"), GrantedAt: later}))
+	c, err = s.Consent(ctx, customer, id, user)
+	require.NoError(t, err)
+	require.Equal(t, "conversations:readonly presence:manage users:readonly", c.Scopes.String(), "adding keeps what was consented to before")
+	require.Equal(t, later, c.GrantedAt)
 	_, err = s.Consent(ctx, "other-org", id, user)
 	require.ErrorIs(t, err, grant.ErrNoConsent, "consent is per org")
 	require.NoError(t, s.DeleteConsent(ctx, customer, id, user))
