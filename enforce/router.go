@@ -436,16 +436,23 @@ func (r *router) lookupPath(method, path string, s *segments) *endpoint {
 }
 
 // lookupPattern returns the endpoint for a pattern a router matched, in
-// the syntax of Go's http.ServeMux: "[METHOD ][HOST]/PATH". A pattern with
-// a method names the endpoint for that method (a GET pattern also serves
-// HEAD requests); one without uses the request's method. The host is
-// ignored. Parameter names need not be the table's: {id} matches
-// {userId}. Subtree patterns (a trailing '/', "/" included: it matches
-// every path), {name...} wildcards and {$} on anything but the root match
-// nothing; the root endpoint's pattern is "/{$}".
+// the syntax of Go's http.ServeMux: "[METHOD ][HOST]/PATH", the method
+// followed by spaces or tabs. A pattern with a method names the endpoint
+// for that method, which must be the request's: a router dispatches a
+// request only to a pattern of its method, or to a GET pattern for HEAD,
+// so a pattern of another method matches nothing. One without a method
+// uses the request's. The host is ignored. Parameter names need not be
+// the table's: {id} matches {userId}. Subtree patterns (a trailing '/',
+// "/" included: it matches every path), {name...} wildcards and {$} on
+// anything but the root match nothing; the root endpoint's pattern is
+// "/{$}".
 func (r *router) lookupPattern(method, pattern string) *endpoint {
-	if m, rest, ok := strings.Cut(pattern, " "); ok {
-		method, pattern = m, strings.TrimLeft(rest, " \t")
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		m := pattern[:i]
+		if m != method && (m != "GET" || method != "HEAD") {
+			return nil
+		}
+		method, pattern = m, strings.TrimLeft(pattern[i+1:], " \t")
 	}
 	slash := strings.IndexByte(pattern, '/')
 	if slash < 0 {
