@@ -8,7 +8,7 @@ import (
 // A node is a position in a method's trie of path templates.
 type node struct {
 	statics []child   // children by static text, in insertion order
-	index   []uint16  // open-addressing table over statics (1 + position; 0 is empty), when there are many
+	index   []uint32  // open-addressing table over statics (1 + position; 0 is empty), when there are many
 	param   *node     // the child for any parameter
 	ep      *endpoint // the endpoint whose template ends here
 }
@@ -119,14 +119,27 @@ func (r *router) add(ep *endpoint) *endpoint {
 		if next == nil {
 			next = &node{}
 			n.statics = append(n.statics, child{hashText(s.text), s.text, next})
-			if len(n.statics) > maxStaticScan {
-				n.reindex()
-			}
+			n.indexLast()
 		}
 		n = next
 	}
 	n.ep = ep
 	return nil
+}
+
+// indexLast indexes the static child just added, once there are more
+// than maxStaticScan. The index stays at most half full: when a child
+// would fill it past that, it is rebuilt twice as large, so that adding k
+// children costs time and memory in proportion to k, not k². Its entries
+// are 32 bits wide: no node can have as many children as they number.
+func (n *node) indexLast() {
+	switch k := len(n.statics); {
+	case k <= maxStaticScan:
+	case 2*k > len(n.index):
+		n.reindex()
+	default:
+		n.insert(k - 1)
+	}
 }
 
 // reindex rebuilds the hash index of the static children, at most half
@@ -136,7 +149,7 @@ func (n *node) reindex() {
 	for size < 2*len(n.statics) {
 		size *= 2
 	}
-	n.index = make([]uint16, size)
+	n.index = make([]uint32, size)
 	for i := range n.statics {
 		n.insert(i)
 	}
@@ -146,7 +159,7 @@ func (n *node) insert(i int) {
 	mask := uint32(len(n.index) - 1)
 	for j := n.statics[i].hash & mask; ; j = (j + 1) & mask {
 		if n.index[j] == 0 {
-			n.index[j] = uint16(i + 1)
+			n.index[j] = uint32(i + 1)
 			return
 		}
 	}
