@@ -76,12 +76,24 @@ func hashDecoded(seg string) uint32 {
 // router finds endpoints by method and path.
 type router struct {
 	methods []string               // the methods, in order of first use
+	byName  map[string]int         // method → index, when there are more than maxMethodScan
 	roots   []*node                // by method
 	byPath  []map[string]*endpoint // by method: exact template → endpoint
 	shapes  []map[string]*endpoint // by method: shape → endpoint, for conflicts
 }
 
+// maxMethodScan is how many methods a router scans in turn before it
+// looks them up in a map: a table may have any number.
+const maxMethodScan = 8
+
+// method returns the index of method m, or -1.
 func (r *router) method(m string) int {
+	if r.byName != nil {
+		if i, ok := r.byName[m]; ok {
+			return i
+		}
+		return -1
+	}
 	for i, x := range r.methods {
 		if x == m {
 			return i
@@ -99,6 +111,15 @@ func (r *router) add(ep *endpoint) *endpoint {
 		r.byPath = append(r.byPath, map[string]*endpoint{})
 		r.shapes = append(r.shapes, map[string]*endpoint{})
 		mi = len(r.methods) - 1
+		if r.byName == nil && len(r.methods) > maxMethodScan {
+			r.byName = make(map[string]int, 2*len(r.methods))
+			for i, x := range r.methods[:mi] {
+				r.byName[x] = i
+			}
+		}
+		if r.byName != nil {
+			r.byName[ep.Method] = mi
+		}
 	}
 	sh := shape(ep.segs)
 	if other := r.shapes[mi][sh]; other != nil {

@@ -84,3 +84,79 @@ func TestSiblingsBuildInLinearMemory(t *testing.T) {
 	small, large := allocated(1_000), allocated(16_000)
 	require.Less(t, large, 2*16*small, "1,000 siblings took %d bytes, 16,000 took %d", small, large)
 }
+
+// methodNames returns n distinct upper-case method tokens, none of them
+// GET or HEAD: MA, MB, ..., MAB, ...
+func methodNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		b := []byte{'M'}
+		for k := i; ; k /= 26 {
+			b = append(b, byte('A'+k%26))
+			if k < 26 {
+				break
+			}
+		}
+		names[i] = string(b)
+	}
+	return names
+}
+
+// TestManyMethodsAllMatch: a table may use any number of methods, and
+// past the few a router scans in turn, each still finds its endpoints,
+// by path and by pattern, and no other method does.
+func TestManyMethodsAllMatch(t *testing.T) {
+	methods := append(methodNames(40), "GET")
+	var eps []enforce.Endpoint
+	for _, m := range methods {
+		eps = append(eps,
+			ep(m, "/api/v2/users", "users:readonly", permission.NoneRequired()),
+			ep(m, "/api/v2/users/{userId}", "users:readonly", permission.NoneRequired()))
+	}
+	p, err := newPolicy(eps...)
+	require.NoError(t, err)
+	for _, m := range methods {
+		for path, want := range map[string]string{"/api/v2/users": "/api/v2/users", "/api/v2/users/u-1": "/api/v2/users/{userId}"} {
+			got, ok := p.Match(m, path)
+			require.True(t, ok, "%s %s", m, path)
+			require.Equal(t, m+" "+want, got.Route())
+		}
+	}
+	got, ok := p.Match("HEAD", "/api/v2/users")
+	require.True(t, ok, "HEAD falls back to GET")
+	require.Equal(t, "GET", got.Method)
+	for _, m := range []string{"POST", "M", "MZZZ", "ma", ""} {
+		_, ok := p.Match(m, "/api/v2/users")
+		require.False(t, ok, m)
+	}
+
+	f := newFixture(t)
+	f.enforcer.Swap(p)
+	for _, m := range methods {
+		d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: m, Pattern: m + " /api/v2/users/{id}", Path: "/api/v2/users/u-home",
+			Token: f.token("admin", "users:readonly")})
+		require.NoError(t, err)
+		require.Equal(t, m+" /api/v2/users/{userId}", d.Route(), d.Reason())
+		require.True(t, d.Allowed(), d.Reason())
+	}
+}
+
+// BenchmarkNewPolicyMethods builds tables whose every endpoint has its
+// own method: the time per table must grow about linearly with their
+// number.
+func BenchmarkNewPolicyMethods(b *testing.B) {
+	for _, n := range []int{1_000, 16_000} {
+		var eps []enforce.Endpoint
+		for _, m := range methodNames(n) {
+			eps = append(eps, ep(m, "/api/v2/users", "users:readonly", viewUsers))
+		}
+		b.Run(fmt.Sprintf("methods=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := newPolicy(eps...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
