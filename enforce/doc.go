@@ -58,8 +58,9 @@
 // The enforcer must judge the endpoint the consumer's router dispatches
 // to. With a router that reports the pattern it matched, as Go's
 // http.ServeMux does in http.Request.Pattern, pass it in
-// [Request].Pattern: the endpoint is then the one with that route. Register
-// the handlers with [Endpoint.Route] so the two agree. Without a pattern,
+// [Request].Pattern: the endpoint is then the one with that route, if its
+// method is the request's (a GET pattern serves HEAD too). Register the
+// handlers with [Endpoint.Route] so the two agree. Without a pattern,
 // the escaped path is matched by the rules [Enforcer] documents, so that a
 // crafted path (//, dot segments, escaped slashes, malformed escapes) never
 // reaches another endpoint than a router would; anything doubtful matches

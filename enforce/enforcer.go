@@ -175,7 +175,11 @@ func WithRealm(realm string) Option { return func(s *settings) { s.realm = realm
 // # Matching paths
 //
 // With Request.Pattern set (Go's http.Request.Pattern), the endpoint is the
-// one with that route; parameter names may differ ({id} for {userId}).
+// one with that route; parameter names may differ ({id} for {userId}). The
+// pattern's method must be Request.Method, as a router dispatches, a GET
+// pattern serving HEAD too: a pattern of another method matches nothing.
+// A pattern without a method takes Request.Method.
+//
 // Otherwise the escaped Request.Path is matched by these rules, so that a
 // crafted path never reaches another endpoint than a router would
 // dispatch to; anything doubtful matches nothing, and is denied:

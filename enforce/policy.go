@@ -76,7 +76,9 @@ type endpoint struct {
 // no parameter of the path, a duplicate name, and two endpoints with the
 // same method and the same template shape (equal but for parameter
 // names). Templates that overlap otherwise are fine: see [Enforcer] for
-// how a path picks one.
+// how a path picks one. A table may have any number of endpoints,
+// methods, and siblings that differ in one segment: the time and memory
+// it takes grow in proportion.
 func NewPolicy(cfg Config) (*Policy, error) {
 	switch {
 	case cfg.Catalog == nil:

@@ -8,7 +8,7 @@ import (
 // A node is a position in a method's trie of path templates.
 type node struct {
 	statics []child   // children by static text, in insertion order
-	index   []uint16  // open-addressing table over statics (1 + position; 0 is empty), when there are many
+	index   []uint32  // open-addressing table over statics (1 + position; 0 is empty), when there are many
 	param   *node     // the child for any parameter
 	ep      *endpoint // the endpoint whose template ends here
 }
@@ -76,12 +76,24 @@ func hashDecoded(seg string) uint32 {
 // router finds endpoints by method and path.
 type router struct {
 	methods []string               // the methods, in order of first use
+	byName  map[string]int         // method → index, when there are more than maxMethodScan
 	roots   []*node                // by method
 	byPath  []map[string]*endpoint // by method: exact template → endpoint
 	shapes  []map[string]*endpoint // by method: shape → endpoint, for conflicts
 }
 
+// maxMethodScan is how many methods a router scans in turn before it
+// looks them up in a map: a table may have any number.
+const maxMethodScan = 8
+
+// method returns the index of method m, or -1.
 func (r *router) method(m string) int {
+	if r.byName != nil {
+		if i, ok := r.byName[m]; ok {
+			return i
+		}
+		return -1
+	}
 	for i, x := range r.methods {
 		if x == m {
 			return i
@@ -99,6 +111,15 @@ func (r *router) add(ep *endpoint) *endpoint {
 		r.byPath = append(r.byPath, map[string]*endpoint{})
 		r.shapes = append(r.shapes, map[string]*endpoint{})
 		mi = len(r.methods) - 1
+		if r.byName == nil && len(r.methods) > maxMethodScan {
+			r.byName = make(map[string]int, 2*len(r.methods))
+			for i, x := range r.methods[:mi] {
+				r.byName[x] = i
+			}
+		}
+		if r.byName != nil {
+			r.byName[ep.Method] = mi
+		}
 	}
 	sh := shape(ep.segs)
 	if other := r.shapes[mi][sh]; other != nil {
@@ -119,14 +140,27 @@ func (r *router) add(ep *endpoint) *endpoint {
 		if next == nil {
 			next = &node{}
 			n.statics = append(n.statics, child{hashText(s.text), s.text, next})
-			if len(n.statics) > maxStaticScan {
-				n.reindex()
-			}
+			n.indexLast()
 		}
 		n = next
 	}
 	n.ep = ep
 	return nil
+}
+
+// indexLast indexes the static child just added, once there are more
+// than maxStaticScan. The index stays at most half full: when a child
+// would fill it past that, it is rebuilt twice as large, so that adding k
+// children costs time and memory in proportion to k, not k². Its entries
+// are 32 bits wide: no node can have as many children as they number.
+func (n *node) indexLast() {
+	switch k := len(n.statics); {
+	case k <= maxStaticScan:
+	case 2*k > len(n.index):
+		n.reindex()
+	default:
+		n.insert(k - 1)
+	}
 }
 
 // reindex rebuilds the hash index of the static children, at most half
@@ -136,7 +170,7 @@ func (n *node) reindex() {
 	for size < 2*len(n.statics) {
 		size *= 2
 	}
-	n.index = make([]uint16, size)
+	n.index = make([]uint32, size)
 	for i := range n.statics {
 		n.insert(i)
 	}
@@ -146,7 +180,7 @@ func (n *node) insert(i int) {
 	mask := uint32(len(n.index) - 1)
 	for j := n.statics[i].hash & mask; ; j = (j + 1) & mask {
 		if n.index[j] == 0 {
-			n.index[j] = uint16(i + 1)
+			n.index[j] = uint32(i + 1)
 			return
 		}
 	}
@@ -436,16 +470,23 @@ func (r *router) lookupPath(method, path string, s *segments) *endpoint {
 }
 
 // lookupPattern returns the endpoint for a pattern a router matched, in
-// the syntax of Go's http.ServeMux: "[METHOD ][HOST]/PATH". A pattern with
-// a method names the endpoint for that method (a GET pattern also serves
-// HEAD requests); one without uses the request's method. The host is
-// ignored. Parameter names need not be the table's: {id} matches
-// {userId}. Subtree patterns (a trailing '/', "/" included: it matches
-// every path), {name...} wildcards and {$} on anything but the root match
-// nothing; the root endpoint's pattern is "/{$}".
+// the syntax of Go's http.ServeMux: "[METHOD ][HOST]/PATH", the method
+// followed by spaces or tabs. A pattern with a method names the endpoint
+// for that method, which must be the request's: a router dispatches a
+// request only to a pattern of its method, or to a GET pattern for HEAD,
+// so a pattern of another method matches nothing. One without a method
+// uses the request's. The host is ignored. Parameter names need not be
+// the table's: {id} matches {userId}. Subtree patterns (a trailing '/',
+// "/" included: it matches every path), {name...} wildcards and {$} on
+// anything but the root match nothing; the root endpoint's pattern is
+// "/{$}".
 func (r *router) lookupPattern(method, pattern string) *endpoint {
-	if m, rest, ok := strings.Cut(pattern, " "); ok {
-		method, pattern = m, strings.TrimLeft(rest, " \t")
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		m := pattern[:i]
+		if m != method && (m != "GET" || method != "HEAD") {
+			return nil
+		}
+		method, pattern = m, strings.TrimLeft(pattern[i+1:], " \t")
 	}
 	slash := strings.IndexByte(pattern, '/')
 	if slash < 0 {
