@@ -222,8 +222,13 @@ func TestRunJSON(t *testing.T) {
 			require.NoError(t, json.Unmarshal(out, &res))
 			require.Len(t, res.Scopes.Findings, 1)
 			require.Equal(t, review.KindBroader, res.Scopes.Findings[0].Kind)
-			require.Equal(t, "users:manage", res.Usage.Unused.String())
-			require.Equal(t, "transcripts:readonly", res.Usage.Add.String())
+			// users:manage serves the reads the records credit to
+			// users:readonly: it is not unused (issue 11). The other
+			// scopes the records name are no longer held: their
+			// endpoints are unserved, and the review adds them back.
+			require.True(t, res.Usage.Unused.IsEmpty(), res.Usage.Unused.String())
+			require.Len(t, res.Usage.Unserved, 3)
+			require.Equal(t, "conversations:call:control conversations:readonly presence:manage transcripts:readonly", res.Usage.Add.String())
 		}},
 		{"doc", []string{"doc", "-json", "-profile", "virtual-agent", "-updated", "2026-03-01"}, exitOK, func(t *testing.T, out []byte) {
 			d, err := review.ParseDocJSON(out)
