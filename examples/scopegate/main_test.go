@@ -116,6 +116,12 @@ func TestRun(t *testing.T) {
 		{name: "review: usage only, period from the records", args: []string{"review", "-scopes", "conversations:readonly users:readonly",
 			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient}, code: exitFindings,
 			has: []string{"2026-01-05 to 2026-03-27: 9 records"}},
+		{name: "review: calls no held scope serves any more", args: []string{"review", "-scopes", "users:readonly",
+			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient, "-from", "2026-01-05", "-to", "2026-01-05"}, code: exitFindings,
+			has: []string{
+				"unserved  GET /api/v2/conversations: 1 call, last 2026-01-05, with conversations:readonly: no held scope serves it now: add conversations:readonly\n",
+				"unserved  PATCH /api/v2/users/{userId}/presence: 1 call, last 2026-01-05, with presence:manage: no held scope serves it now: add presence:manage\n",
+			}},
 		{name: "review: a quiet month", args: []string{"review", "-scopes", "conversations:readonly users:readonly",
 			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient, "-from", "2026-03-20", "-to", "2026-03-31"}, code: exitFindings,
 			has: []string{"unused  conversations:readonly: no call used it in the period: remove it\n"}},
