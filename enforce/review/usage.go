@@ -169,6 +169,9 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 	unserved := map[string]*Unserved{}
 	unservedBy := map[string][]scope.Scope{}
 	stale := map[string]bool{}
+	// The scope a record credits depends only on its endpoint: the zero
+	// Scope when no held scope satisfies it.
+	credits := map[int32]scope.Scope{}
 	for _, r := range records {
 		if r.Client != q.Client || q.Org != "" && r.Org != q.Org || r.Time.Before(q.From) || !r.Time.Before(q.To) {
 			continue
@@ -182,7 +185,12 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 		case r.Scope.IsValid():
 			credit := r.Scope
 			if known {
-				if s, ok := ix.narrowestHeld(ep, q.Held); ok {
+				s, seen := credits[ep]
+				if !seen {
+					s, _ = ix.narrowestHeld(ep, q.Held)
+					credits[ep] = s
+				}
+				if s.IsValid() {
 					credit = s
 				} else {
 					x := unserved[r.Route]
