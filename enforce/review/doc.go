@@ -16,7 +16,10 @@
 //     a [Finding] with its reason;
 //   - [Index.ReviewUsage]: the quarterly review, from the [enforce.Record]
 //     values a decision hook collected over a period: the scopes a client
-//     holds but never used, and the calls refused for want of a scope;
+//     holds but never used, and the calls refused for want of a scope or
+//     that no scope it holds serves any more; removing the first and
+//     adding what it advises for the others leaves every scope-checked
+//     call of the period a scope that serves it;
 //   - [Index.Document]: the guide's "Document Your Scopes" record, as
 //     Markdown ([Doc.Markdown]) or JSON, with a change log entry when the
 //     scopes change.

@@ -29,8 +29,9 @@ type UsageQuery struct {
 type ScopeUse struct {
 	Scope scope.Scope `json:"scope"`
 	// Held reports whether the client holds the scope now. A scope it no
-	// longer holds still shows up in the records of tokens issued before
-	// it was removed.
+	// longer holds, named by the records of tokens issued before it was
+	// removed, is credited only when no held scope satisfies the endpoint
+	// (see [UsageReview].Unserved), or the table lacks the route.
 	Held bool `json:"held"`
 	// Calls counts the records credited to it (see [Index.ReviewUsage]),
 	// whether or not the permission check then passed.
@@ -55,8 +56,9 @@ type Denial struct {
 	// endpoint is no longer in the table.
 	Accepts scope.Set `json:"accepts"`
 	// Add is the scope to add for it: the one the review's Add set uses
-	// for this endpoint. When Reauthenticate is set it is a scope the
-	// client already holds.
+	// for this endpoint. When Reauthenticate is set it is the narrowest
+	// scope the client already holds that satisfies the endpoint, and the
+	// review does not list it as Unused.
 	Add scope.Scope `json:"add,omitzero"`
 	// Reauthenticate reports that the client holds a scope the endpoint
 	// accepts now: the denied tokens were issued before it was added, and
@@ -64,9 +66,33 @@ type Denial struct {
 	Reauthenticate bool `json:"reauthenticate,omitempty"`
 }
 
+// An Unserved is an endpoint that let a client's calls through during the
+// period, and that none of the scopes the client holds now satisfies: the
+// scopes the calls used were removed since (or the table changed), and
+// its next calls will be refused for want of a scope.
+type Unserved struct {
+	Route    string `json:"route"`
+	Endpoint string `json:"endpoint,omitempty"`
+	// Scopes are the scopes the records name ([enforce.Record].Scope):
+	// the client no longer holds them, or they no longer satisfy the
+	// endpoint.
+	Scopes scope.Set `json:"scopes"`
+	// Count is the number of such calls, whether or not the permission
+	// check then passed; First and Last their times.
+	Count int       `json:"count"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	// Accepts are the scopes the endpoint accepts.
+	Accepts scope.Set `json:"accepts"`
+	// Add is the scope to add for it: the one the review's Add set uses
+	// for this endpoint.
+	Add scope.Scope `json:"add,omitzero"`
+}
+
 // A UsageReview is the guide's quarterly review of one client, from the
 // decision records of a period: the scopes it holds but never used, to
-// remove, and the calls refused for want of a scope, to add.
+// remove, and the calls refused for want of a scope, or that no scope it
+// holds serves any more, to add.
 type UsageReview struct {
 	Client client.ID    `json:"client"`
 	Org    client.OrgID `json:"org,omitempty"`
@@ -77,15 +103,20 @@ type UsageReview struct {
 	// Used lists every scope the records show in use, in canonical
 	// order.
 	Used []ScopeUse `json:"used"`
-	// Unused are the held scopes no record shows in use: candidates for
-	// removal.
+	// Unused are the held scopes no record shows in use, and that no
+	// refused call needs (a [Denial] to re-authenticate for): candidates
+	// for removal.
 	Unused scope.Set `json:"unused"`
 	// Denied lists the endpoints that refused calls for want of a scope
 	// (codes SCOPE_INSUFFICIENT and SCOPE_AND_PERMISSIONS_INSUFFICIENT),
 	// most refused first.
 	Denied []Denial `json:"denied"`
+	// Unserved lists the endpoints that let calls of the period through,
+	// and that no held scope satisfies now, most called first.
+	Unserved []Unserved `json:"unserved,omitempty"`
 	// Add is the smallest set of scopes that would let every denied call
-	// pass, leaving out those that need only a re-authentication.
+	// pass, leaving out those that need only a re-authentication, and
+	// serve every Unserved endpoint.
 	Add scope.Set `json:"add"`
 	// Unattributed counts allowed records that name no scope, because
 	// the org has scope enforcement off: the scopes those calls would
@@ -101,18 +132,25 @@ type UsageReview struct {
 // Records of other clients, of other orgs when q.Org is set, and outside
 // the period are skipped.
 //
-// A record credits the scope that satisfied its endpoint
-// ([enforce.Record].Scope), with one correction. When a token holds
-// several scopes that satisfy the endpoint, the enforcer names the first
-// in canonical order, so users:manage stands for a read that the
-// token's users:readonly would have served just as well; crediting it
-// would call users:readonly unused and advise removing the narrower
-// scope. So when the named scope is held, the record credits the
-// narrowest held scope (by [Breadth], then canonical order) that
-// satisfies the endpoint and that the token may have carried: the named
-// scope or one that comes after it in canonical order. The Unused scopes
-// can then be removed without refusing any call of the period, and they
-// are the broader ones where there is a choice.
+// A record names the scope that satisfied its endpoint
+// ([enforce.Record].Scope), but the token that carried it may hold other
+// scopes than the client does now: users:manage may stand for a read that
+// the client's users:readonly serves just as well, and users:readonly may
+// have been replaced since by users:manage. So a record that names a
+// scope credits the narrowest held scope (by [Breadth], then canonical
+// order) that satisfies its endpoint, whichever scope it names. When no
+// held scope does, the record credits the scope it names, and its
+// endpoint is Unserved: the review adds the narrowest scope for it, as
+// for a call refused for want of a scope. A record whose route the table
+// lacks credits the scope it names.
+//
+// So the advice is safe: after removing the Unused scopes and adding the
+// Add ones, every call of the period that passed the scope check, and
+// every call refused for want of a scope, is served by a scope of the
+// resulting set. The Unused scopes are the broader ones where there is a
+// choice. Calls that were not scope-checked (see Unattributed) and routes
+// the table lacks (see Stale) are outside this promise: the review cannot
+// tell which scopes they need.
 func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageReview, error) {
 	switch {
 	case !q.Client.IsValid():
@@ -128,21 +166,44 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 	u := UsageReview{Client: q.Client, Org: q.Org, From: q.From, To: q.To}
 	used := map[scope.Scope]*ScopeUse{}
 	denied := map[string]*Denial{}
+	unserved := map[string]*Unserved{}
+	unservedBy := map[string][]scope.Scope{}
 	stale := map[string]bool{}
+	// The scope a record credits depends only on its endpoint: the zero
+	// Scope when no held scope satisfies it.
+	credits := map[int32]scope.Scope{}
 	for _, r := range records {
 		if r.Client != q.Client || q.Org != "" && r.Org != q.Org || r.Time.Before(q.From) || !r.Time.Before(q.To) {
 			continue
 		}
 		u.Records++
-		_, known := ix.byRoute[r.Route]
+		ep, known := ix.byRoute[r.Route]
 		if r.Route != "" && !known {
 			stale[r.Route] = true
 		}
 		switch {
 		case r.Scope.IsValid():
 			credit := r.Scope
-			if ep, ok := ix.byRoute[r.Route]; ok && q.Held.Contains(credit) {
-				credit = ix.narrowestHeld(ep, q.Held, credit)
+			if known {
+				s, seen := credits[ep]
+				if !seen {
+					s, _ = ix.narrowestHeld(ep, q.Held)
+					credits[ep] = s
+				}
+				if s.IsValid() {
+					credit = s
+				} else {
+					x := unserved[r.Route]
+					if x == nil {
+						x = &Unserved{Route: r.Route, Endpoint: ix.eps[ep].name, Accepts: ix.eps[ep].accepts, First: r.Time}
+						unserved[r.Route] = x
+					}
+					x.Count++
+					x.First, x.Last = earlier(x.First, r.Time), later(x.Last, r.Time)
+					if !slices.Contains(unservedBy[r.Route], r.Scope) {
+						unservedBy[r.Route] = append(unservedBy[r.Route], r.Scope)
+					}
+				}
 			}
 			su := used[credit]
 			if su == nil {
@@ -172,20 +233,19 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 		u.Used = append(u.Used, *used[s])
 	}
 	slices.SortFunc(u.Used, func(a, b ScopeUse) int { return strings.Compare(a.Scope.String(), b.Scope.String()) })
-	var credited []scope.Scope
+	// The scopes the records show in use, and those a refused call needs
+	// once its user signs in again, are kept.
+	var kept []scope.Scope
 	for s := range used {
-		credited = append(credited, s)
+		kept = append(kept, s)
 	}
-	creditedSet, _ := scope.NewSet(credited...)
-	u.Unused = q.Held.Difference(creditedSet)
 	for route := range stale {
 		u.Stale = append(u.Stale, route)
 	}
 	slices.Sort(u.Stale)
 
-	// What to add: the smallest set for the denied endpoints that the
-	// held scopes do not already satisfy.
-	granted := ix.catalog.Grant(q.Held)
+	// What to add: the smallest set for the denied endpoints that no held
+	// scope satisfies, and for the unserved ones.
 	var toAdd []string
 	for route, d := range denied {
 		ep, ok := ix.byRoute[route]
@@ -193,13 +253,21 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 			continue
 		}
 		d.Accepts = ix.eps[ep].accepts
-		if granted.Satisfies(ix.eps[ep].accepted) {
-			d.Add, _ = ix.eps[ep].accepted.Match(q.Held)
-			d.Reauthenticate = true
+		if s, ok := ix.narrowestHeld(ep, q.Held); ok {
+			d.Add, d.Reauthenticate = s, true
+			kept = append(kept, s)
 			continue
 		}
 		toAdd = append(toAdd, route)
 	}
+	for route, x := range unserved {
+		x.Scopes, _ = scope.NewSet(unservedBy[route]...) // valid scopes only
+		if denied[route] == nil {
+			toAdd = append(toAdd, route)
+		}
+	}
+	keptSet, _ := scope.NewSet(kept...) // valid scopes only
+	u.Unused = q.Held.Difference(keptSet)
 	slices.Sort(toAdd)
 	if len(toAdd) > 0 {
 		eps := make([]int32, len(toAdd))
@@ -209,9 +277,23 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 		sel := ix.selectFor(toAdd, eps, q.Held)
 		u.Add = sel.Scopes
 		for _, n := range sel.Needs {
-			denied[n.Route].Add = n.Scope
+			if d := denied[n.Route]; d != nil {
+				d.Add = n.Scope
+			}
+			if x := unserved[n.Route]; x != nil {
+				x.Add = n.Scope
+			}
 		}
 	}
+	for _, x := range unserved {
+		u.Unserved = append(u.Unserved, *x)
+	}
+	slices.SortFunc(u.Unserved, func(a, b Unserved) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Route, b.Route)
+	})
 	for _, d := range denied {
 		u.Denied = append(u.Denied, *d)
 	}
@@ -225,23 +307,19 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 }
 
 // narrowestHeld returns the narrowest held scope that satisfies endpoint
-// ep and does not come before named in canonical order: the scope to
-// credit for a record in which the enforcer named named. It returns named
-// when no other qualifies, or when named does not satisfy ep (the table
-// changed since the record).
-func (ix *Index) narrowestHeld(ep int32, held scope.Set, named scope.Scope) scope.Scope {
-	sats := ix.eps[ep].satisfiers
-	first, ok := slices.BinarySearch(sats, ix.ids[named])
-	if !ok {
-		return named
-	}
-	best := sats[first]
-	for _, id := range sats[first+1:] {
-		if ix.breadth[id].Compare(ix.breadth[best]) < 0 && held.Contains(ix.scopes[id]) {
+// ep, by [Breadth] and then canonical order, and false if no held scope
+// does.
+func (ix *Index) narrowestHeld(ep int32, held scope.Set) (scope.Scope, bool) {
+	best := int32(-1)
+	for _, id := range ix.eps[ep].satisfiers { // ascending: canonical order
+		if (best < 0 || ix.breadth[id].Compare(ix.breadth[best]) < 0) && held.Contains(ix.scopes[id]) {
 			best = id
 		}
 	}
-	return ix.scopes[best]
+	if best < 0 {
+		return scope.Scope{}, false
+	}
+	return ix.scopes[best], true
 }
 
 func earlier(a, b time.Time) time.Time {

@@ -3,6 +3,8 @@ package review_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -230,7 +232,7 @@ func TestReviewUsagePermissionDenialUsesTheScope(t *testing.T) {
 // was added names users:manage, though users:readonly, held now, serves
 // the call: the review credits the narrowest held scope, so that the one
 // it calls unused, and to remove, is the broader; as the scope review
-// says.
+// says. So does a token with users, which the client no longer holds.
 func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
 	rec := newRecorder(t)
 	const held = "users:manage users:readonly"
@@ -240,8 +242,10 @@ func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
 	// A token from before users:readonly was added names users:manage
 	// too: users:readonly serves the call now, so it is credited.
 	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 6, 9), c, org, "users:manage", "GET", "/api/v2/users/me"))
-	// A scope the client no longer holds is credited as named.
+	// A scope the client no longer holds: the narrowest held scope that
+	// serves the call is credited.
 	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 7, 9), c, org, "users", "GET", "/api/v2/users/me"))
+	require.Equal(t, "users", rec.records[2].Scope.String())
 
 	ix := sampleIndex(t)
 	got, err := ix.ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet(held), From: quarterStart, To: day(4, 1, 0)}, rec.records)
@@ -251,7 +255,7 @@ func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
 	for _, u := range got.Used {
 		used = append(used, fmt.Sprintf("%s held=%t calls=%d", u.Scope, u.Held, u.Calls))
 	}
-	require.Equal(t, []string{"users held=false calls=1", "users:readonly held=true calls=2"}, used)
+	require.Equal(t, []string{"users:readonly held=true calls=3"}, used)
 
 	sr, err := ix.ReviewScopes(scope.MustParseSet(held), []string{"GET /api/v2/users/me"})
 	require.NoError(t, err)
@@ -261,6 +265,196 @@ func TestReviewUsageCreditsTheNarrowestHeldScope(t *testing.T) {
 	got, err = ix.ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet("users:manage"), From: quarterStart, To: day(4, 1, 0)}, rec.records)
 	require.NoError(t, err)
 	require.True(t, got.Unused.IsEmpty(), got.Unused.String())
+}
+
+// Issue 11: a client held users:readonly and read GET /api/v2/users/me;
+// its scope was then changed to users:manage. The record names
+// users:readonly, which the client no longer holds: the call is credited
+// to users:manage, which serves it now, so the review does not call it
+// unused and advise removing it, which would refuse the call.
+func TestReviewUsageDoesNotRemoveTheOnlyScopeThatServesACall(t *testing.T) {
+	rec := newRecorder(t)
+	c := rec.client("Dashboard", org, "users:readonly")
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 5, 9), c, org, "users:readonly", "GET", "/api/v2/users/me"))
+	require.Equal(t, "users:readonly", rec.records[0].Scope.String())
+
+	ix := sampleIndex(t)
+	got, err := ix.ReviewUsage(review.UsageQuery{Client: c.ID, Org: org, Held: scope.MustParseSet("users:manage"), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	want := review.UsageReview{
+		Client: c.ID, Org: org, From: quarterStart, To: day(4, 1, 0),
+		Records: 1,
+		Used: []review.ScopeUse{{Scope: scope.MustParse("users:manage"), Held: true, Calls: 1,
+			Routes: []string{"GET /api/v2/users/me"}, First: day(1, 5, 9), Last: day(1, 5, 9)}},
+	}
+	if diff := cmp.Diff(want, got, setText, scopeText, cmp.Comparer(func(a, b client.ID) bool { return a == b })); diff != "" {
+		t.Errorf("usage review (-want +got):\n%s", diff)
+	}
+}
+
+// The same client, its scope changed to conversations:readonly instead:
+// no held scope serves GET /api/v2/users/me any more. The review says so,
+// and adds the narrowest scope that does, as for a refused call.
+func TestReviewUsageAddsAScopeForCallsNoHeldScopeServes(t *testing.T) {
+	rec := newRecorder(t)
+	c := rec.client("Dashboard", org, "users:readonly")
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(1, 5, 9), c, org, "users:readonly", "GET", "/api/v2/users/me"))
+	require.Equal(t, enforce.CodeAllowed, rec.call(day(2, 5, 9), c, org, "users", "GET", "/api/v2/users/me"))
+	require.Equal(t, enforce.CodePermissionMissing, rec.call(day(2, 6, 9), c, org, "users", "PUT", "/api/v2/users/u-1"))
+
+	ix := sampleIndex(t)
+	got, err := ix.ReviewUsage(review.UsageQuery{Client: c.ID, Org: org, Held: scope.MustParseSet("conversations:readonly"), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	want := review.UsageReview{
+		Client: c.ID, Org: org, From: quarterStart, To: day(4, 1, 0),
+		Records: 3,
+		Used: []review.ScopeUse{
+			{Scope: scope.MustParse("users"), Held: false, Calls: 2,
+				Routes: []string{"GET /api/v2/users/me", "PUT /api/v2/users/{userId}"}, First: day(2, 5, 9), Last: day(2, 6, 9)},
+			{Scope: scope.MustParse("users:readonly"), Held: false, Calls: 1,
+				Routes: []string{"GET /api/v2/users/me"}, First: day(1, 5, 9), Last: day(1, 5, 9)},
+		},
+		Unused: scope.MustParseSet("conversations:readonly"),
+		Unserved: []review.Unserved{
+			{Route: "GET /api/v2/users/me", Endpoint: "getUsersMe", Scopes: scope.MustParseSet("users users:readonly"), Count: 2, First: day(1, 5, 9), Last: day(2, 5, 9),
+				Accepts: scope.MustParseSet("users users:readonly"), Add: scope.MustParse("users:manage")},
+			{Route: "PUT /api/v2/users/{userId}", Endpoint: "putUser", Scopes: scope.MustParseSet("users"), Count: 1, First: day(2, 6, 9), Last: day(2, 6, 9),
+				Accepts: scope.MustParseSet("users users:manage"), Add: scope.MustParse("users:manage")},
+		},
+		Add: scope.MustParseSet("users:manage"),
+	}
+	if diff := cmp.Diff(want, got, setText, scopeText, cmp.Comparer(func(a, b client.ID) bool { return a == b })); diff != "" {
+		t.Errorf("usage review (-want +got):\n%s", diff)
+	}
+
+	// Without the write, users:readonly is the narrowest that serves the
+	// read.
+	got, err = ix.ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet("conversations:readonly"), From: quarterStart, To: day(2, 6, 0)}, rec.records)
+	require.NoError(t, err)
+	require.Equal(t, "users:readonly", got.Add.String())
+	require.Len(t, got.Unserved, 1)
+	require.Equal(t, "users:readonly", got.Unserved[0].Add.String())
+}
+
+// A call refused because the token predates the scope the client holds
+// now needs that scope once the user signs in again: the review does not
+// call it unused, though no record of the period shows it in use.
+func TestReviewUsageKeepsTheScopeARefusedCallNeeds(t *testing.T) {
+	rec := newRecorder(t)
+	c := rec.client("Dashboard", org, "users:readonly")
+	require.Equal(t, enforce.CodeScopeMissing, rec.call(day(1, 5, 9), c, org, "conversations:readonly", "GET", "/api/v2/users/me"))
+
+	got, err := sampleIndex(t).ReviewUsage(review.UsageQuery{Client: c.ID, Held: scope.MustParseSet("users:manage users:readonly"), From: quarterStart, To: day(4, 1, 0)}, rec.records)
+	require.NoError(t, err)
+	require.Equal(t, "users:manage", got.Unused.String(), "the narrowest held scope that serves the call is kept")
+	require.Len(t, got.Denied, 1)
+	require.True(t, got.Denied[0].Reauthenticate)
+	require.Equal(t, "users:readonly", got.Denied[0].Add.String())
+	require.True(t, got.Add.IsEmpty(), got.Add.String())
+}
+
+// usageRecord is a record of a call to ep by a token with the given
+// scopes, as the enforcer writes it: the narrowest token scope that
+// satisfies the endpoint, or a refusal for want of one. Permission
+// checks pass or fail at random.
+func usageRecord(t *testing.T, rng *rand.Rand, cat *scope.Catalog, ep enforce.Endpoint, id client.ID, at time.Time, token scope.Set) enforce.Record {
+	acc, err := cat.Accept(ep.Scopes...)
+	require.NoError(t, err)
+	r := enforce.Record{Time: at, Org: org, Client: id, User: agentUser, GrantType: client.AuthorizationCode, Method: ep.Method, Route: ep.Route()}
+	s, ok := acc.Match(token)
+	switch {
+	case ok && rng.IntN(5) == 0:
+		r.Status, r.Code, r.Scope = 403, enforce.CodePermissionMissing, s
+	case ok:
+		r.Allowed, r.Status, r.Code, r.Scope = true, 200, enforce.CodeAllowed, s
+	case rng.IntN(5) == 0:
+		r.Status, r.Code = 403, enforce.CodeScopeAndPermissionMissing
+	default:
+		r.Status, r.Code = 403, enforce.CodeScopeMissing
+	}
+	return r
+}
+
+// The review's advice never refuses a call of the period: after removing
+// the Unused scopes and adding the Add ones, every call that passed the
+// scope check, and every call refused for want of a scope, is served by a
+// scope of the recommended set. Random catalogs and tables (those
+// Minimal is checked on), random held sets, and random histories: tokens
+// with random scopes, issued before or after the client's scopes changed,
+// and records from before the table changed, naming a scope that may no
+// longer satisfy their endpoint.
+func TestReviewUsageAdviceServesEveryCallOfThePeriod(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	app := client.MustParseID("6f1c2a9e-3b4d-4c5e-8f70-112233445566")
+	other := client.MustParseID("0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3")
+	for trial := range 400 {
+		cat, eps := randomInstance(t, rng, 10, 10, trial%2 == 1)
+		ix := newIndex(t, cat, eps)
+		var all []scope.Scope
+		for e := range cat.All() {
+			all = append(all, e.Scope)
+		}
+		subset := func(oneIn int) scope.Set {
+			var out []scope.Scope
+			for _, s := range all {
+				if rng.IntN(oneIn) == 0 {
+					out = append(out, s)
+				}
+			}
+			return mustSet(out)
+		}
+		held := subset(3)
+		var records []enforce.Record
+		for i := range 1 + rng.IntN(15) {
+			at := quarterStart.Add(time.Duration(i) * 24 * time.Hour)
+			r := usageRecord(t, rng, cat, eps[rng.IntN(len(eps))], app, at, subset(3))
+			if rng.IntN(8) == 0 {
+				// From before the table changed: the scope may not
+				// satisfy the endpoint now.
+				r.Allowed, r.Status, r.Code, r.Scope = true, 200, enforce.CodeAllowed, all[rng.IntN(len(all))]
+			}
+			records = append(records, r)
+			// Another client's calls, and the app's outside the period,
+			// are not reviewed.
+			records = append(records, usageRecord(t, rng, cat, eps[rng.IntN(len(eps))], other, at, subset(2)))
+			records = append(records, usageRecord(t, rng, cat, eps[rng.IntN(len(eps))], app, quarterStart.Add(-time.Hour), subset(2)))
+		}
+		t.Run(fmt.Sprint(trial), func(t *testing.T) {
+			u, err := ix.ReviewUsage(review.UsageQuery{Client: app, Held: held, From: quarterStart, To: day(4, 1, 0)}, records)
+			require.NoError(t, err)
+			require.True(t, u.Unused.SubsetOf(held), "unused %s, held %s", u.Unused, held)
+			require.True(t, u.Add.Intersect(held).IsEmpty(), "add %s, held %s", u.Add, held)
+			advised := held.Difference(u.Unused).Union(u.Add)
+			g := cat.Grant(advised)
+			accepts := func(route string) scope.Accepted {
+				i := slices.IndexFunc(eps, func(e enforce.Endpoint) bool { return e.Route() == route })
+				require.GreaterOrEqual(t, i, 0, route)
+				acc, err := cat.Accept(eps[i].Scopes...)
+				require.NoError(t, err)
+				return acc
+			}
+			for _, x := range u.Unserved {
+				require.False(t, cat.Grant(held).Satisfies(accepts(x.Route)), "%s is unserved, but held %s serves it", x.Route, held)
+				require.True(t, u.Add.Contains(x.Add), "%s: add %s, not in %s", x.Route, x.Add, u.Add)
+				require.True(t, cat.Grant(mustSet([]scope.Scope{x.Add})).Satisfies(accepts(x.Route)), "%s: add %s does not serve it", x.Route, x.Add)
+			}
+			for _, d := range u.Denied {
+				if d.Reauthenticate {
+					require.True(t, held.Contains(d.Add) && !u.Unused.Contains(d.Add), "%s: re-authenticate for %s, held %s, unused %s", d.Route, d.Add, held, u.Unused)
+				}
+			}
+			for _, r := range records {
+				if r.Client != app || r.Time.Before(quarterStart) {
+					continue
+				}
+				if !r.Scope.IsValid() && r.Code != enforce.CodeScopeMissing && r.Code != enforce.CodeScopeAndPermissionMissing {
+					continue
+				}
+				require.True(t, g.Satisfies(accepts(r.Route)), "%s (%s, scope %q) is not served by the advice: held %s, remove %s, add %s",
+					r.Route, r.Code, r.Scope, held, u.Unused, u.Add)
+			}
+		})
+	}
 }
 
 func TestReviewUsageErrors(t *testing.T) {

@@ -116,6 +116,12 @@ func TestRun(t *testing.T) {
 		{name: "review: usage only, period from the records", args: []string{"review", "-scopes", "conversations:readonly users:readonly",
 			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient}, code: exitFindings,
 			has: []string{"2026-01-05 to 2026-03-27: 9 records"}},
+		{name: "review: calls no held scope serves any more", args: []string{"review", "-scopes", "users:readonly",
+			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient, "-from", "2026-01-05", "-to", "2026-01-05"}, code: exitFindings,
+			has: []string{
+				"unserved  GET /api/v2/conversations: 1 call, last 2026-01-05, with conversations:readonly: no held scope serves it now: add conversations:readonly\n",
+				"unserved  PATCH /api/v2/users/{userId}/presence: 1 call, last 2026-01-05, with presence:manage: no held scope serves it now: add presence:manage\n",
+			}},
 		{name: "review: a quiet month", args: []string{"review", "-scopes", "conversations:readonly users:readonly",
 			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient, "-from", "2026-03-20", "-to", "2026-03-31"}, code: exitFindings,
 			has: []string{"unused  conversations:readonly: no call used it in the period: remove it\n"}},
@@ -222,8 +228,13 @@ func TestRunJSON(t *testing.T) {
 			require.NoError(t, json.Unmarshal(out, &res))
 			require.Len(t, res.Scopes.Findings, 1)
 			require.Equal(t, review.KindBroader, res.Scopes.Findings[0].Kind)
-			require.Equal(t, "users:manage", res.Usage.Unused.String())
-			require.Equal(t, "transcripts:readonly", res.Usage.Add.String())
+			// users:manage serves the reads the records credit to
+			// users:readonly: it is not unused (issue 11). The other
+			// scopes the records name are no longer held: their
+			// endpoints are unserved, and the review adds them back.
+			require.True(t, res.Usage.Unused.IsEmpty(), res.Usage.Unused.String())
+			require.Len(t, res.Usage.Unserved, 3)
+			require.Equal(t, "conversations:call:control conversations:readonly presence:manage transcripts:readonly", res.Usage.Add.String())
 		}},
 		{"doc", []string{"doc", "-json", "-profile", "virtual-agent", "-updated", "2026-03-01"}, exitOK, func(t *testing.T, out []byte) {
 			d, err := review.ParseDocJSON(out)

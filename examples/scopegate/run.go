@@ -526,7 +526,7 @@ func (e *env) review(args []string) int {
 			return e.failErr(err)
 		}
 		out.Usage = &u
-		findings = findings || !u.Unused.IsEmpty() || len(u.Denied) > 0
+		findings = findings || !u.Unused.IsEmpty() || len(u.Denied) > 0 || len(u.Unserved) > 0
 	}
 	if e.asJSON {
 		e.write(out)
@@ -585,6 +585,9 @@ func (e *env) printReview(out reviewOutput) {
 			default:
 				fmt.Fprintf(w, "refused\t%s: %s, last %s: the endpoint table no longer has it\n", d.Route, times(d.Count, "time", "times"), d.Last.Format(time.DateOnly))
 			}
+		}
+		for _, x := range u.Unserved {
+			fmt.Fprintf(w, "unserved\t%s: %s, last %s, with %s: no held scope serves it now: add %s\n", x.Route, times(x.Count, "call", "calls"), x.Last.Format(time.DateOnly), x.Scopes, x.Add)
 		}
 		if u.Unattributed > 0 {
 			fmt.Fprintf(w, "warning\t%d allowed calls name no scope (scope enforcement off): some unused scopes may be needed\n", u.Unattributed)
