@@ -117,6 +117,23 @@ func BenchmarkBaseline(b *testing.B) {
 	}
 }
 
+// BenchmarkAccept compiles an endpoint's accepted scope, once per endpoint
+// when a policy is built.
+func BenchmarkAccept(b *testing.B) {
+	for _, n := range []int{200, 16000} {
+		c := syntheticCatalog(b, n)
+		want := scope.MustParse(fmt.Sprintf("resource%d:readonly", n/8))
+		b.Run(fmt.Sprintf("catalog=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Accept(want); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkGrant(b *testing.B) {
 	c := syntheticCatalog(b, 200)
 	set := tokenScopes(200)
@@ -174,8 +191,10 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 }
 
+// BenchmarkNewCatalog builds catalogs of growing size; bytes/op shows how
+// memory grows with the number of scopes (issue 11: about linearly).
 func BenchmarkNewCatalog(b *testing.B) {
-	for _, n := range []int{200, 2000} {
+	for _, n := range []int{200, 2000, 16000} {
 		b.Run(fmt.Sprintf("scopes=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
