@@ -13,6 +13,15 @@ import (
 // :manage and a three-part :sub:view, tied by the usual rules.
 func syntheticCatalog(tb testing.TB, n int) *scope.Catalog {
 	tb.Helper()
+	c, err := scope.NewCatalog(syntheticEntries(n), syntheticRules...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// syntheticEntries are the entries of syntheticCatalog.
+func syntheticEntries(n int) []scope.Entry {
 	var entries []scope.Entry
 	for r := range n / 4 {
 		res := fmt.Sprintf("resource%d", r)
@@ -20,12 +29,11 @@ func syntheticCatalog(tb testing.TB, n int) *scope.Catalog {
 			entries = append(entries, scope.Entry{Scope: scope.MustParse(name), Description: "Synthetic scope " + name})
 		}
 	}
-	c, err := scope.NewCatalog(entries, scope.ActionImplies("manage", "readonly"), scope.BareImplies("readonly"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return entries
 }
+
+// syntheticRules are the rules of syntheticCatalog.
+var syntheticRules = []scope.Rule{scope.ActionImplies("manage", "readonly"), scope.BareImplies("readonly")}
 
 // tokenScopes is a typical token: five scopes spread over the catalog.
 func tokenScopes(n int) scope.Set {

@@ -17,6 +17,22 @@ import (
 // MaxDescription is the longest catalog description, in bytes.
 const MaxDescription = 200
 
+// MaxScopes is the most entries a catalog may have. [Granted] and
+// [Accepted] are bit sets of one bit per catalog scope, so the limit keeps
+// them at 8 KB at most; real APIs have a few hundred scopes.
+const MaxScopes = 1 << 16
+
+// MaxImplications bounds the implications a catalog holds: the pairs of
+// scopes a and b where a implies b, directly or through a chain of
+// implications. A flat catalog has none, and a catalog where each scope
+// implies a few others holds a few per scope; but a chain of n scopes, each
+// implying the next, holds n(n-1)/2, so 1,449 scopes in a chain exceed the
+// limit. [NewCatalog] counts an implication once for each direct
+// implication through which it reaches a scope, so the count may exceed
+// the number of distinct pairs when several of a scope's direct
+// implications imply the same scopes.
+const MaxImplications = 1 << 20
+
 // An Entry describes one scope of a [Catalog].
 type Entry struct {
 	Scope Scope `json:"scope"`
@@ -89,17 +105,38 @@ func (r Rule) target(s Scope) (string, bool) {
 // [NewCatalog] or [ParseCatalogJSON]; the sample package has a ready one.
 //
 // A Catalog is immutable once built and safe for concurrent use. Building it
-// interns every scope and computes each scope's transitive implications as a
-// bit set, so that [Granted.Satisfies] costs a few machine words.
+// interns every scope and computes each scope's transitive implications, in
+// memory that grows with the scopes and their implications, so that
+// [Catalog.Grant] can compile a set into a bit set and [Granted.Satisfies]
+// costs a few machine words.
 type Catalog struct {
 	entries  []Entry // sorted by scope; Implies holds the explicit edges only
 	direct   [][]int // direct edges, explicit and from rules, sorted by id
 	rules    []Rule  // as given
 	ids      map[string]int
-	words    int      // bit set length in uint64 words
-	down     []uint64 // len(entries)*words: each scope and all it implies
-	up       []uint64 // the transpose: each scope and all that imply it
+	words    int   // bit set length in uint64 words
+	down     lists // each scope's transitive implications, itself excluded
+	up       lists // the transpose: the scopes that imply each scope
 	suggests suggestIndex
+}
+
+// lists holds a sorted list of scope ids for each scope id.
+type lists struct {
+	ids []int32
+	at  []bounds // at[id]: where id's list is in ids
+}
+
+type bounds struct{ lo, hi int32 }
+
+// of returns id's list.
+func (l *lists) of(id int) []int32 { return l.ids[l.at[id].lo:l.at[id].hi] }
+
+// set sets bit id of b, and the bits of id's list.
+func (l *lists) set(b []uint64, id int) {
+	b[id/64] |= 1 << (id % 64)
+	for _, x := range l.of(id) {
+		b[x/64] |= 1 << (x % 64)
+	}
 }
 
 // NewCatalog builds a catalog from entries and convention rules. It reports
@@ -107,8 +144,13 @@ type Catalog struct {
 // several): a zero or duplicate scope, a missing or multi-line description,
 // an implied scope that is not in the catalog (with suggestions), a malformed
 // rule, and implication cycles ([*CycleError]). Entries may come in any
-// order; the catalog lists them in canonical order.
+// order; the catalog lists them in canonical order. A catalog with more than
+// [MaxScopes] entries or [MaxImplications] implications is an error that
+// wraps [ErrTooLarge] and names the limit.
 func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
+	if len(entries) > MaxScopes {
+		return nil, fmt.Errorf("%w: %d entries, more than MaxScopes (%d)", ErrTooLarge, len(entries), MaxScopes)
+	}
 	var errs []error
 	fail := func(i int, s Scope, err error) { errs = append(errs, &EntryError{Index: i, Scope: s, Err: err}) }
 	for _, r := range rules {
@@ -117,7 +159,7 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 		}
 	}
 
-	c := &Catalog{rules: slices.Clone(rules), ids: make(map[string]int, len(entries))}
+	c := &Catalog{rules: slices.Clone(rules), ids: make(map[string]int, len(entries)), entries: make([]Entry, 0, len(entries))}
 	first := make(map[Scope]int, len(entries))
 	for i, e := range entries {
 		switch {
@@ -184,7 +226,9 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 	if cycle != nil {
 		return nil, &EntryError{Index: first[cycle.Path[0]] - 1, Scope: cycle.Path[0], Err: cycle}
 	}
-	c.closures(order)
+	if err := c.closures(order); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -250,35 +294,77 @@ func (c *Catalog) topoOrder() ([]int, *CycleError) {
 	return order, nil
 }
 
-// closures fills c.down, visiting scopes in topological order.
-func (c *Catalog) closures(order []int) {
+// closures fills c.down, visiting scopes in topological order, and its
+// transpose c.up. A scope's list is the union of its direct implications
+// and their lists, so the work is the implications counted through each
+// direct one: it fails with ErrTooLarge when that passes MaxImplications.
+func (c *Catalog) closures(order []int) error {
 	n := len(c.entries)
 	c.words = (n + 63) / 64
-	c.down = make([]uint64, n*c.words)
+	pos := make([]int32, n) // each scope's place in order
+	for i, id := range order {
+		pos[id] = int32(i)
+	}
+	// mark[x] == id+1 when x is already in id's list.
+	mark := make([]int32, n)
+	c.down.at = make([]bounds, n)
+	var children []int
+	var list []int32
+	work := 0
 	for _, id := range order {
-		d := c.row(c.down, id)
-		d[id/64] |= 1 << (id % 64)
-		for _, child := range c.direct[id] {
-			for w, x := range c.row(c.down, child) {
-				d[w] |= x
+		stamp := int32(id + 1)
+		// The latest in order first: a child that another child implies
+		// comes before it in order, so it is already marked and skipped,
+		// with everything it implies.
+		children = append(children[:0], c.direct[id]...)
+		slices.SortFunc(children, func(a, b int) int { return int(pos[b] - pos[a]) })
+		list = list[:0]
+		for _, child := range children {
+			if mark[child] == stamp {
+				continue
+			}
+			implied := c.down.of(child)
+			if work += 1 + len(implied); work > MaxImplications {
+				return fmt.Errorf("%w: more than MaxImplications (%d) implications once those of %s are counted (a chain of n scopes holds n(n-1)/2)",
+					ErrTooLarge, MaxImplications, c.entries[id].Scope)
+			}
+			mark[child] = stamp
+			list = append(list, int32(child))
+			for _, x := range implied {
+				if mark[x] != stamp {
+					mark[x] = stamp
+					list = append(list, x)
+				}
 			}
 		}
+		slices.Sort(list)
+		lo := int32(len(c.down.ids))
+		c.down.ids = append(c.down.ids, list...)
+		c.down.at[id] = bounds{lo, int32(len(c.down.ids))}
 	}
-	// up is what Accept needs: the scopes that satisfy an endpoint are
-	// the union of the up rows of the scopes it accepts.
-	c.up = make([]uint64, n*c.words)
-	for id := range n {
-		for w, x := range c.row(c.down, id) {
-			for x != 0 {
-				implied := w*64 + bits.TrailingZeros64(x)
-				c.row(c.up, implied)[id/64] |= 1 << (id % 64)
-				x &= x - 1
-			}
-		}
-	}
-}
+	c.down.ids = slices.Clip(c.down.ids)
 
-func (c *Catalog) row(m []uint64, id int) []uint64 { return m[id*c.words : (id+1)*c.words] }
+	// up is what Accept needs: the scopes that satisfy an endpoint are
+	// the accepted scopes and those on their up lists. Filled in id order,
+	// each list comes out sorted.
+	c.up.at = make([]bounds, n)
+	for _, x := range c.down.ids {
+		c.up.at[x].hi++
+	}
+	next := int32(0)
+	for x, count := range c.up.at {
+		c.up.at[x] = bounds{next, next}
+		next += count.hi
+	}
+	c.up.ids = make([]int32, len(c.down.ids))
+	for id := range n {
+		for _, x := range c.down.of(id) {
+			c.up.ids[c.up.at[x].hi] = int32(id)
+			c.up.at[x].hi++
+		}
+	}
+	return nil
+}
 
 // Len returns the number of scopes in c.
 func (c *Catalog) Len() int { return len(c.entries) }
@@ -330,7 +416,14 @@ func (c *Catalog) Implies(a, b Scope) bool {
 		return false
 	}
 	ib, ok := c.ids[b.name]
-	return ok && c.row(c.down, ia)[ib/64]&(1<<(ib%64)) != 0
+	if !ok {
+		return false
+	}
+	if ia == ib {
+		return true
+	}
+	_, found := slices.BinarySearch(c.down.of(ia), int32(ib))
+	return found
 }
 
 // Implied returns every scope that s implies, transitively, not counting s
@@ -340,8 +433,15 @@ func (c *Catalog) Implied(s Scope) Set {
 	if !ok {
 		return Set{}
 	}
-	out := c.members(c.row(c.down, id))
-	return Set{scopes: slices.DeleteFunc(out, func(x Scope) bool { return x == s })}
+	implied := c.down.of(id)
+	if len(implied) == 0 {
+		return Set{}
+	}
+	out := make([]Scope, len(implied))
+	for i, x := range implied {
+		out[i] = c.entries[x].Scope
+	}
+	return Set{scopes: out}
 }
 
 // Narrowest returns the narrowest scope of s, the least privilege: the one
@@ -375,13 +475,7 @@ func (c *Catalog) compareBreadth(a, b Scope) int {
 }
 
 // breadth is the number of scopes a known scope implies, itself included.
-func (c *Catalog) breadth(s Scope) int {
-	n := 0
-	for _, x := range c.row(c.down, c.ids[s.name]) {
-		n += bits.OnesCount64(x)
-	}
-	return n
-}
+func (c *Catalog) breadth(s Scope) int { return 1 + len(c.down.of(c.ids[s.name])) }
 
 // Expand returns s with every scope its members imply, transitively: the
 // access s really grants. Unknown scopes are kept as they are.
@@ -394,9 +488,7 @@ func (c *Catalog) Expand(s Set) Set {
 			unknown = append(unknown, sc)
 			continue
 		}
-		for w, x := range c.row(c.down, id) {
-			acc[w] |= x
-		}
+		c.down.set(acc, id)
 	}
 	return Set{scopes: c.members(acc)}.Union(Set{scopes: unknown})
 }

@@ -24,9 +24,7 @@ func (c *Catalog) Grant(s Set) Granted {
 	g := Granted{cat: c, bits: make([]uint64, c.words)}
 	for _, sc := range s.scopes {
 		if id, ok := c.ids[sc.name]; ok {
-			for w, x := range c.row(c.down, id) {
-				g.bits[w] |= x
-			}
+			c.down.set(g.bits, id)
 		}
 	}
 	return g
@@ -92,12 +90,10 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		a.exact[id/64] |= 1 << (id % 64)
 	}
 	// A scope satisfies the endpoint when it is, or implies, an accepted
-	// scope: the union of the accepted scopes' up rows.
+	// scope: the accepted scopes and those on their up lists.
 	up := make([]uint64, c.words)
 	for _, sc := range set.scopes {
-		for w, x := range c.row(c.up, c.ids[sc.name]) {
-			up[w] |= x
-		}
+		c.up.set(up, c.ids[sc.name])
 	}
 	a.satisfiers = c.members(up)
 	a.byRank = slices.Clone(a.satisfiers)

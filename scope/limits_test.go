@@ -1,0 +1,92 @@
+package scope_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/scope"
+)
+
+// buildBytes returns the bytes NewCatalog allocates to build a catalog from
+// entries and rules.
+func buildBytes(t *testing.T, entries []scope.Entry, rules ...scope.Rule) uint64 {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	c, err := scope.NewCatalog(entries, rules...)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Equal(t, len(entries), c.Len())
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Building a catalog allocates memory in proportion to its scopes (issue
+// 11: a 16,000-scope catalog took 84.6 MB in two n×n bit matrices, about
+// 5 KB a scope).
+func TestNewCatalogMemoryGrowsLinearly(t *testing.T) {
+	small := buildBytes(t, syntheticEntries(2000), syntheticRules...)
+	large := buildBytes(t, syntheticEntries(16000), syntheticRules...)
+	t.Logf("2,000 scopes: %d bytes; 16,000 scopes: %d bytes (%d a scope)", small, large, large/16000)
+	require.Less(t, large, uint64(16000*1024), "at most 1 KB a scope")
+	require.Less(t, large, 12*small, "8 times the scopes take about 8 times the memory, not 64")
+}
+
+// flatEntries returns n scopes without implications.
+func flatEntries(n int) []scope.Entry {
+	entries := make([]scope.Entry, n)
+	for i := range entries {
+		entries[i] = scope.Entry{Scope: sc(fmt.Sprintf("flat%06d", i)), Description: "Flat scope"}
+	}
+	return entries
+}
+
+// chainEntries returns n scopes in a chain, each implying the next: the
+// first implies n-1 scopes, and the chain holds n(n-1)/2 implications.
+func chainEntries(n int) []scope.Entry {
+	entries := make([]scope.Entry, n)
+	for i := range entries {
+		entries[i] = scope.Entry{Scope: sc(fmt.Sprintf("chain%06d", i)), Description: "Chained scope"}
+		if i+1 < n {
+			entries[i].Implies = []scope.Scope{sc(fmt.Sprintf("chain%06d", i+1))}
+		}
+	}
+	return entries
+}
+
+func TestCatalogLimits(t *testing.T) {
+	require.GreaterOrEqual(t, scope.MaxScopes, 16384, "a flat catalog of 16,384 scopes must be allowed")
+
+	// The longest chain whose implications fit, and one scope more.
+	longest := 1
+	for (longest+1)*longest/2 <= scope.MaxImplications {
+		longest++
+	}
+
+	tests := []struct {
+		name    string
+		entries []scope.Entry
+		limit   string // named by the error; "" when the catalog fits
+	}{
+		{name: "MaxScopes flat scopes", entries: flatEntries(scope.MaxScopes)},
+		{name: "one scope more than MaxScopes", entries: flatEntries(scope.MaxScopes + 1), limit: "MaxScopes"},
+		{name: "the longest chain within MaxImplications", entries: chainEntries(longest)},
+		{name: "a chain one scope longer", entries: chainEntries(longest + 1), limit: "MaxImplications"},
+		{name: "a chain far too long", entries: chainEntries(4 * longest), limit: "MaxImplications"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := scope.NewCatalog(tt.entries)
+			if tt.limit == "" {
+				require.NoError(t, err)
+				require.Equal(t, len(tt.entries), c.Len())
+				return
+			}
+			require.ErrorIs(t, err, scope.ErrTooLarge)
+			require.ErrorContains(t, err, tt.limit)
+			require.True(t, c == nil, "no catalog with an error")
+		})
+	}
+}
