@@ -140,6 +140,25 @@ func BenchmarkAccept(b *testing.B) {
 			}
 		})
 	}
+	// The worst case: a scope that every other one implies, so that every
+	// scope satisfies the endpoint and is ranked from the narrowest.
+	entries := flatEntries(16384)
+	base := entries[len(entries)-1].Scope
+	for i := range entries[:len(entries)-1] {
+		entries[i].Implies = []scope.Scope{base}
+	}
+	c, err := scope.NewCatalog(entries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("catalog=16384/implied-by-all", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Accept(base); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func BenchmarkGrant(b *testing.B) {

@@ -462,20 +462,22 @@ func (c *Catalog) Narrowest(s Set) (Scope, bool) {
 // compareBreadth orders two known scopes from the narrowest, as Narrowest
 // says.
 func (c *Catalog) compareBreadth(a, b Scope) int {
-	if d := c.breadth(a) - c.breadth(b); d != 0 {
+	return c.compareBreadthIDs(c.ids[a.name], c.ids[b.name])
+}
+
+// compareBreadthIDs is compareBreadth for the scopes of two ids.
+func (c *Catalog) compareBreadthIDs(a, b int) int {
+	if d := len(c.down.of(a)) - len(c.down.of(b)); d != 0 {
 		return d
 	}
-	if a.IsBare() != b.IsBare() {
-		if b.IsBare() {
+	if aBare, bBare := c.entries[a].Scope.IsBare(), c.entries[b].Scope.IsBare(); aBare != bBare {
+		if bBare {
 			return -1
 		}
 		return 1
 	}
-	return compareScopes(a, b)
+	return a - b // ids follow the canonical order
 }
-
-// breadth is the number of scopes a known scope implies, itself included.
-func (c *Catalog) breadth(s Scope) int { return 1 + len(c.down.of(c.ids[s.name])) }
 
 // Expand returns s with every scope its members imply, transitively: the
 // access s really grants. Unknown scopes are kept as they are.

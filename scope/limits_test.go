@@ -90,3 +90,31 @@ func TestCatalogLimits(t *testing.T) {
 		})
 	}
 }
+
+// A catalog at MaxScopes with an admin scope that implies every other one
+// and a base scope that every other one implies: the implications grow
+// linearly, and an endpoint accepting the base scope has every scope as a
+// satisfier.
+func TestCatalogAtMaxScopesWithHubs(t *testing.T) {
+	entries := flatEntries(scope.MaxScopes)
+	admin, base := entries[0].Scope, entries[len(entries)-1].Scope
+	for i := 1; i < len(entries)-1; i++ {
+		entries[0].Implies = append(entries[0].Implies, entries[i].Scope)
+		entries[i].Implies = []scope.Scope{base}
+	}
+	c, err := scope.NewCatalog(entries)
+	require.NoError(t, err)
+	require.Equal(t, scope.MaxScopes-1, c.Implied(admin).Len())
+	require.True(t, c.Implies(admin, base))
+
+	a, err := c.Accept(base)
+	require.NoError(t, err)
+	require.Equal(t, scope.MaxScopes, a.Satisfiers().Len())
+	got, ok := a.Match(scope.MustParseSet(admin.String() + " " + entries[1].Scope.String()))
+	require.True(t, ok)
+	require.Equal(t, entries[1].Scope, got, "the narrowest: it implies only the base scope")
+	got, ok = a.Match(scope.MustParseSet(admin.String() + " " + base.String()))
+	require.True(t, ok)
+	require.Equal(t, base, got)
+	require.True(t, c.Grant(scope.MustParseSet(admin.String())).Satisfies(a))
+}
