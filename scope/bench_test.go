@@ -230,3 +230,19 @@ func BenchmarkNewCatalog(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNewCatalogUnknownImplications is a catalog whose every entry
+// implies a scope it does not have: each is reported, and suggestions cost
+// a scan of the catalog each.
+func BenchmarkNewCatalogUnknownImplications(b *testing.B) {
+	entries := syntheticEntries(2000)
+	for i := range entries {
+		entries[i].Implies = []scope.Scope{scope.MustParse(fmt.Sprintf("unknown%d:readonly", i))}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scope.NewCatalog(entries); err == nil {
+			b.Fatal("want an error")
+		}
+	}
+}

@@ -142,11 +142,12 @@ func (l *lists) set(b []uint64, id int) {
 // NewCatalog builds a catalog from entries and convention rules. It reports
 // every problem it finds, as [*EntryError] values (joined when there are
 // several): a zero or duplicate scope, a missing or multi-line description,
-// an implied scope that is not in the catalog (with suggestions), a malformed
-// rule, and implication cycles ([*CycleError]). Entries may come in any
-// order; the catalog lists them in canonical order. A catalog with more than
-// [MaxScopes] entries or [MaxImplications] implications is an error that
-// wraps [ErrTooLarge] and names the limit.
+// an implied scope that is not in the catalog (with suggestions for the
+// first eight such), a malformed rule, and implication cycles
+// ([*CycleError]). Entries may come in any order; the catalog lists them in
+// canonical order. A catalog with more than [MaxScopes] entries or
+// [MaxImplications] implications is an error that wraps [ErrTooLarge] and
+// names the limit.
 func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 	if len(entries) > MaxScopes {
 		return nil, fmt.Errorf("%w: %d entries, more than MaxScopes (%d)", ErrTooLarge, len(entries), MaxScopes)
@@ -184,6 +185,7 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 
 	// Edges: the explicit ones, checked, then those the rules add.
 	c.direct = make([][]int, len(c.entries))
+	unknown := 0 // implications of scopes not in the catalog
 	for i, e := range entries {
 		from, ok := c.ids[e.Scope.name]
 		if !ok || first[e.Scope] != i+1 {
@@ -195,8 +197,14 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 			case !to.IsValid():
 				fail(i, e.Scope, fmt.Errorf("%w: implies a zero Scope", ErrEmpty))
 			case !known:
-				// Suggesting e.Scope itself would suggest a cycle.
-				suggestions := slices.DeleteFunc(c.Suggest(to.name), func(s Scope) bool { return s == e.Scope })
+				// Each suggestion scans the catalog: only the first few
+				// unknown implications get them, so that a catalog of
+				// them costs no more than a few scans. Suggesting e.Scope
+				// itself would suggest a cycle.
+				var suggestions []Scope
+				if unknown++; unknown <= maxErrors {
+					suggestions = slices.DeleteFunc(c.Suggest(to.name), func(s Scope) bool { return s == e.Scope })
+				}
 				fail(i, e.Scope, &UnknownError{Scope: to, Suggestions: suggestions})
 			case id == from:
 				fail(i, e.Scope, &CycleError{Path: []Scope{e.Scope}})

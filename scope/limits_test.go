@@ -118,3 +118,30 @@ func TestCatalogAtMaxScopesWithHubs(t *testing.T) {
 	require.Equal(t, base, got)
 	require.True(t, c.Grant(scope.MustParseSet(admin.String())).Satisfies(a))
 }
+
+// Each suggestion scans the catalog, so NewCatalog suggests scopes for the
+// first unknown implications only, as many as ParseSet reports problems;
+// it still reports every unknown implication.
+func TestNewCatalogSuggestsForTheFirstUnknownImplications(t *testing.T) {
+	const unknown = 20
+	var entries []scope.Entry
+	for i := range unknown {
+		res := fmt.Sprintf("res%02d", i)
+		entries = append(entries, entry(res+":manage", "Manage", res+":readonyl"), entry(res+":readonly", "Read"))
+	}
+	_, err := scope.NewCatalog(entries)
+	require.ErrorIs(t, err, scope.ErrUnknown)
+	var suggested []int
+	errs := err.(interface{ Unwrap() []error }).Unwrap()
+	require.Len(t, errs, unknown, "every unknown implication is reported")
+	for i, e := range errs {
+		var ue *scope.UnknownError
+		require.ErrorAs(t, e, &ue)
+		require.Equal(t, fmt.Sprintf("res%02d:readonyl", i), ue.Scope.String())
+		if len(ue.Suggestions) > 0 {
+			require.Equal(t, fmt.Sprintf("res%02d:readonly", i), ue.Suggestions[0].String())
+			suggested = append(suggested, i)
+		}
+	}
+	require.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, suggested)
+}
