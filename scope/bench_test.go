@@ -246,3 +246,19 @@ func BenchmarkNewCatalogUnknownImplications(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewCatalogManyRules is a catalog with as many rules as it allows,
+// all for the action that a quarter of its scopes end with.
+func BenchmarkNewCatalogManyRules(b *testing.B) {
+	entries := syntheticEntries(16000)
+	var rules []scope.Rule
+	for i := range scope.MaxRules {
+		rules = append(rules, scope.ActionImplies("manage", fmt.Sprintf("action%d", i)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scope.NewCatalog(entries, rules...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -33,6 +33,11 @@ const MaxScopes = 1 << 16
 // implications imply the same scopes.
 const MaxImplications = 1 << 20
 
+// MaxRules is the most convention rules a catalog may have. Each rule is
+// tried on every scope, so the limit keeps that linear in the scopes; a
+// catalog needs a handful.
+const MaxRules = 64
+
 // An Entry describes one scope of a [Catalog].
 type Entry struct {
 	Scope Scope `json:"scope"`
@@ -88,16 +93,17 @@ func (r Rule) validate() error {
 	return nil
 }
 
-// target returns the scope that r makes s imply, if r applies to s.
-func (r Rule) target(s Scope) (string, bool) {
+// appendTarget appends to buf the scope that r makes s imply, if r applies
+// to s.
+func (r Rule) appendTarget(buf []byte, s Scope) ([]byte, bool) {
 	i := strings.LastIndexByte(s.name, ':')
 	switch {
 	case r.Action == "" && i < 0:
-		return s.name + ":" + r.Implies, true
+		return append(append(append(buf, s.name...), ':'), r.Implies...), true
 	case r.Action != "" && i >= 0 && s.name[i+1:] == r.Action:
-		return s.name[:i+1] + r.Implies, true
+		return append(append(buf, s.name[:i+1]...), r.Implies...), true
 	}
-	return "", false
+	return buf, false
 }
 
 // A Catalog is the list of scopes an authorization server knows, with a
@@ -145,12 +151,15 @@ func (l *lists) set(b []uint64, id int) {
 // an implied scope that is not in the catalog (with suggestions for the
 // first eight such), a malformed rule, and implication cycles
 // ([*CycleError]). Entries may come in any order; the catalog lists them in
-// canonical order. A catalog with more than [MaxScopes] entries or
-// [MaxImplications] implications is an error that wraps [ErrTooLarge] and
-// names the limit.
+// canonical order. A catalog with more than [MaxScopes] entries,
+// [MaxRules] rules or [MaxImplications] implications is an error that wraps
+// [ErrTooLarge] and names the limit.
 func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
-	if len(entries) > MaxScopes {
+	switch {
+	case len(entries) > MaxScopes:
 		return nil, fmt.Errorf("%w: %d entries, more than MaxScopes (%d)", ErrTooLarge, len(entries), MaxScopes)
+	case len(rules) > MaxRules:
+		return nil, fmt.Errorf("%w: %d rules, more than MaxRules (%d)", ErrTooLarge, len(rules), MaxRules)
 	}
 	var errs []error
 	fail := func(i int, s Scope, err error) { errs = append(errs, &EntryError{Index: i, Scope: s, Err: err}) }
@@ -214,12 +223,14 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 			}
 		}
 	}
+	var name []byte // a rule's target, reused
 	for from, e := range c.entries {
 		slices.SortFunc(c.entries[from].Implies, compareScopes)
 		c.entries[from].Implies = slices.Compact(c.entries[from].Implies)
 		for _, r := range rules {
-			if name, ok := r.target(e.Scope); ok {
-				if id, known := c.ids[name]; known {
+			var ok bool
+			if name, ok = r.appendTarget(name[:0], e.Scope); ok {
+				if id, known := c.ids[string(name)]; known {
 					c.direct[from] = append(c.direct[from], id)
 				}
 			}

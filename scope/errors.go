@@ -41,8 +41,8 @@ var (
 	ErrDescription = errors.New("scope: bad description")
 	// ErrRule reports a malformed convention [Rule].
 	ErrRule = errors.New("scope: bad rule")
-	// ErrTooLarge reports a catalog past one of its limits, [MaxScopes] or
-	// [MaxImplications]; the message names the limit.
+	// ErrTooLarge reports a catalog past one of its limits, [MaxScopes],
+	// [MaxRules] or [MaxImplications]; the message names the limit.
 	ErrTooLarge = errors.New("scope: catalog too large")
 )
 

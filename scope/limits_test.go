@@ -65,11 +65,21 @@ func TestCatalogLimits(t *testing.T) {
 		longest++
 	}
 
+	// MaxRules rules, each making x:manage imply another action.
+	var rules []scope.Rule
+	for i := range scope.MaxRules {
+		rules = append(rules, scope.ActionImplies("manage", fmt.Sprintf("action%d", i)))
+	}
+	withRules := []scope.Entry{entry("users:manage", "Manage users"), entry("users:action7", "Action 7")}
+
 	tests := []struct {
 		name    string
 		entries []scope.Entry
+		rules   []scope.Rule
 		limit   string // named by the error; "" when the catalog fits
 	}{
+		{name: "MaxRules rules", entries: withRules, rules: rules},
+		{name: "one rule more than MaxRules", entries: withRules, rules: append(rules, scope.BareImplies("readonly")), limit: "MaxRules"},
 		{name: "MaxScopes flat scopes", entries: flatEntries(scope.MaxScopes)},
 		{name: "one scope more than MaxScopes", entries: flatEntries(scope.MaxScopes + 1), limit: "MaxScopes"},
 		{name: "the longest chain within MaxImplications", entries: chainEntries(longest)},
@@ -78,7 +88,7 @@ func TestCatalogLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := scope.NewCatalog(tt.entries)
+			c, err := scope.NewCatalog(tt.entries, tt.rules...)
 			if tt.limit == "" {
 				require.NoError(t, err)
 				require.Equal(t, len(tt.entries), c.Len())
