@@ -155,3 +155,45 @@ func TestNewCatalogSuggestsForTheFirstUnknownImplications(t *testing.T) {
 	}
 	require.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, suggested)
 }
+
+// How NewCatalog counts implications against MaxImplications: a direct
+// implication that another one already implies adds nothing, but the
+// scopes that several direct implications share count once for each.
+func TestMaxImplicationsCounting(t *testing.T) {
+	const chain = 1100 // 604,450 implications
+	named := func(name string, implies ...scope.Scope) scope.Entry {
+		return scope.Entry{Scope: sc(name), Description: "Scope " + name, Implies: implies}
+	}
+
+	// all implies every scope of the chain directly: 1,100 more
+	// implications, where counting each direct one's would add 605,550.
+	redundant := chainEntries(chain)
+	var every []scope.Scope
+	for _, e := range redundant {
+		every = append(every, e.Scope)
+	}
+	redundant = append(redundant, named("all", every...))
+
+	// Each of 300 scopes implies the chain's head, 330,000 implications;
+	// top implies those 300 scopes directly, which implies 1,400 scopes,
+	// but counts as 300 × 1,101 = 330,300.
+	shared := chainEntries(chain)
+	var heads []scope.Scope
+	for i := range 300 {
+		e := named(fmt.Sprintf("head%03d", i), shared[0].Scope)
+		shared = append(shared, e)
+		heads = append(heads, e.Scope)
+	}
+	shared = append(shared, named("top", heads...))
+
+	c, err := scope.NewCatalog(redundant)
+	require.NoError(t, err, "%d distinct implications", chain*(chain-1)/2+chain)
+	require.Equal(t, chain, c.Implied(sc("all")).Len())
+
+	_, err = scope.NewCatalog(shared[:len(shared)-1])
+	require.NoError(t, err, "without top")
+	_, err = scope.NewCatalog(shared)
+	require.ErrorIs(t, err, scope.ErrTooLarge, "%d distinct implications, counted as more than %d", chain*(chain-1)/2+300*chain+300+chain, scope.MaxImplications)
+	require.ErrorContains(t, err, "MaxImplications")
+	require.ErrorContains(t, err, "top")
+}
