@@ -121,8 +121,8 @@ type Catalog struct {
 	rules    []Rule  // as given
 	ids      map[string]int
 	words    int   // bit set length in uint64 words
-	down     lists // each scope's transitive implications, itself excluded
-	up       lists // the transpose: the scopes that imply each scope
+	down     lists // each scope and the scopes it implies, transitively
+	up       lists // the transpose: each scope and the scopes that imply it
 	suggests suggestIndex
 }
 
@@ -137,9 +137,8 @@ type bounds struct{ lo, hi int32 }
 // of returns id's list.
 func (l *lists) of(id int) []int32 { return l.ids[l.at[id].lo:l.at[id].hi] }
 
-// set sets bit id of b, and the bits of id's list.
+// set sets in b the bits of id's list.
 func (l *lists) set(b []uint64, id int) {
-	b[id/64] |= 1 << (id % 64)
 	for _, x := range l.of(id) {
 		b[x/64] |= 1 << (x % 64)
 	}
@@ -314,9 +313,10 @@ func (c *Catalog) topoOrder() ([]int, *CycleError) {
 }
 
 // closures fills c.down, visiting scopes in topological order, and its
-// transpose c.up. A scope's list is the union of its direct implications
-// and their lists, so the work is the implications counted through each
-// direct one: it fails with ErrTooLarge when that passes MaxImplications.
+// transpose c.up. A scope's list is itself and the union of the lists of
+// its direct implications, so the work is the implications counted through
+// each direct one: it fails with ErrTooLarge when that passes
+// MaxImplications.
 func (c *Catalog) closures(order []int) error {
 	n := len(c.entries)
 	c.words = (n + 63) / 64
@@ -337,18 +337,17 @@ func (c *Catalog) closures(order []int) error {
 		// with everything it implies.
 		children = append(children[:0], c.direct[id]...)
 		slices.SortFunc(children, func(a, b int) int { return int(pos[b] - pos[a]) })
-		list = list[:0]
+		list = append(list[:0], int32(id))
+		mark[id] = stamp
 		for _, child := range children {
 			if mark[child] == stamp {
 				continue
 			}
-			implied := c.down.of(child)
-			if work += 1 + len(implied); work > MaxImplications {
+			implied := c.down.of(child) // child itself included
+			if work += len(implied); work > MaxImplications {
 				return fmt.Errorf("%w: more than MaxImplications (%d) implications once those of %s are counted (a chain of n scopes holds n(n-1)/2)",
 					ErrTooLarge, MaxImplications, c.entries[id].Scope)
 			}
-			mark[child] = stamp
-			list = append(list, int32(child))
 			for _, x := range implied {
 				if mark[x] != stamp {
 					mark[x] = stamp
@@ -364,8 +363,8 @@ func (c *Catalog) closures(order []int) error {
 	c.down.ids = slices.Clip(c.down.ids)
 
 	// up is what Accept needs: the scopes that satisfy an endpoint are
-	// the accepted scopes and those on their up lists. Filled in id order,
-	// each list comes out sorted.
+	// the union of the up lists of the scopes it accepts. Filled in id
+	// order, each list comes out sorted.
 	c.up.at = make([]bounds, n)
 	for _, x := range c.down.ids {
 		c.up.at[x].hi++
@@ -438,9 +437,6 @@ func (c *Catalog) Implies(a, b Scope) bool {
 	if !ok {
 		return false
 	}
-	if ia == ib {
-		return true
-	}
 	_, found := slices.BinarySearch(c.down.of(ia), int32(ib))
 	return found
 }
@@ -453,12 +449,14 @@ func (c *Catalog) Implied(s Scope) Set {
 		return Set{}
 	}
 	implied := c.down.of(id)
-	if len(implied) == 0 {
-		return Set{}
+	if len(implied) == 1 {
+		return Set{} // s alone
 	}
-	out := make([]Scope, len(implied))
-	for i, x := range implied {
-		out[i] = c.entries[x].Scope
+	out := make([]Scope, 0, len(implied)-1)
+	for _, x := range implied {
+		if int(x) != id {
+			out = append(out, c.entries[x].Scope)
+		}
 	}
 	return Set{scopes: out}
 }

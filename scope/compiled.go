@@ -91,7 +91,7 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		a.exact[id/64] |= 1 << (id % 64)
 	}
 	// A scope satisfies the endpoint when it is, or implies, an accepted
-	// scope: the accepted scopes and those on their up lists.
+	// scope: the union of the accepted scopes' up lists.
 	up := make([]uint64, c.words)
 	for _, sc := range set.scopes {
 		c.up.set(up, c.ids[sc.name])
