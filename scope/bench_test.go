@@ -13,6 +13,15 @@ import (
 // :manage and a three-part :sub:view, tied by the usual rules.
 func syntheticCatalog(tb testing.TB, n int) *scope.Catalog {
 	tb.Helper()
+	c, err := scope.NewCatalog(syntheticEntries(n), syntheticRules...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// syntheticEntries are the entries of syntheticCatalog.
+func syntheticEntries(n int) []scope.Entry {
 	var entries []scope.Entry
 	for r := range n / 4 {
 		res := fmt.Sprintf("resource%d", r)
@@ -20,12 +29,11 @@ func syntheticCatalog(tb testing.TB, n int) *scope.Catalog {
 			entries = append(entries, scope.Entry{Scope: scope.MustParse(name), Description: "Synthetic scope " + name})
 		}
 	}
-	c, err := scope.NewCatalog(entries, scope.ActionImplies("manage", "readonly"), scope.BareImplies("readonly"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return entries
 }
+
+// syntheticRules are the rules of syntheticCatalog.
+var syntheticRules = []scope.Rule{scope.ActionImplies("manage", "readonly"), scope.BareImplies("readonly")}
 
 // tokenScopes is a typical token: five scopes spread over the catalog.
 func tokenScopes(n int) scope.Set {
@@ -117,6 +125,42 @@ func BenchmarkBaseline(b *testing.B) {
 	}
 }
 
+// BenchmarkAccept compiles an endpoint's accepted scope, once per endpoint
+// when a policy is built.
+func BenchmarkAccept(b *testing.B) {
+	for _, n := range []int{200, 16000} {
+		c := syntheticCatalog(b, n)
+		want := scope.MustParse(fmt.Sprintf("resource%d:readonly", n/8))
+		b.Run(fmt.Sprintf("catalog=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Accept(want); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// The worst case: a scope that every other one implies, so that every
+	// scope satisfies the endpoint and is ranked from the narrowest.
+	entries := flatEntries(16384)
+	base := entries[len(entries)-1].Scope
+	for i := range entries[:len(entries)-1] {
+		entries[i].Implies = []scope.Scope{base}
+	}
+	c, err := scope.NewCatalog(entries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("catalog=16384/implied-by-all", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Accept(base); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func BenchmarkGrant(b *testing.B) {
 	c := syntheticCatalog(b, 200)
 	set := tokenScopes(200)
@@ -174,13 +218,47 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 }
 
+// BenchmarkNewCatalog builds catalogs of growing size; bytes/op shows how
+// memory grows with the number of scopes (issue 11: about linearly).
 func BenchmarkNewCatalog(b *testing.B) {
-	for _, n := range []int{200, 2000} {
+	for _, n := range []int{200, 2000, 16000} {
 		b.Run(fmt.Sprintf("scopes=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				syntheticCatalog(b, n)
 			}
 		})
+	}
+}
+
+// BenchmarkNewCatalogUnknownImplications is a catalog whose every entry
+// implies a scope it does not have: each is reported, and suggestions cost
+// a scan of the catalog each.
+func BenchmarkNewCatalogUnknownImplications(b *testing.B) {
+	entries := syntheticEntries(2000)
+	for i := range entries {
+		entries[i].Implies = []scope.Scope{scope.MustParse(fmt.Sprintf("unknown%d:readonly", i))}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scope.NewCatalog(entries); err == nil {
+			b.Fatal("want an error")
+		}
+	}
+}
+
+// BenchmarkNewCatalogManyRules is a catalog with as many rules as it allows,
+// all for the action that a quarter of its scopes end with.
+func BenchmarkNewCatalogManyRules(b *testing.B) {
+	entries := syntheticEntries(16000)
+	var rules []scope.Rule
+	for i := range scope.MaxRules {
+		rules = append(rules, scope.ActionImplies("manage", fmt.Sprintf("action%d", i)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scope.NewCatalog(entries, rules...); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -17,6 +17,27 @@ import (
 // MaxDescription is the longest catalog description, in bytes.
 const MaxDescription = 200
 
+// MaxScopes is the most entries a catalog may have. [Granted] and
+// [Accepted] are bit sets of one bit per catalog scope, so the limit keeps
+// them at 8 KB at most; real APIs have a few hundred scopes.
+const MaxScopes = 1 << 16
+
+// MaxImplications bounds the implications a catalog holds: the pairs of
+// scopes a and b where a implies b, directly or through a chain of
+// implications. A flat catalog has none, and a catalog where each scope
+// implies a few others holds a few per scope; but a chain of n scopes, each
+// implying the next, holds n(n-1)/2, so 1,449 scopes in a chain exceed the
+// limit. [NewCatalog] counts an implication once for each direct
+// implication through which it reaches a scope, so the count may exceed
+// the number of distinct pairs when several of a scope's direct
+// implications imply the same scopes.
+const MaxImplications = 1 << 20
+
+// MaxRules is the most convention rules a catalog may have. Each rule is
+// tried on every scope, so the limit keeps that linear in the scopes; a
+// catalog needs a handful.
+const MaxRules = 64
+
 // An Entry describes one scope of a [Catalog].
 type Entry struct {
 	Scope Scope `json:"scope"`
@@ -72,16 +93,17 @@ func (r Rule) validate() error {
 	return nil
 }
 
-// target returns the scope that r makes s imply, if r applies to s.
-func (r Rule) target(s Scope) (string, bool) {
+// appendTarget appends to buf the scope that r makes s imply, if r applies
+// to s.
+func (r Rule) appendTarget(buf []byte, s Scope) ([]byte, bool) {
 	i := strings.LastIndexByte(s.name, ':')
 	switch {
 	case r.Action == "" && i < 0:
-		return s.name + ":" + r.Implies, true
+		return append(append(append(buf, s.name...), ':'), r.Implies...), true
 	case r.Action != "" && i >= 0 && s.name[i+1:] == r.Action:
-		return s.name[:i+1] + r.Implies, true
+		return append(append(buf, s.name[:i+1]...), r.Implies...), true
 	}
-	return "", false
+	return buf, false
 }
 
 // A Catalog is the list of scopes an authorization server knows, with a
@@ -89,26 +111,55 @@ func (r Rule) target(s Scope) (string, bool) {
 // [NewCatalog] or [ParseCatalogJSON]; the sample package has a ready one.
 //
 // A Catalog is immutable once built and safe for concurrent use. Building it
-// interns every scope and computes each scope's transitive implications as a
-// bit set, so that [Granted.Satisfies] costs a few machine words.
+// interns every scope and computes each scope's transitive implications, in
+// memory that grows with the scopes and their implications, so that
+// [Catalog.Grant] can compile a set into a bit set and [Granted.Satisfies]
+// costs a few machine words.
 type Catalog struct {
 	entries  []Entry // sorted by scope; Implies holds the explicit edges only
 	direct   [][]int // direct edges, explicit and from rules, sorted by id
 	rules    []Rule  // as given
 	ids      map[string]int
-	words    int      // bit set length in uint64 words
-	down     []uint64 // len(entries)*words: each scope and all it implies
-	up       []uint64 // the transpose: each scope and all that imply it
+	words    int   // bit set length in uint64 words
+	down     lists // each scope and the scopes it implies, transitively
+	up       lists // the transpose: each scope and the scopes that imply it
 	suggests suggestIndex
+}
+
+// lists holds a sorted list of scope ids for each scope id.
+type lists struct {
+	ids []int32
+	at  []bounds // at[id]: where id's list is in ids
+}
+
+type bounds struct{ lo, hi int32 }
+
+// of returns id's list.
+func (l *lists) of(id int) []int32 { return l.ids[l.at[id].lo:l.at[id].hi] }
+
+// set sets in b the bits of id's list.
+func (l *lists) set(b []uint64, id int) {
+	for _, x := range l.of(id) {
+		b[x/64] |= 1 << (x % 64)
+	}
 }
 
 // NewCatalog builds a catalog from entries and convention rules. It reports
 // every problem it finds, as [*EntryError] values (joined when there are
 // several): a zero or duplicate scope, a missing or multi-line description,
-// an implied scope that is not in the catalog (with suggestions), a malformed
-// rule, and implication cycles ([*CycleError]). Entries may come in any
-// order; the catalog lists them in canonical order.
+// an implied scope that is not in the catalog (with suggestions for the
+// first eight such), a malformed rule, and implication cycles
+// ([*CycleError]). Entries may come in any order; the catalog lists them in
+// canonical order. A catalog with more than [MaxScopes] entries,
+// [MaxRules] rules or [MaxImplications] implications is an error that wraps
+// [ErrTooLarge] and names the limit.
 func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
+	switch {
+	case len(entries) > MaxScopes:
+		return nil, fmt.Errorf("%w: %d entries, more than MaxScopes (%d)", ErrTooLarge, len(entries), MaxScopes)
+	case len(rules) > MaxRules:
+		return nil, fmt.Errorf("%w: %d rules, more than MaxRules (%d)", ErrTooLarge, len(rules), MaxRules)
+	}
 	var errs []error
 	fail := func(i int, s Scope, err error) { errs = append(errs, &EntryError{Index: i, Scope: s, Err: err}) }
 	for _, r := range rules {
@@ -117,7 +168,7 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 		}
 	}
 
-	c := &Catalog{rules: slices.Clone(rules), ids: make(map[string]int, len(entries))}
+	c := &Catalog{rules: slices.Clone(rules), ids: make(map[string]int, len(entries)), entries: make([]Entry, 0, len(entries))}
 	first := make(map[Scope]int, len(entries))
 	for i, e := range entries {
 		switch {
@@ -142,6 +193,7 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 
 	// Edges: the explicit ones, checked, then those the rules add.
 	c.direct = make([][]int, len(c.entries))
+	unknown := 0 // implications of scopes not in the catalog
 	for i, e := range entries {
 		from, ok := c.ids[e.Scope.name]
 		if !ok || first[e.Scope] != i+1 {
@@ -153,8 +205,14 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 			case !to.IsValid():
 				fail(i, e.Scope, fmt.Errorf("%w: implies a zero Scope", ErrEmpty))
 			case !known:
-				// Suggesting e.Scope itself would suggest a cycle.
-				suggestions := slices.DeleteFunc(c.Suggest(to.name), func(s Scope) bool { return s == e.Scope })
+				// Each suggestion scans the catalog: only the first few
+				// unknown implications get them, so that a catalog of
+				// them costs no more than a few scans. Suggesting e.Scope
+				// itself would suggest a cycle.
+				var suggestions []Scope
+				if unknown++; unknown <= maxErrors {
+					suggestions = slices.DeleteFunc(c.Suggest(to.name), func(s Scope) bool { return s == e.Scope })
+				}
 				fail(i, e.Scope, &UnknownError{Scope: to, Suggestions: suggestions})
 			case id == from:
 				fail(i, e.Scope, &CycleError{Path: []Scope{e.Scope}})
@@ -164,12 +222,14 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 			}
 		}
 	}
+	var name []byte // a rule's target, reused
 	for from, e := range c.entries {
 		slices.SortFunc(c.entries[from].Implies, compareScopes)
 		c.entries[from].Implies = slices.Compact(c.entries[from].Implies)
 		for _, r := range rules {
-			if name, ok := r.target(e.Scope); ok {
-				if id, known := c.ids[name]; known {
+			var ok bool
+			if name, ok = r.appendTarget(name[:0], e.Scope); ok {
+				if id, known := c.ids[string(name)]; known {
 					c.direct[from] = append(c.direct[from], id)
 				}
 			}
@@ -184,7 +244,9 @@ func NewCatalog(entries []Entry, rules ...Rule) (*Catalog, error) {
 	if cycle != nil {
 		return nil, &EntryError{Index: first[cycle.Path[0]] - 1, Scope: cycle.Path[0], Err: cycle}
 	}
-	c.closures(order)
+	if err := c.closures(order); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -250,35 +312,77 @@ func (c *Catalog) topoOrder() ([]int, *CycleError) {
 	return order, nil
 }
 
-// closures fills c.down, visiting scopes in topological order.
-func (c *Catalog) closures(order []int) {
+// closures fills c.down, visiting scopes in topological order, and its
+// transpose c.up. A scope's list is itself and the union of the lists of
+// its direct implications, so the work is the implications counted through
+// each direct one: it fails with ErrTooLarge when that passes
+// MaxImplications.
+func (c *Catalog) closures(order []int) error {
 	n := len(c.entries)
 	c.words = (n + 63) / 64
-	c.down = make([]uint64, n*c.words)
+	pos := make([]int32, n) // each scope's place in order
+	for i, id := range order {
+		pos[id] = int32(i)
+	}
+	// mark[x] == id+1 when x is already in id's list.
+	mark := make([]int32, n)
+	c.down.at = make([]bounds, n)
+	var children []int
+	var list []int32
+	work := 0
 	for _, id := range order {
-		d := c.row(c.down, id)
-		d[id/64] |= 1 << (id % 64)
-		for _, child := range c.direct[id] {
-			for w, x := range c.row(c.down, child) {
-				d[w] |= x
+		stamp := int32(id + 1)
+		// The latest in order first: a child that another child implies
+		// comes before it in order, so it is already marked and skipped,
+		// with everything it implies.
+		children = append(children[:0], c.direct[id]...)
+		slices.SortFunc(children, func(a, b int) int { return int(pos[b] - pos[a]) })
+		list = append(list[:0], int32(id))
+		mark[id] = stamp
+		for _, child := range children {
+			if mark[child] == stamp {
+				continue
+			}
+			implied := c.down.of(child) // child itself included
+			if work += len(implied); work > MaxImplications {
+				return fmt.Errorf("%w: more than MaxImplications (%d) implications once those of %s are counted (a chain of n scopes holds n(n-1)/2)",
+					ErrTooLarge, MaxImplications, c.entries[id].Scope)
+			}
+			for _, x := range implied {
+				if mark[x] != stamp {
+					mark[x] = stamp
+					list = append(list, x)
+				}
 			}
 		}
+		slices.Sort(list)
+		lo := int32(len(c.down.ids))
+		c.down.ids = append(c.down.ids, list...)
+		c.down.at[id] = bounds{lo, int32(len(c.down.ids))}
 	}
-	// up is what Accept needs: the scopes that satisfy an endpoint are
-	// the union of the up rows of the scopes it accepts.
-	c.up = make([]uint64, n*c.words)
-	for id := range n {
-		for w, x := range c.row(c.down, id) {
-			for x != 0 {
-				implied := w*64 + bits.TrailingZeros64(x)
-				c.row(c.up, implied)[id/64] |= 1 << (id % 64)
-				x &= x - 1
-			}
-		}
-	}
-}
+	c.down.ids = slices.Clip(c.down.ids)
 
-func (c *Catalog) row(m []uint64, id int) []uint64 { return m[id*c.words : (id+1)*c.words] }
+	// up is what Accept needs: the scopes that satisfy an endpoint are
+	// the union of the up lists of the scopes it accepts. Filled in id
+	// order, each list comes out sorted.
+	c.up.at = make([]bounds, n)
+	for _, x := range c.down.ids {
+		c.up.at[x].hi++
+	}
+	next := int32(0)
+	for x, count := range c.up.at {
+		c.up.at[x] = bounds{next, next}
+		next += count.hi
+	}
+	c.up.ids = make([]int32, len(c.down.ids))
+	for id := range n {
+		for _, x := range c.down.of(id) {
+			c.up.ids[c.up.at[x].hi] = int32(id)
+			c.up.at[x].hi++
+		}
+	}
+	return nil
+}
 
 // Len returns the number of scopes in c.
 func (c *Catalog) Len() int { return len(c.entries) }
@@ -330,7 +434,11 @@ func (c *Catalog) Implies(a, b Scope) bool {
 		return false
 	}
 	ib, ok := c.ids[b.name]
-	return ok && c.row(c.down, ia)[ib/64]&(1<<(ib%64)) != 0
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(c.down.of(ia), int32(ib))
+	return found
 }
 
 // Implied returns every scope that s implies, transitively, not counting s
@@ -340,8 +448,17 @@ func (c *Catalog) Implied(s Scope) Set {
 	if !ok {
 		return Set{}
 	}
-	out := c.members(c.row(c.down, id))
-	return Set{scopes: slices.DeleteFunc(out, func(x Scope) bool { return x == s })}
+	implied := c.down.of(id)
+	if len(implied) == 1 {
+		return Set{} // s alone
+	}
+	out := make([]Scope, 0, len(implied)-1)
+	for _, x := range implied {
+		if int(x) != id {
+			out = append(out, c.entries[x].Scope)
+		}
+	}
+	return Set{scopes: out}
 }
 
 // Narrowest returns the narrowest scope of s, the least privilege: the one
@@ -362,25 +479,21 @@ func (c *Catalog) Narrowest(s Set) (Scope, bool) {
 // compareBreadth orders two known scopes from the narrowest, as Narrowest
 // says.
 func (c *Catalog) compareBreadth(a, b Scope) int {
-	if d := c.breadth(a) - c.breadth(b); d != 0 {
+	return c.compareBreadthIDs(c.ids[a.name], c.ids[b.name])
+}
+
+// compareBreadthIDs is compareBreadth for the scopes of two ids.
+func (c *Catalog) compareBreadthIDs(a, b int) int {
+	if d := len(c.down.of(a)) - len(c.down.of(b)); d != 0 {
 		return d
 	}
-	if a.IsBare() != b.IsBare() {
-		if b.IsBare() {
+	if aBare, bBare := c.entries[a].Scope.IsBare(), c.entries[b].Scope.IsBare(); aBare != bBare {
+		if bBare {
 			return -1
 		}
 		return 1
 	}
-	return compareScopes(a, b)
-}
-
-// breadth is the number of scopes a known scope implies, itself included.
-func (c *Catalog) breadth(s Scope) int {
-	n := 0
-	for _, x := range c.row(c.down, c.ids[s.name]) {
-		n += bits.OnesCount64(x)
-	}
-	return n
+	return a - b // ids follow the canonical order
 }
 
 // Expand returns s with every scope its members imply, transitively: the
@@ -394,9 +507,7 @@ func (c *Catalog) Expand(s Set) Set {
 			unknown = append(unknown, sc)
 			continue
 		}
-		for w, x := range c.row(c.down, id) {
-			acc[w] |= x
-		}
+		c.down.set(acc, id)
 	}
 	return Set{scopes: c.members(acc)}.Union(Set{scopes: unknown})
 }

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -24,9 +25,7 @@ func (c *Catalog) Grant(s Set) Granted {
 	g := Granted{cat: c, bits: make([]uint64, c.words)}
 	for _, sc := range s.scopes {
 		if id, ok := c.ids[sc.name]; ok {
-			for w, x := range c.row(c.down, id) {
-				g.bits[w] |= x
-			}
+			c.down.set(g.bits, id)
 		}
 	}
 	return g
@@ -92,19 +91,33 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		a.exact[id/64] |= 1 << (id % 64)
 	}
 	// A scope satisfies the endpoint when it is, or implies, an accepted
-	// scope: the union of the accepted scopes' up rows.
+	// scope: the union of the accepted scopes' up lists.
 	up := make([]uint64, c.words)
 	for _, sc := range set.scopes {
-		for w, x := range c.row(c.up, c.ids[sc.name]) {
-			up[w] |= x
-		}
+		c.up.set(up, c.ids[sc.name])
 	}
 	a.satisfiers = c.members(up)
-	a.byRank = slices.Clone(a.satisfiers)
-	slices.SortFunc(a.byRank, c.compareBreadth)
-	a.rank = make([]uint16, len(a.satisfiers))
-	for i, sc := range a.satisfiers {
-		a.rank[i] = uint16(slices.Index(a.byRank, sc))
+	// Rank the satisfiers from the narrowest by sorting their places:
+	// n log n, where looking each one up in the ranked list took n². Their
+	// ids follow the canonical order, as satisfiers does. There are at
+	// most MaxScopes, so every rank fits in a uint16.
+	ids := make([]int32, 0, len(a.satisfiers))
+	for w, x := range up {
+		for x != 0 {
+			ids = append(ids, int32(w*64+bits.TrailingZeros64(x)))
+			x &= x - 1
+		}
+	}
+	order := make([]uint16, len(ids))
+	for i := range order {
+		order[i] = uint16(i)
+	}
+	slices.SortFunc(order, func(i, j uint16) int { return c.compareBreadthIDs(int(ids[i]), int(ids[j])) })
+	a.byRank = make([]Scope, len(order))
+	a.rank = make([]uint16, len(order))
+	for r, i := range order {
+		a.byRank[r] = a.satisfiers[i]
+		a.rank[i] = uint16(r)
 	}
 	return a, nil
 }

@@ -57,6 +57,18 @@
 // x:readonly, and [BareImplies]("readonly") makes every bare scope imply its
 // :readonly form. The sample sub-package has a ready catalog.
 //
+// A catalog's memory and build time grow with its scopes and implications:
+// each scope keeps the sorted list of the scopes it implies, transitively,
+// and of those that imply it. Three limits bound them, and a catalog past
+// one is an error that wraps [ErrTooLarge] and names the limit: at most
+// [MaxScopes] entries (65,536), [MaxRules] rules (64), and
+// [MaxImplications] implications (1,048,576 pairs of a scope and one it
+// implies). A flat catalog, or one where each scope implies a few others,
+// stays far below the last; a chain of implications holds about its length
+// squared over two, so a chain of 1,449 scopes is past it. Only the first
+// eight unknown implications get suggestions, each of which scans the
+// catalog.
+//
 // [Catalog.ParseSet] and [Catalog.Validate] check a set against the catalog.
 // An unknown scope is an [*UnknownError] with up to three suggestions from
 // [Catalog.Suggest], which recognises the usual mistakes: a wrong case

@@ -41,6 +41,9 @@ var (
 	ErrDescription = errors.New("scope: bad description")
 	// ErrRule reports a malformed convention [Rule].
 	ErrRule = errors.New("scope: bad rule")
+	// ErrTooLarge reports a catalog past one of its limits, [MaxScopes],
+	// [MaxRules] or [MaxImplications]; the message names the limit.
+	ErrTooLarge = errors.New("scope: catalog too large")
 )
 
 // A ParseError reports why a scope or a scope string was rejected, where, and
