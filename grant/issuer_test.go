@@ -644,7 +644,7 @@ func TestWithdrawalWhileApproving(t *testing.T) {
 	f := newFixture(t)
 	app, _ := f.desktop()
 	store := &withdrawStore{MemStore: f.store}
-	issuer := grant.NewIssuer(f.clients, f.clients, store, sample.Catalog(), grant.WithClock(f.clock.now))
+	issuer := grant.NewIssuer(f.clients, f.clients, store, f.perms, sample.Catalog(), grant.WithClock(f.clock.now))
 	withdrawn := authorizeRequest(app, "conversations:readonly")
 	require.NoError(t, f.consent(withdrawn))
 
