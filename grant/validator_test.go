@@ -18,11 +18,11 @@ import (
 )
 
 // issue returns a fresh authorization-code token for the desktop app.
-func (f *fixture) issue(app client.Client, secret string) grant.Token {
+func (f *fixture) issue(app client.Client, secret client.Secret) grant.Token {
 	f.t.Helper()
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.NoError(f.t, err)
 	return tok
 }
@@ -218,8 +218,8 @@ func TestTokenPrintsWithoutSecrets(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("issued", "token", tok)
 	require.Contains(t, buf.String(), tok.ID.String())
 	require.Contains(t, buf.String(), `"scopes":"conversations:call:control conversations:readonly presence:manage users:readonly"`)
-	require.NotContains(t, buf.String(), secret)
-	require.NotContains(t, fmt.Sprintf("%+v", tok), secret)
+	require.NotContains(t, buf.String(), secret.Reveal())
+	require.NotContains(t, fmt.Sprintf("%+v", tok), secret.Reveal())
 }
 
 func TestTokenID(t *testing.T) {
@@ -252,7 +252,7 @@ func TestMemStoreSweepsExpiredCodes(t *testing.T) {
 		_, err := f.issuer.AuthorizeCode(ctx, req)
 		require.NoError(t, err)
 	}
-	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first.Reveal(), RedirectURI: req.RedirectURI})
+	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrInvalidCode, "the expired code was swept out of memory")
 }
 
