@@ -37,7 +37,8 @@
 // SHA-256 hash is stored, and [Credentials.Verify] compares in constant
 // time.
 // [Registry.Authenticate] takes the same time for an unknown client ID as
-// for a wrong secret. [Registry.RotateSecret] replaces the secret,
+// for a wrong secret, given a [Store] whose lookup does ([MemStore]'s
+// does; see [Store]). [Registry.RotateSecret] replaces the secret,
 // optionally keeping the old one working for a grace period.
 //
 // # Org authorization
