@@ -12,6 +12,13 @@
 // the verb does not suit a pointer. So a secret is safe only as a
 // pointer to a string, as in [Text]; a string or []byte field holding one
 // leaks, whatever the methods of the type that holds it say.
+//
+// The package's tests guard the module's secrets: TestSecretsNeverPrint
+// prints every type that holds one in every place and every way, and
+// TestSecretsCompareInConstantTime type-checks the module's source and
+// fails on a secret, a code's hash, a PKCE challenge or verifier, or a MAC
+// compared with == or bytes.Equal rather than crypto/subtle or
+// hmac.Equal.
 package redact
 
 import (
