@@ -51,10 +51,13 @@
 //
 // Confidential clients get a secret of 256 random bits from crypto/rand,
 // returned once as a [Secret] (which prints as "[redacted]" with every fmt
-// verb and with log/slog, and refuses to marshal); only its SHA-256 hash
-// is stored, and [Credentials.Verify] compares in constant time.
+// verb and with log/slog, by value, by pointer and nested, and refuses to
+// marshal; [SecretFrom] makes one from the text a client sends); only its
+// SHA-256 hash is stored, and [Credentials.Verify] compares in constant
+// time.
 // [Registry.Authenticate] takes the same time for an unknown client ID as
-// for a wrong secret. [Registry.RotateSecret] replaces the secret,
+// for a wrong secret, given a [Store] whose lookup does ([MemStore]'s
+// does; see [Store]). [Registry.RotateSecret] replaces the secret,
 // optionally keeping the old one working for a grace period.
 //
 // # Org authorization

@@ -37,15 +37,26 @@ var (
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore { return &MemStore{} }
 
+// Client returns a copy of the client with the given ID. An unknown ID
+// costs what a known one does (see [Store]): the zero Client is copied
+// all the same, and the error is made without formatting.
 func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	c, ok := m.clients[id]
+	c = c.clone()
 	if !ok {
-		return Client{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+		return Client{}, &notFoundError{id}
 	}
-	return c.clone(), nil
+	return c, nil
 }
+
+// A notFoundError wraps ErrNotFound and names the ID, formatting its
+// message only when asked.
+type notFoundError struct{ id ID }
+
+func (e *notFoundError) Error() string { return ErrNotFound.Error() + ": " + e.id.String() }
+func (e *notFoundError) Unwrap() error { return ErrNotFound }
 
 // ClientStatus returns the status of a client without copying it or
 // taking a lock: the lookup a resource server makes on every request.

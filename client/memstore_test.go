@@ -71,3 +71,14 @@ func TestMemStoreConcurrentUpdates(t *testing.T) {
 	require.Equal(t, uint64(writers*each), got.Revision)
 	require.Equal(t, c.TokenLifetime+writers*each, got.TokenLifetime)
 }
+
+// TestMemStoreClientNotFound: the error for an unknown ID, made without
+// formatting so that the lookup costs what a known ID's does, still
+// matches ErrNotFound and names the ID.
+func TestMemStoreClientNotFound(t *testing.T) {
+	s := client.NewMemStore()
+	id := client.NewID()
+	_, err := s.Client(context.Background(), id)
+	require.ErrorIs(t, err, client.ErrNotFound)
+	require.Equal(t, "client: no such client: "+id.String(), err.Error())
+}

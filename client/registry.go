@@ -476,17 +476,23 @@ var ErrCredentials = errors.New("client: invalid client credentials")
 // Authenticate checks a client's secret, in constant time, and returns the
 // client. A client without a secret (public, implicit) never
 // authenticates this way. The error does not say whether the ID or the
-// secret was wrong.
+// secret was wrong, and an unknown ID takes the time a known one with a
+// wrong secret does, as far as the Store's lookup does (see [Store]).
 func (r *Registry) Authenticate(ctx context.Context, id ID, secret string) (Client, error) {
 	if err := r.ready(); err != nil {
 		return Client{}, err
 	}
 	c, err := r.clients.Client(ctx, id)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Client{}, err
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			return Client{}, err
+		}
+		// Whatever the store returned with its error, verify against
+		// the zero Client, whose empty credentials match nothing.
+		c = Client{}
 	}
-	// An unknown ID takes the same path as a wrong secret: c is then the
-	// zero Client, whose empty credentials match nothing.
+	// An unknown ID takes the same path as a wrong secret: Verify hashes
+	// the secret and compares it all the same.
 	if !c.Credentials.Verify(secret, r.now()) {
 		return Client{}, ErrCredentials
 	}

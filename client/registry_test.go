@@ -250,3 +250,27 @@ func TestAuthenticate(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrCredentials, "an unknown ID looks like a wrong secret")
 	require.Equal(t, "client: invalid client credentials", err.Error())
 }
+
+// notFoundStore is a Store that answers every lookup with ErrNotFound
+// and, by mistake, a client.
+type notFoundStore struct {
+	client.Store
+	c client.Client
+}
+
+func (s notFoundStore) Client(ctx context.Context, id client.ID) (client.Client, error) {
+	return s.c, client.ErrNotFound
+}
+
+// TestAuthenticateIgnoresAClientReturnedWithAnError: a client that comes
+// with an error does not authenticate, even with its own secret.
+func TestAuthenticateIgnoresAClientReturnedWithAnError(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, secret, err := f.registry.Create(ctx, f.admin(t), codeRegistration())
+	require.NoError(t, err)
+	r := client.NewRegistry(notFoundStore{f.clients, c}, f.catalog, f.perms)
+	got, err := r.Authenticate(ctx, c.ID, secret.Reveal())
+	require.ErrorIs(t, err, client.ErrCredentials)
+	require.Zero(t, got)
+}

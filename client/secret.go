@@ -6,9 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
+
+	"github.com/scopegate/scopegate/internal/redact"
 )
 
 // SecretBytes is how many random bytes a client secret has: 256 bits.
@@ -19,49 +20,44 @@ const maxSecretLen = 256
 
 // A Secret is a client secret in clear text. The registry returns it once,
 // when the client is created or its secret rotated; only its hash is
-// stored. To keep it out of logs, a Secret prints as "[redacted]" with
-// every fmt verb and with log/slog, and refuses to marshal. Call
-// [Secret.Reveal] to show it to the app provider. A Secret is an immutable
-// value, safe for concurrent use.
+// stored. A token endpoint makes one with [SecretFrom] from the secret a
+// client sends. To keep it out of logs, a Secret, or a pointer to one,
+// prints as "[redacted]" with every fmt verb and with log/slog, also
+// inside structs, slices and maps, and refuses to marshal. The zero Secret
+// prints as "". Call [Secret.Reveal] to show it to the app provider. A
+// Secret is an immutable value, safe for concurrent use.
 type Secret struct {
-	// The text sits behind a pointer: fmt prints a struct's fields when a
-	// verb does not suit it (%d, %p, ...) without asking the methods
-	// below, and it prints a nested pointer as an address.
-	p *string
+	// The text sits behind a pointer to a string: fmt prints a struct's
+	// fields when a verb does not suit it (%d, %p, ...) or when it reaches
+	// it through an unexported field, without asking the methods below,
+	// and it prints a nested pointer to a string as an address.
+	text redact.Text
 }
 
-func newSecretText(s string) Secret { return Secret{&s} }
+// SecretFrom returns a Secret that holds text: the client_secret a client
+// sends to a token endpoint, say, to pass on in a grant request.
+func SecretFrom(text string) Secret { return Secret{redact.New(text)} }
 
 // Reveal returns the secret in clear text.
-func (s Secret) Reveal() string {
-	if s.p == nil {
-		return ""
-	}
-	return *s.p
-}
+func (s Secret) Reveal() string { return s.text.Reveal() }
 
 // IsZero reports whether s holds no secret: public and implicit clients
 // have none.
-func (s Secret) IsZero() bool { return s.Reveal() == "" }
+func (s Secret) IsZero() bool { return s.text.IsZero() }
 
-// String returns "[redacted]".
-func (s Secret) String() string { return "[redacted]" }
+// String returns "[redacted]", or "" for the zero Secret.
+func (s Secret) String() string { return s.text.String() }
 
-// GoString returns "client.Secret([redacted])".
-func (s Secret) GoString() string { return "client.Secret([redacted])" }
+// GoString returns "client.Secret([redacted])", or "client.Secret{}" for
+// the zero Secret.
+func (s Secret) GoString() string { return s.text.GoString("client.Secret") }
 
-// Format implements [fmt.Formatter]: every verb prints "[redacted]", and
-// %#v prints [Secret.GoString].
-func (s Secret) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		io.WriteString(f, s.GoString())
-		return
-	}
-	io.WriteString(f, s.String())
-}
+// Format implements [fmt.Formatter]: every verb prints [Secret.String],
+// and %#v prints [Secret.GoString].
+func (s Secret) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String(), s.GoString()) }
 
-// LogValue implements [slog.LogValuer] with "[redacted]".
-func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+// LogValue implements [slog.LogValuer] with [Secret.String].
+func (s Secret) LogValue() slog.Value { return s.text.LogValue() }
 
 // MarshalText refuses with [ErrSecret], so that a Secret cannot leak into
 // JSON or any other text encoding by accident.
@@ -95,7 +91,7 @@ func newSecret() (Secret, SecretHash) {
 	var b [SecretBytes]byte
 	rand.Read(b[:]) // never returns an error; it crashes the program if the system's source fails
 	s := base64.RawURLEncoding.EncodeToString(b[:])
-	return newSecretText(s), SecretHash{Sum: sha256.Sum256([]byte(s))}
+	return SecretFrom(s), SecretHash{Sum: sha256.Sum256([]byte(s))}
 }
 
 // Verify reports whether secret matches the current secret, or the

@@ -111,3 +111,20 @@ func TestZeroCredentialsVerifyNothing(t *testing.T) {
 	require.False(t, c.Verify("", time.Now()))
 	require.False(t, c.Verify("anything", time.Now()))
 }
+
+func TestSecretFrom(t *testing.T) {
+	s := client.SecretFrom("what a client sent")
+	require.Equal(t, "what a client sent", s.Reveal())
+	require.False(t, s.IsZero())
+	require.Equal(t, "[redacted]", fmt.Sprint(s))
+
+	// A zero Secret has nothing to hide and prints empty, so that a
+	// printed request shows which secrets it carried.
+	for _, zero := range []client.Secret{{}, client.SecretFrom("")} {
+		require.True(t, zero.IsZero())
+		require.Equal(t, "", fmt.Sprint(zero))
+		require.Equal(t, "client.Secret{}", fmt.Sprintf("%#v", zero))
+		_, err := json.Marshal(zero)
+		require.ErrorIs(t, err, client.ErrSecret, "not even a zero Secret marshals")
+	}
+}

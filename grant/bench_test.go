@@ -68,7 +68,7 @@ func BenchmarkCodeFlow(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}); err != nil {
+		if _, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI}); err != nil {
 			b.Fatal(err)
 		}
 	}

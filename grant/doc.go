@@ -54,9 +54,12 @@
 // token the first one issued, since the code has leaked (RFC 6749 §4.1.2);
 // a second exchange that comes while the first is still issuing makes the
 // first fail too. PKCE supports S256 only, and public clients must use it.
-// A [Code], like a client secret, prints as "[redacted]", and the requests
-// that carry a secret, a code or a PKCE verifier print and log with them
-// redacted.
+// A [Code] and a [CodeVerifier], like a client secret, print and log as
+// "[redacted]", by value, by pointer and nested, and refuse to marshal
+// ([ErrSecret]). The requests carry a secret, a code and a verifier as
+// these types ([client.SecretFrom], [CodeFrom], [CodeVerifierFrom] make
+// them from a token request's parameters), so they print and log with
+// them redacted, and marshal to JSON with "[redacted]" in their place.
 //
 // # Validity
 //

@@ -65,7 +65,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret.Reveal(), Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	if err != nil {
 		panic(err)
 	}

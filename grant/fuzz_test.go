@@ -34,7 +34,7 @@ func FuzzExchange(f *testing.F) {
 	app, secret := fx.desktop()
 	fx.consentAndCode(authorizeRequest(app, ""))
 	f.Fuzz(func(t *testing.T, code, redirect, verifier string) {
-		tok, err := fx.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: redirect, CodeVerifier: verifier})
+		tok, err := fx.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: grant.CodeFrom(code), RedirectURI: redirect, CodeVerifier: grant.CodeVerifierFrom(verifier)})
 		if err == nil {
 			t.Fatalf("exchanged an arbitrary code %q: %+v", code, tok)
 		}

@@ -89,16 +89,16 @@ func (f *fixture) join(org client.OrgID, user string) {
 
 // app registers a client in the provider org and returns it with its
 // secret.
-func (f *fixture) app(reg client.Registration) (client.Client, string) {
+func (f *fixture) app(reg client.Registration) (client.Client, client.Secret) {
 	f.t.Helper()
 	c, secret, err := f.registry.Create(ctx, f.admin, reg)
 	require.NoError(f.t, err)
-	return c, secret.Reveal()
+	return c, secret
 }
 
 // desktop registers the agent desktop (authorization code) and has the
 // customer org grant every scope it requests.
-func (f *fixture) desktop() (client.Client, string) {
+func (f *fixture) desktop() (client.Client, client.Secret) {
 	f.t.Helper()
 	c, secret := f.app(client.Registration{
 		Name:          "Agent Desktop",

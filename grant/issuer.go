@@ -397,15 +397,17 @@ func validVerifier(v string) bool {
 }
 
 // An ExchangeRequest trades an authorization code for a token (RFC 6749
-// §4.1.3).
+// §4.1.3). Its secrets print, log and marshal redacted: make them from the
+// token request's parameters with [client.SecretFrom], [CodeFrom] and
+// [CodeVerifierFrom].
 type ExchangeRequest struct {
 	Client client.ID
 	// Secret authenticates a confidential client; public clients send
 	// none.
-	Secret       string
-	Code         string
+	Secret       client.Secret
+	Code         Code
 	RedirectURI  string
-	CodeVerifier string
+	CodeVerifier CodeVerifier
 }
 
 // Exchange trades an authorization code for a token. The org's
@@ -424,13 +426,13 @@ func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, erro
 	if err != nil {
 		return Token{}, err
 	}
-	if !c.Public && !c.Credentials.Verify(req.Secret, i.now()) {
+	if !c.Public && !c.Credentials.Verify(req.Secret.Reveal(), i.now()) {
 		return Token{}, client.ErrCredentials
 	}
-	if req.Code == "" {
+	if req.Code.Reveal() == "" {
 		return Token{}, fmt.Errorf("%w: no code", ErrInvalidRequest)
 	}
-	hash := sha256.Sum256([]byte(req.Code))
+	hash := sha256.Sum256([]byte(req.Code.Reveal()))
 	g, err := i.store.TakeCode(ctx, hash)
 	if errors.Is(err, ErrCodeUsed) {
 		if g.Token.ID.IsValid() {
@@ -453,9 +455,9 @@ func (i *Issuer) Exchange(ctx context.Context, req ExchangeRequest) (Token, erro
 		return Token{}, fmt.Errorf("%w: redirect URI differs from the authorization request's", ErrInvalidCode)
 	case g.CodeChallenge == "" && c.Public:
 		return Token{}, fmt.Errorf("%w: a code of public client %s without a PKCE challenge", ErrPKCE, c.Name)
-	case g.CodeChallenge == "" && req.CodeVerifier != "":
+	case g.CodeChallenge == "" && req.CodeVerifier.Reveal() != "":
 		return Token{}, fmt.Errorf("%w: a code verifier for a code issued without a challenge", ErrPKCE)
-	case g.CodeChallenge != "" && !pkceMatches(g.CodeChallenge, req.CodeVerifier):
+	case g.CodeChallenge != "" && !pkceMatches(g.CodeChallenge, req.CodeVerifier.Reveal()):
 		return Token{}, fmt.Errorf("%w: the code verifier does not match the challenge", ErrPKCE)
 	}
 	// The user's membership, the authorization, the client's scopes or
@@ -488,11 +490,11 @@ func pkceMatches(challenge, verifier string) bool {
 }
 
 // A ClientCredentialsRequest asks for a token for a client itself (RFC
-// 6749 §4.4).
+// 6749 §4.4). Its Secret prints, logs and marshals redacted.
 type ClientCredentialsRequest struct {
 	Org    client.OrgID
 	Client client.ID
-	Secret string
+	Secret client.Secret
 }
 
 // ClientCredentials issues a token to a client-credentials client, in its
@@ -506,7 +508,7 @@ func (i *Issuer) ClientCredentials(ctx context.Context, req ClientCredentialsReq
 	if err != nil {
 		return Token{}, err
 	}
-	if !c.Credentials.Verify(req.Secret, i.now()) {
+	if !c.Credentials.Verify(req.Secret.Reveal(), i.now()) {
 		return Token{}, client.ErrCredentials
 	}
 	if req.Org != c.Org {
@@ -517,11 +519,12 @@ func (i *Issuer) ClientCredentials(ctx context.Context, req ClientCredentialsReq
 
 // A SAML2BearerRequest trades a SAML2 assertion for a token (RFC 7522).
 // The consumer validates the assertion with its identity provider and
-// passes the user it names.
+// passes the user it names. Its Secret prints, logs and marshals
+// redacted.
 type SAML2BearerRequest struct {
 	Org    client.OrgID
 	Client client.ID
-	Secret string
+	Secret client.Secret
 	User   string
 	Scopes scope.Set
 }
@@ -543,7 +546,7 @@ func (i *Issuer) SAML2Bearer(ctx context.Context, req SAML2BearerRequest) (Token
 	if err != nil {
 		return Token{}, err
 	}
-	if !c.Credentials.Verify(req.Secret, i.now()) {
+	if !c.Credentials.Verify(req.Secret.Reveal(), i.now()) {
 		return Token{}, client.ErrCredentials
 	}
 	eff, err := i.effective(ctx, c, req.Org, req.Scopes)

@@ -46,7 +46,7 @@ func TestAuthorizationCodeFlow(t *testing.T) {
 	require.Len(t, code.Reveal(), 43)
 
 	f.clock.advance(10 * time.Second)
-	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.NoError(t, err)
 	require.True(t, tok.ID.IsValid())
 	require.Equal(t, app.ID, tok.Client)
@@ -103,7 +103,7 @@ func TestEffectiveScopes(t *testing.T) {
 			require.NoError(t, err)
 			code, err := f.issuer.AuthorizeCode(ctx, req)
 			require.NoError(t, err)
-			tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+			tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 			require.NoError(t, err)
 			require.Equal(t, tt.want, tok.Scopes.String())
 		})
@@ -182,7 +182,7 @@ func TestNewScopeRequiresConsentAgain(t *testing.T) {
 	require.ErrorIs(t, err, grant.ErrConsentRequired)
 
 	code := f.consentAndCode(req)
-	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.NoError(t, err)
 	require.True(t, tok.Scopes.Contains(scope.MustParse("recordings:view")))
 }
@@ -195,7 +195,7 @@ func TestRemovedScopeLeavesNewTokens(t *testing.T) {
 
 	// A code issued before the removal cannot bring the scope back.
 	app = f.update(app, func(c *client.Client) { c.Scopes = scopes("conversations:readonly users:readonly") })
-	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.NoError(t, err)
 	require.Equal(t, "conversations:readonly users:readonly", tok.Scopes.String())
 }
@@ -206,7 +206,7 @@ func TestExchangeRejects(t *testing.T) {
 	other, otherSecret := f.desktop()
 	req := authorizeRequest(app, "")
 	exchange := func(code grant.Code, mutate func(*grant.ExchangeRequest)) error {
-		r := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
+		r := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI}
 		if mutate != nil {
 			mutate(&r)
 		}
@@ -221,16 +221,16 @@ func TestExchangeRejects(t *testing.T) {
 		err    error
 		oauth  string
 	}{
-		{name: "wrong secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = "wrong" }, err: client.ErrCredentials, oauth: "invalid_client"},
-		{name: "no secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = "" }, err: client.ErrCredentials, oauth: "invalid_client"},
+		{name: "wrong secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = client.SecretFrom("wrong") }, err: client.ErrCredentials, oauth: "invalid_client"},
+		{name: "no secret", mutate: func(r *grant.ExchangeRequest) { r.Secret = client.Secret{} }, err: client.ErrCredentials, oauth: "invalid_client"},
 		{name: "another client's code", mutate: func(r *grant.ExchangeRequest) { r.Client, r.Secret = other.ID, otherSecret }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		{name: "other redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "https://evil.example.com/cb" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
 		// RFC 6749 §4.1.3: the code was issued with a redirect URI, so the
 		// exchange must send the same one.
 		{name: "no redirect URI", mutate: func(r *grant.ExchangeRequest) { r.RedirectURI = "" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
-		{name: "unknown code", mutate: func(r *grant.ExchangeRequest) { r.Code = "not-a-code" }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
-		{name: "empty code", mutate: func(r *grant.ExchangeRequest) { r.Code = "" }, err: grant.ErrInvalidRequest, oauth: "invalid_request"},
-		{name: "verifier without challenge", mutate: func(r *grant.ExchangeRequest) { r.CodeVerifier, _ = pkce("x") }, err: grant.ErrPKCE, oauth: "invalid_grant"},
+		{name: "unknown code", mutate: func(r *grant.ExchangeRequest) { r.Code = grant.CodeFrom("not-a-code") }, err: grant.ErrInvalidCode, oauth: "invalid_grant"},
+		{name: "empty code", mutate: func(r *grant.ExchangeRequest) { r.Code = grant.Code{} }, err: grant.ErrInvalidRequest, oauth: "invalid_request"},
+		{name: "verifier without challenge", mutate: func(r *grant.ExchangeRequest) { v, _ := pkce("x"); r.CodeVerifier = grant.CodeVerifierFrom(v) }, err: grant.ErrPKCE, oauth: "invalid_grant"},
 		{name: "expired at the exact boundary", wait: 5 * time.Minute, err: grant.ErrCodeExpired, oauth: "invalid_grant"},
 		{name: "just before expiry", wait: 5*time.Minute - time.Nanosecond},
 		{name: "unknown client", mutate: func(r *grant.ExchangeRequest) { r.Client = client.NewID() }, err: grant.ErrUnknownClient, oauth: "invalid_client"},
@@ -255,7 +255,7 @@ func TestCodeIsSingleUse(t *testing.T) {
 	app, secret := f.desktop()
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
+	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI}
 
 	tok, err := f.issuer.Exchange(ctx, ex)
 	require.NoError(t, err)
@@ -272,9 +272,9 @@ func TestFailedExchangeUsesTheCode(t *testing.T) {
 	app, secret := f.desktop()
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: "https://evil.example.com/cb"})
+	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: "https://evil.example.com/cb"})
 	require.ErrorIs(t, err, grant.ErrInvalidCode)
-	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrCodeUsed)
 }
 
@@ -283,7 +283,7 @@ func TestConcurrentExchangeOfOneCode(t *testing.T) {
 	app, secret := f.desktop()
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
+	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI}
 	var (
 		mu     sync.Mutex
 		tokens []grant.Token
@@ -323,12 +323,13 @@ func TestPKCE(t *testing.T) {
 	verifier, challenge := pkce("abc")
 
 	tests := []struct {
-		name             string
-		app              client.Client
-		challenge        string
-		method           string
-		verifier, secret string
-		codeErr, err     error
+		name         string
+		app          client.Client
+		challenge    string
+		method       string
+		verifier     string
+		secret       client.Secret
+		codeErr, err error
 	}{
 		{name: "public with S256", app: public, challenge: challenge, method: "S256", verifier: verifier},
 		{name: "public without challenge", app: public, codeErr: grant.ErrPKCE},
@@ -354,7 +355,7 @@ func TestPKCE(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: tt.app.ID, Secret: tt.secret, Code: code.Reveal(), RedirectURI: req.RedirectURI, CodeVerifier: tt.verifier})
+			tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: tt.app.ID, Secret: tt.secret, Code: code, RedirectURI: req.RedirectURI, CodeVerifier: grant.CodeVerifierFrom(tt.verifier)})
 			if tt.err != nil {
 				require.ErrorIs(t, err, tt.err)
 				return
@@ -371,7 +372,7 @@ func TestCodeLifetimeIsCapped(t *testing.T) {
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
 	f.clock.advance(grant.MaxCodeLifetime)
-	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrCodeExpired, "no code outlives ten minutes")
 }
 
@@ -455,7 +456,7 @@ func TestClientCredentials(t *testing.T) {
 		req  grant.ClientCredentialsRequest
 		err  error
 	}{
-		{name: "wrong secret", req: grant.ClientCredentialsRequest{Org: provider, Client: job.ID, Secret: "nope"}, err: client.ErrCredentials},
+		{name: "wrong secret", req: grant.ClientCredentialsRequest{Org: provider, Client: job.ID, Secret: client.SecretFrom("nope")}, err: client.ErrCredentials},
 		{name: "another org", req: grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: secret}, err: client.ErrNotAuthorized},
 		{name: "unknown client", req: grant.ClientCredentialsRequest{Org: provider, Client: client.NewID(), Secret: secret}, err: grant.ErrUnknownClient},
 	}
@@ -492,7 +493,7 @@ func TestSAML2Bearer(t *testing.T) {
 	req.User = ""
 	_, err = f.issuer.SAML2Bearer(ctx, req)
 	require.ErrorIs(t, err, grant.ErrInvalidRequest)
-	req.User, req.Secret = user, "wrong"
+	req.User, req.Secret = user, client.SecretFrom("wrong")
 	_, err = f.issuer.SAML2Bearer(ctx, req)
 	require.ErrorIs(t, err, client.ErrCredentials)
 }
@@ -501,8 +502,8 @@ func TestSAML2Bearer(t *testing.T) {
 // any grant; an inactive client's existing tokens keep working, a
 // disabled client's stop.
 func TestClientStatesAndNewTokens(t *testing.T) {
-	type issueFunc func(f *fixture, c client.Client, secret string) (grant.Token, error)
-	code := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+	type issueFunc func(f *fixture, c client.Client, secret client.Secret) (grant.Token, error)
+	code := func(f *fixture, c client.Client, secret client.Secret) (grant.Token, error) {
 		req := authorizeRequest(c, "")
 		if err := f.consent(req); err != nil {
 			return grant.Token{}, err
@@ -511,19 +512,19 @@ func TestClientStatesAndNewTokens(t *testing.T) {
 		if err != nil {
 			return grant.Token{}, err
 		}
-		return f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+		return f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	}
-	implicit := func(f *fixture, c client.Client, _ string) (grant.Token, error) {
+	implicit := func(f *fixture, c client.Client, _ client.Secret) (grant.Token, error) {
 		req := authorizeRequest(c, "")
 		if err := f.consent(req); err != nil {
 			return grant.Token{}, err
 		}
 		return f.issuer.Implicit(ctx, req)
 	}
-	clientCredentials := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+	clientCredentials := func(f *fixture, c client.Client, secret client.Secret) (grant.Token, error) {
 		return f.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: provider, Client: c.ID, Secret: secret})
 	}
-	saml := func(f *fixture, c client.Client, secret string) (grant.Token, error) {
+	saml := func(f *fixture, c client.Client, secret client.Secret) (grant.Token, error) {
 		return f.issuer.SAML2Bearer(ctx, grant.SAML2BearerRequest{Org: customer, Client: c.ID, Secret: secret, User: user})
 	}
 	tests := []struct {
@@ -599,7 +600,7 @@ func TestReplayWhileExchanging(t *testing.T) {
 	issuer := grant.NewIssuer(f.clients, f.clients, store, f.perms, sample.Catalog(), grant.WithClock(f.clock.now))
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI}
+	ex := grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI}
 
 	var replayErr error
 	store.hook = func() { _, replayErr = issuer.Exchange(ctx, ex) }

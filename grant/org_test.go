@@ -43,7 +43,7 @@ func TestUserMustBelongToTheOrg(t *testing.T) {
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
 	require.NoError(t, f.perms.RemoveUser(customer, user))
-	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrNotMember)
 }
 
@@ -60,7 +60,7 @@ func TestZeroIssuerRefuses(t *testing.T) {
 			require.Error(t, err)
 			_, err = i.Implicit(ctx, req)
 			require.Error(t, err)
-			_, err = i.Exchange(ctx, grant.ExchangeRequest{Client: req.Client, Code: "x"})
+			_, err = i.Exchange(ctx, grant.ExchangeRequest{Client: req.Client, Code: grant.CodeFrom("x")})
 			require.Error(t, err)
 			_, err = i.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: customer, Client: req.Client})
 			require.Error(t, err)

@@ -55,7 +55,7 @@ func TestExchangeRechecksConsent(t *testing.T) {
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
 	require.NoError(t, f.store.DeleteConsent(ctx, customer, app.ID, user))
-	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrConsentRequired)
 }
 
@@ -72,7 +72,7 @@ func TestPublicClientCodeWithoutChallenge(t *testing.T) {
 		RedirectURI: public.RedirectURIs[0], Scopes: public.Scopes,
 		IssuedAt: f.clock.now(), ExpiresAt: f.clock.now().Add(time.Minute),
 	}))
-	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: public.ID, Code: "planted", RedirectURI: public.RedirectURIs[0]})
+	_, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: public.ID, Code: grant.CodeFrom("planted"), RedirectURI: public.RedirectURIs[0]})
 	require.ErrorIs(t, err, grant.ErrPKCE)
 }
 

@@ -18,11 +18,11 @@ import (
 )
 
 // issue returns a fresh authorization-code token for the desktop app.
-func (f *fixture) issue(app client.Client, secret string) grant.Token {
+func (f *fixture) issue(app client.Client, secret client.Secret) grant.Token {
 	f.t.Helper()
 	req := authorizeRequest(app, "")
 	code := f.consentAndCode(req)
-	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	tok, err := f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	require.NoError(f.t, err)
 	return tok
 }
@@ -233,7 +233,7 @@ func TestValidatorClientState(t *testing.T) {
 	require.ErrorIs(t, err, grant.ErrClientDisabled, "enabling the client again does not revive the tokens of before the incident")
 	require.ErrorContains(t, err, "was disabled at 2026-03-01T09:00:00Z, after the token was issued")
 	f.clock.advance(time.Minute)
-	fresh := f.issue(app, rotated.Reveal())
+	fresh := f.issue(app, rotated)
 	require.NoError(t, f.validator.Validate(ctx, fresh), "tokens issued after re-enabling work")
 	require.NoError(t, f.validator.Check(ctx, &fresh))
 	require.Equal(t, grant.ErrClientDisabled, f.validator.Check(ctx, &tok))
@@ -313,8 +313,8 @@ func TestTokenPrintsWithoutSecrets(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("issued", "token", tok)
 	require.Contains(t, buf.String(), tok.ID.String())
 	require.Contains(t, buf.String(), `"scopes":"conversations:call:control conversations:readonly presence:manage users:readonly"`)
-	require.NotContains(t, buf.String(), secret)
-	require.NotContains(t, fmt.Sprintf("%+v", tok), secret)
+	require.NotContains(t, buf.String(), secret.Reveal())
+	require.NotContains(t, fmt.Sprintf("%+v", tok), secret.Reveal())
 }
 
 func TestTokenID(t *testing.T) {
@@ -347,7 +347,7 @@ func TestMemStoreSweepsExpiredCodes(t *testing.T) {
 		_, err := f.issuer.AuthorizeCode(ctx, req)
 		require.NoError(t, err)
 	}
-	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first.Reveal(), RedirectURI: req.RedirectURI})
+	_, err = f.issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: first, RedirectURI: req.RedirectURI})
 	require.ErrorIs(t, err, grant.ErrInvalidCode, "the expired code was swept out of memory")
 }
 

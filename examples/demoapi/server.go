@@ -247,7 +247,7 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 
 	var tok grant.Token
 	if a.grantType == client.ClientCredentials {
-		tok, err = s.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: demoOrg, Client: c.ID, Secret: secret.Reveal()})
+		tok, err = s.issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: demoOrg, Client: c.ID, Secret: secret})
 	} else {
 		tok, err = s.userToken(ctx, c, secret, a)
 	}
@@ -264,7 +264,7 @@ func (s *server) userToken(ctx context.Context, c client.Client, secret client.S
 		return grant.Token{}, err
 	}
 	if a.grantType == client.SAML2Bearer {
-		return s.issuer.SAML2Bearer(ctx, grant.SAML2BearerRequest{Org: demoOrg, Client: c.ID, Secret: secret.Reveal(), User: a.user})
+		return s.issuer.SAML2Bearer(ctx, grant.SAML2BearerRequest{Org: demoOrg, Client: c.ID, Secret: secret, User: a.user})
 	}
 	req := grant.AuthorizeRequest{Org: demoOrg, Client: c.ID, User: a.user, RedirectURI: redirectURI}
 	prompt, err := s.issuer.Prompt(ctx, req)
@@ -281,7 +281,7 @@ func (s *server) userToken(ctx context.Context, c client.Client, secret client.S
 	if err != nil {
 		return grant.Token{}, err
 	}
-	return s.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret.Reveal(), Code: code.Reveal(), RedirectURI: redirectURI})
+	return s.issuer.Exchange(ctx, grant.ExchangeRequest{Client: c.ID, Secret: secret, Code: code, RedirectURI: redirectURI})
 }
 
 // profileToken is a ready token for one of the guide's app profiles.

@@ -183,7 +183,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret.Reveal(), Code: code.Reveal(), RedirectURI: req.RedirectURI})
+	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	jobToken, err := issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: jobSecret.Reveal()})
+	jobToken, err := issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: jobSecret})
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,9 @@
 //
 // # Keys and concurrency
 //
-// A key is at least [MinKeyLen] random bytes; [New] copies it. A Codec
-// prints as "[redacted]" with every fmt verb and with log/slog. It is
-// immutable and safe for concurrent use.
+// A key is at least [MinKeyLen] random bytes; [New] copies it. A Codec,
+// or a pointer to one, prints as "hmactoken.Codec([redacted])" with every
+// fmt verb, also inside structs, slices and maps, and as "[redacted]" with
+// log/slog; it marshals to JSON as {}. It is immutable and safe for
+// concurrent use.
 package hmactoken

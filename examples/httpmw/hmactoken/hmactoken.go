@@ -16,6 +16,7 @@ import (
 
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/internal/redact"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -64,10 +65,17 @@ type claims struct {
 }
 
 // A Codec signs and verifies tokens with one key. It is immutable and safe
-// for concurrent use, and never prints its key. Make it with [New]: the
-// zero Codec has no key, and refuses to sign or verify ([ErrKey]).
+// for concurrent use, and never prints its key: a Codec, or a pointer to
+// one, prints as "hmactoken.Codec([redacted])" with every fmt verb, also
+// inside structs, slices and maps, and logs as "[redacted]". Make it with
+// [New]: the zero Codec has no key, and refuses to sign or verify
+// ([ErrKey]).
 type Codec struct {
-	key []byte
+	// The key sits behind a pointer to a string: fmt prints a Codec it
+	// reaches through an unexported field by reflection, without asking
+	// its methods, and a nested pointer to a string as an address (one to
+	// a slice it may print in full).
+	key redact.Text
 }
 
 // New returns a codec with a copy of key, which must be at least MinKeyLen
@@ -76,7 +84,7 @@ func New(key []byte) (*Codec, error) {
 	if len(key) < MinKeyLen {
 		return nil, fmt.Errorf("%w: %d bytes, want at least %d", ErrKey, len(key), MinKeyLen)
 	}
-	return &Codec{key: bytes.Clone(key)}, nil
+	return &Codec{key: redact.New(string(key))}, nil
 }
 
 // Sign returns the token string for t. It refuses a token whose claims do
@@ -213,27 +221,27 @@ func (cl claims) token() (grant.Token, error) {
 // check refuses a Codec that New did not make: the zero Codec, or a nil
 // one, has no key, and an empty HMAC key is one anyone can sign with.
 func (c *Codec) check() error {
-	if c == nil || len(c.key) < MinKeyLen {
+	if c == nil || len(c.key.Reveal()) < MinKeyLen {
 		return fmt.Errorf("%w: the codec has no key; make it with New", ErrKey)
 	}
 	return nil
 }
 
 func (c *Codec) mac(signed string) []byte {
-	h := hmac.New(sha256.New, c.key)
+	h := hmac.New(sha256.New, []byte(c.key.Reveal()))
 	h.Write([]byte(signed))
 	return h.Sum(nil)
 }
 
 // String returns "hmactoken.Codec([redacted])".
-func (c *Codec) String() string { return "hmactoken.Codec([redacted])" }
+func (Codec) String() string { return "hmactoken.Codec(" + redact.Redacted + ")" }
 
 // GoString returns the same as String.
-func (c *Codec) GoString() string { return c.String() }
+func (c Codec) GoString() string { return c.String() }
 
 // Format implements fmt.Formatter: every verb prints String, so that the
 // key never reaches a log.
-func (c *Codec) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Codec) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }
 
 // LogValue implements slog.LogValuer with "[redacted]".
-func (c *Codec) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+func (Codec) LogValue() slog.Value { return slog.StringValue(redact.Redacted) }
