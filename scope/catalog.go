@@ -30,7 +30,8 @@ const MaxScopes = 1 << 16
 // limit. [NewCatalog] counts an implication once for each direct
 // implication through which it reaches a scope, so the count may exceed
 // the number of distinct pairs when several of a scope's direct
-// implications imply the same scopes.
+// implications imply the same scopes (a direct implication that another
+// one implies counts nothing).
 const MaxImplications = 1 << 20
 
 // MaxRules is the most convention rules a catalog may have. Each rule is
