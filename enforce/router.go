@@ -481,7 +481,7 @@ func (r *router) lookupPath(method, path string, s *segments) *endpoint {
 // anything but the root match nothing; the root endpoint's pattern is
 // "/{$}".
 func (r *router) lookupPattern(method, pattern string) *endpoint {
-	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+	if i := methodEnd(pattern); i >= 0 {
 		m := pattern[:i]
 		if m != method && (m != "GET" || method != "HEAD") {
 			return nil
@@ -506,6 +506,21 @@ func (r *router) lookupPattern(method, pattern string) *endpoint {
 		return r.patternIn(r.method("GET"), path)
 	}
 	return nil
+}
+
+// methodEnd returns where the method of a pattern ends, at the space or
+// tab after it, or -1 when the pattern has no method: a blank before the
+// first '/' (IndexAny would build a byte set on every call).
+func methodEnd(pattern string) int {
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case ' ', '\t':
+			return i
+		case '/':
+			return -1
+		}
+	}
+	return -1
 }
 
 // patternIn returns the endpoint of method index mi (none if negative)
