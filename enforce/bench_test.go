@@ -130,7 +130,7 @@ type benchEnv struct {
 func newBenchEnv(tb testing.TB, endpoints int) benchEnv {
 	cat := benchCatalog(tb)
 	perms := benchUser(tb)
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: benchTable(endpoints), Access: permission.NewCache(perms, 0)})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: benchTable(endpoints)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -143,7 +143,11 @@ func newBenchEnv(tb testing.TB, endpoints int) benchEnv {
 		}
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	e := enforce.New(p, grant.NewMemStore(nil), clients, enforce.WithClock(func() time.Time { return now }), enforce.WithDivisionResolver(divResolver{}))
+	e, err := enforce.New(p, enforce.Sources{Access: permission.NewCache(perms, 0), Revocations: grant.NewMemStore(nil), Clients: clients, Divisions: divResolver{}},
+		enforce.WithClock(func() time.Time { return now }))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	tok := grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: "org", GrantType: client.AuthorizationCode, User: "bench",
 		Scopes: scope.MustParseSet("fam0:readonly fam3:manage fam7:readonly fam20 fam33:readonly"), IssuedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}
 	cc := grant.Token{ID: grant.NewTokenID(), Client: job.ID, Org: "org", GrantType: client.ClientCredentials, IssuedAt: tok.IssuedAt, ExpiresAt: tok.ExpiresAt}
@@ -249,13 +253,12 @@ func BenchmarkExplain(b *testing.B) {
 // is built or swapped, never per request.
 func BenchmarkNewPolicy(b *testing.B) {
 	cat := benchCatalog(b)
-	access := permission.NewCache(permission.NewMemStore(), 0)
 	for _, n := range []int{100, 3000} {
 		eps := benchTable(n)
 		b.Run(fmt.Sprintf("endpoints=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps, Access: access}); err != nil {
+				if _, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -11,10 +11,20 @@
 // the [permission.Requirement], whether the call needs a user, and where
 // the resource's division comes from. Build the table in code or read it
 // with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
-// [scope.Catalog], the source of users' and clients' permissions in their
-// org ([AccessSource], such as a [permission.Cache]) and per-org settings
-// ([Org]) into a [Policy]. Every problem with an entry is reported at once,
-// each an [*EndpointError] naming the entry.
+// [scope.Catalog] and per-org settings ([Org]) into a [Policy]. Every
+// problem with an entry is reported at once, each an [*EndpointError]
+// naming the entry.
+//
+// A Policy is data, and only data: it reads nothing, so it can be built,
+// inspected ([Policy.Match], [Policy.Route], [Policy.Accepted]) and
+// reviewed (package review) on its own. What changes from one request to
+// the next is read from [Sources], given once to [New]: the permissions of
+// users and clients in their org ([AccessSource], such as a
+// [permission.Cache]), revocations and clients' statuses (the grant
+// package's interfaces), the [DivisionResolver], and the optional live
+// scopes ([ScopeSource]). Options configure the rest: the clock and its
+// skew, the status of unknown endpoints, the realm, the decision hook,
+// detailed errors.
 //
 // Templates may overlap where Go's http.ServeMux would refuse them: both
 // GET /api/v2/users/{userId}/roles and GET /api/v2/users/rules/{ruleId}
@@ -56,15 +66,32 @@
 // # Matching requests
 //
 // The enforcer must judge the endpoint the consumer's router dispatches
-// to. With a router that reports the pattern it matched, as Go's
+// to. An unknown endpoint is always denied.
+//
+// With a router that reports the pattern it matched, as Go's
 // http.ServeMux does in http.Request.Pattern, pass it in
-// [Request].Pattern: the endpoint is then the one with that route, if its
-// method is the request's (a GET pattern serves HEAD too). Register the
-// handlers with [Endpoint.Route] so the two agree. Without a pattern,
-// the escaped path is matched by the rules [Enforcer] documents, so that a
-// crafted path (//, dot segments, escaped slashes, malformed escapes) never
-// reaches another endpoint than a router would; anything doubtful matches
-// nothing, and is denied. An unknown endpoint is always denied.
+// [Request].Pattern: the endpoint is then the one with that route.
+// Register the handlers with [Endpoint.Route] so the two agree. Parameter
+// names may differ ({id} for {userId}). The pattern's method must be
+// [Request].Method, as a router dispatches, a GET pattern serving HEAD
+// too: a pattern of another method matches nothing. A pattern without a
+// method takes Request.Method.
+//
+// Otherwise the escaped [Request].Path is matched by these rules, so that
+// a crafted path never reaches another endpoint than a router would
+// dispatch to; anything doubtful matches nothing, and is denied:
+//
+//   - segments are compared after percent-decoding; an escaped '/' (%2F)
+//     stays inside its segment;
+//   - a static segment beats a parameter at the first position where two
+//     templates differ, with backtracking: /users/rules/roles matches
+//     /users/rules/{ruleId} before /users/{userId}/roles;
+//   - empty segments (//), "." and "..", and the same brought in by escapes
+//     (%2E%2E, a%2F%2Fb, %2F: a router cleans the decoded path and
+//     redirects), malformed escapes, bytes an escaped path cannot hold
+//     (spaces, control characters, non-ASCII), a trailing slash, paths
+//     deeper than [MaxSegments] and longer than [MaxPathLen] match nothing;
+//   - matching is case-sensitive, for methods too; HEAD falls back to GET.
 //
 // # Divisions and orgs
 //
@@ -116,14 +143,14 @@
 //
 // A [Policy] is immutable. Build a new one when the table, the catalog or
 // the org settings change, and install it with [Enforcer.Swap]: a decision
-// sees the old policy or the new one, never a mix. Role and grant changes
-// do not need a new policy: they reach decisions through the
-// [AccessSource] (a [permission.Cache] over a store that reports versions
-// notices them by itself).
+// sees the old policy or the new one, never a mix. Swap only ever means a
+// new table, catalog or org settings: role and grant changes reach
+// decisions through the sources (a [permission.Cache] over a store that
+// reports versions notices them by itself).
 //
 // Removing a scope from a client, or from its org authorization, affects
 // the tokens issued afterwards; existing tokens keep it until they expire,
-// as in Genesys Cloud. [WithLiveScopes] makes removals apply to existing
+// as in Genesys Cloud. [Sources].Scopes makes removals apply to existing
 // tokens at once, for a lookup per request.
 //
 // Per org, scope enforcement can be turned off ([Org].DisableScopeEnforcement):

@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
 
 // MaxSegments is the deepest path template, and path, the table handles.
-const MaxSegments = 32
+const MaxSegments = route.MaxSegments
+
+// MaxPathLen is the longest request path, in bytes, the enforcer
+// matches; a longer one matches nothing.
+const MaxPathLen = route.MaxPathLen
 
 // DivisionFromRequest is the [Endpoint].Division value for a resource
 // whose division the caller passes in [Request].Division.
@@ -59,110 +63,6 @@ func (e Endpoint) Route() string {
 	return e.Method + " " + e.Path
 }
 
-// A segment is one part of a path template.
-type segment struct {
-	text  string // the static text, or the parameter name
-	param bool
-}
-
-// parseTemplate checks a path template and splits it into segments.
-func parseTemplate(path string) ([]segment, error) {
-	switch {
-	case path == "":
-		return nil, errors.New("empty path")
-	case path[0] != '/':
-		return nil, fmt.Errorf("path %q does not start with '/'", path)
-	case path == "/":
-		return nil, nil
-	case strings.HasSuffix(path, "/"):
-		return nil, fmt.Errorf("path %q ends with '/'; templates have no trailing slash", path)
-	}
-	parts := strings.Split(path[1:], "/")
-	if len(parts) > MaxSegments {
-		return nil, fmt.Errorf("path %q has %d segments; at most %d", path, len(parts), MaxSegments)
-	}
-	segs := make([]segment, len(parts))
-	seen := make(map[string]bool)
-	for i, p := range parts {
-		switch {
-		case p == "":
-			return nil, fmt.Errorf("path %q has an empty segment", path)
-		case strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}"):
-			name := p[1 : len(p)-1]
-			if !isParamName(name) {
-				return nil, fmt.Errorf("path %q: parameter %q is not a name (letters, digits, '_'; no wildcards)", path, p)
-			}
-			if seen[name] {
-				return nil, fmt.Errorf("path %q names parameter {%s} twice", path, name)
-			}
-			seen[name] = true
-			segs[i] = segment{text: name, param: true}
-		case strings.ContainsAny(p, "{}"):
-			return nil, fmt.Errorf("path %q: segment %q mixes text and a parameter; a parameter must be a whole segment", path, p)
-		case p == "." || p == "..":
-			return nil, fmt.Errorf("path %q has a %q segment", path, p)
-		default:
-			for j := 0; j < len(p); j++ {
-				if !isPathChar(p[j]) {
-					return nil, fmt.Errorf("path %q: segment %q has character %q; use plain URL path characters", path, p, p[j])
-				}
-			}
-			segs[i] = segment{text: p}
-		}
-	}
-	return segs, nil
-}
-
-func isParamName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// isPathChar reports whether c may appear unescaped in a static segment:
-// RFC 3986 pchar without '%' (templates hold decoded text).
-func isPathChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0
-}
-
-// isMethod reports whether m is an upper-case HTTP method token.
-func isMethod(m string) bool {
-	if m == "" {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if m[i] < 'A' || m[i] > 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-// shape returns the template with parameter names erased: two endpoints
-// with the same method and shape are the same endpoint.
-func shape(segs []segment) string {
-	var b strings.Builder
-	for _, s := range segs {
-		b.WriteByte('/')
-		if s.param {
-			b.WriteString("{}")
-		} else {
-			b.WriteString(s.text)
-		}
-	}
-	if b.Len() == 0 {
-		return "/"
-	}
-	return b.String()
-}
-
 // An EndpointError reports a problem with one endpoint of a table.
 type EndpointError struct {
 	// Index is the endpoint's position in the list.
@@ -181,7 +81,7 @@ func (e *EndpointError) Unwrap() error { return e.Err }
 // ErrInvalidEndpoint is wrapped by every problem with an endpoint
 // definition that is not an error of another package (such as an unknown
 // scope, which is a *scope.UnknownError).
-var ErrInvalidEndpoint = errors.New("invalid endpoint")
+var ErrInvalidEndpoint = errors.New("enforce: invalid endpoint")
 
 type endpointsJSON struct {
 	Endpoints []Endpoint `json:"endpoints"`

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -91,8 +92,6 @@ type settings struct {
 	now            func() time.Time
 	skew           time.Duration
 	unknownStatus  uint16
-	resolver       DivisionResolver
-	liveScopes     ScopeSource
 	hook           Hook
 	realm          string
 	detailedErrors bool
@@ -125,17 +124,6 @@ func WithUnknownEndpointStatus(status int) Option {
 		}
 	}
 }
-
-// WithDivisionResolver sets the resolver for endpoints whose Division
-// names a path parameter. Without one, such endpoints deny with
-// CodeDivisionUnresolved.
-func WithDivisionResolver(r DivisionResolver) Option { return func(s *settings) { s.resolver = r } }
-
-// WithLiveScopes makes scope removals apply to existing tokens at once,
-// instead of when they expire (Genesys Cloud's behaviour, and the
-// default). A token's scope then counts only while src still lists it for
-// the token's client and org. This costs a lookup per request.
-func WithLiveScopes(src ScopeSource) Option { return func(s *settings) { s.liveScopes = src } }
 
 // WithHook calls h after every decision, for audit logs and usage
 // tracking. It runs on the request's goroutine: keep it quick.
@@ -172,53 +160,80 @@ func WithRealm(realm string) Option { return func(s *settings) { s.realm = realm
 // Both 4 and 5 are always evaluated, so a denial says whether the scope,
 // the permission or both are missing.
 //
-// # Matching paths
-//
-// With Request.Pattern set (Go's http.Request.Pattern), the endpoint is the
-// one with that route; parameter names may differ ({id} for {userId}). The
-// pattern's method must be Request.Method, as a router dispatches, a GET
-// pattern serving HEAD too: a pattern of another method matches nothing.
-// A pattern without a method takes Request.Method.
-//
-// Otherwise the escaped Request.Path is matched by these rules, so that a
-// crafted path never reaches another endpoint than a router would
-// dispatch to; anything doubtful matches nothing, and is denied:
-//
-//   - segments are compared after percent-decoding; an escaped '/' (%2F)
-//     stays inside its segment;
-//   - a static segment beats a parameter at the first position where two
-//     templates differ, with backtracking: /users/rules/roles matches
-//     /users/rules/{ruleId} before /users/{userId}/roles;
-//   - empty segments (//), "." and "..", and the same brought in by escapes
-//     (%2E%2E, a%2F%2Fb, %2F: a router cleans the decoded path and
-//     redirects), malformed escapes, bytes an escaped path cannot hold
-//     (spaces, control characters, non-ASCII), a trailing slash, and
-//     paths deeper than MaxSegments match nothing;
-//   - matching is case-sensitive, for methods too; HEAD falls back to GET.
+// How a request finds its endpoint, from the router's pattern or from the
+// raw path, is in the package documentation, under "Matching requests".
 type Enforcer struct {
 	policy atomic.Pointer[Policy]
 	tokens *grant.Validator
+	src    Sources
 	settings
 }
 
-// New returns an enforcer that decides with p, checks revocations with
-// revocations and client states with clients: a [grant.Validator] does,
-// by the rules of the grant package. A nil policy denies every request
-// with CodeUnavailable until [Enforcer.Swap] installs one; so do nil
-// stores.
-func New(p *Policy, revocations grant.Revocations, clients grant.ClientStatuses, opts ...Option) *Enforcer {
-	e := &Enforcer{settings: settings{now: time.Now, unknownStatus: 404}}
-	for _, opt := range opts {
-		opt(&e.settings)
-	}
-	e.tokens = grant.NewValidator(clients, revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
-	e.policy.Store(p)
-	return e
+// Sources are where an [Enforcer] reads what changes from one request to
+// the next: who holds which permissions, which tokens are revoked, the
+// clients' statuses, where resources live, and, optionally, which scopes
+// clients may still use. A [Policy] is the data that changes rarely; the
+// sources are read on every decision, so each should answer from memory
+// (a [permission.Cache], [grant.MemStore], [client.MemStore], or your own
+// caches over a database).
+type Sources struct {
+	// Access looks up the compiled permissions of a token's subject in
+	// its org: a user, or a client-credentials client. Required.
+	Access AccessSource
+	// Revocations tells which tokens were revoked. Required.
+	Revocations grant.Revocations
+	// Clients tells the status of the token's client: disabled and
+	// deleted clients' tokens stop working. Required.
+	Clients grant.ClientStatuses
+	// Divisions finds the division of the resource a path parameter
+	// names, for endpoints whose Division is "{param}". Without it, such
+	// endpoints deny with CodeDivisionUnresolved.
+	Divisions DivisionResolver
+	// Scopes, when set, makes scope removals apply to existing tokens at
+	// once, instead of when they expire (Genesys Cloud's behaviour, and
+	// the default without it): a token's scope then counts only while
+	// Scopes still lists it for the token's client and org. It costs a
+	// lookup per request. [*client.Authorizer] is one.
+	Scopes ScopeSource
 }
 
-// Swap installs a new policy and returns the old one. Decisions already
-// under way finish with the policy they started with; no decision mixes
-// the two.
+// ErrSourceMissing is returned by [New] for a [Sources] without one of
+// its required sources.
+var ErrSourceMissing = errors.New("enforce: a required source is missing")
+
+// New returns an enforcer that decides with p and reads the data that
+// changes per request from src; tokens are checked by a
+// [grant.Validator], by the rules of the grant package. A nil policy
+// denies every request with CodeUnavailable until [Enforcer.Swap]
+// installs one. New fails, with an error wrapping ErrSourceMissing, when
+// src lacks Access, Revocations or Clients.
+func New(p *Policy, src Sources, opts ...Option) (*Enforcer, error) {
+	var missing []string
+	for _, s := range []struct {
+		name string
+		ok   bool
+	}{{"Access", src.Access != nil}, {"Revocations", src.Revocations != nil}, {"Clients", src.Clients != nil}} {
+		if !s.ok {
+			missing = append(missing, s.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrSourceMissing, strings.Join(missing, ", "))
+	}
+	e := &Enforcer{src: src, settings: settings{now: time.Now, unknownStatus: 404}}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&e.settings)
+		}
+	}
+	e.tokens = grant.NewValidator(src.Clients, src.Revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
+	e.policy.Store(p)
+	return e, nil
+}
+
+// Swap installs a new policy, a new endpoint table, catalog and org
+// settings, and returns the old one. Decisions already under way finish
+// with the policy they started with; no decision mixes the two.
 func (e *Enforcer) Swap(p *Policy) *Policy { return e.policy.Swap(p) }
 
 // Policy returns the current policy.
@@ -274,13 +289,10 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 2. The endpoint.
-	var segs segments
-	if r.Pattern != "" {
-		d.ep = p.router.lookupPattern(r.Method, r.Pattern)
+	var segs route.Segments
+	if i := p.lookup(r, &segs); i >= 0 {
+		d.ep = p.endpoints[i]
 	} else {
-		d.ep = p.router.lookupPath(r.Method, r.Path, &segs)
-	}
-	if d.ep == nil {
 		causes |= 1 << CodeEndpointUnknown
 	}
 	if !tokenOK || d.ep == nil {
@@ -294,50 +306,73 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 4. The scope.
-	scopeOK := true
-	if t.HasUser() && !p.org(t.Org).DisableScopeEnforcement {
-		if e.liveScopes == nil {
-			d.scope, scopeOK = ep.accepted.Match(t.Scopes)
-		} else {
-			limit, err := e.liveScopes.EffectiveScopes(ctx, t.Org, t.Client)
-			switch {
-			case errors.Is(err, client.ErrNotAuthorized):
-				limit = scope.Set{} // not authorized: no scope left, whatever came with the error
-			case err != nil:
-				return 1 << CodeUnavailable, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
-			}
-			d.scope, scopeOK = ep.accepted.MatchWithin(t.Scopes, limit, true)
-		}
+	scopeOK, err := e.checkScope(ctx, p, ep, t, d)
+	if err != nil {
+		return 1 << CodeUnavailable, err
 	}
 	if !scopeOK {
 		causes |= 1 << CodeScopeMissing
 	}
 
 	// 5. The permission, in the resource's division.
-	if ep.Permissions.Kind() != permission.None {
-		target, code, err := e.target(ctx, r, ep, t.Org, &segs)
-		var access *permission.Access
-		if err == nil && code == 0 {
-			if access, err = p.access.Access(ctx, t.Org, t.Subject()); err == nil {
-				d.perm = access.Check(ep.Permissions, target)
-			} else {
-				err = accessError(t, err)
-			}
-		}
-		if err == nil && (code != 0 || !d.perm.Satisfied()) {
-			code, err = e.denyPermission(ctx, p, ep, t, code, scopeOK, access, d)
-		}
-		if err != nil {
-			return 1 << CodeUnavailable, err
-		}
-		if code != 0 {
-			causes |= 1 << code
-		}
+	code, err := e.checkPermission(ctx, r, ep, t, &segs, scopeOK, d)
+	if err != nil {
+		return 1 << CodeUnavailable, err
+	}
+	if code != 0 {
+		causes |= 1 << code
 	}
 	if causes == 0 {
 		causes = 1 << CodeAllowed
 	}
 	return causes, nil
+}
+
+// checkScope reports whether the token carries a scope the endpoint
+// accepts, recording it in d; tokens without a user (client credentials)
+// and orgs with scope enforcement off need none.
+func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, d *Decision) (bool, error) {
+	if !t.HasUser() || p.org(t.Org).DisableScopeEnforcement {
+		return true, nil
+	}
+	if e.src.Scopes == nil {
+		var ok bool
+		d.scope, ok = ep.accepted.Match(t.Scopes)
+		return ok, nil
+	}
+	limit, err := e.src.Scopes.EffectiveScopes(ctx, t.Org, t.Client)
+	switch {
+	case errors.Is(err, client.ErrNotAuthorized):
+		limit = scope.Set{} // not authorized: no scope left, whatever came with the error
+	case err != nil:
+		return false, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
+	}
+	var ok bool
+	d.scope, ok = ep.accepted.MatchWithin(t.Scopes, limit)
+	return ok, nil
+}
+
+// checkPermission checks the endpoint's permission requirement at the
+// resource's division, recording the result in d, and returns the code of
+// what is missing, or 0.
+func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, segs *route.Segments, scopeOK bool, d *Decision) (Code, error) {
+	if ep.Permissions.Kind() == permission.None {
+		return 0, nil
+	}
+	target, code, err := e.target(ctx, r, ep, t.Org, segs)
+	var access *permission.Access
+	if err == nil && code == 0 {
+		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
+			return 0, accessError(t, err)
+		}
+		if d.perm = access.Check(ep.Permissions, target); d.perm.Satisfied() {
+			return 0, nil
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	return e.denyPermission(ctx, ep, t, code, scopeOK, access, d)
 }
 
 // denyPermission works out, off the allowed path, what is wrong with the
@@ -348,7 +383,7 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 // exist in the token's org (none at all, or another org's) is reported as
 // a missing permission unless the caller holds the requirement in all
 // divisions, and then as not found.
-func (e *Enforcer) denyPermission(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, code Code, scopeOK bool, access *permission.Access, d *Decision) (Code, error) {
+func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.Token, code Code, scopeOK bool, access *permission.Access, d *Decision) (Code, error) {
 	switch {
 	case code == CodeResourceNotFound && !scopeOK:
 		// Without the scope the caller learns nothing of the resource.
@@ -371,7 +406,7 @@ func (e *Enforcer) denyPermission(ctx context.Context, p *Policy, ep *endpoint, 
 		}
 	} else {
 		var err error
-		if access, err = p.access.Access(ctx, t.Org, t.Subject()); err != nil {
+		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
 			return 0, accessError(t, err)
 		}
 	}
@@ -425,7 +460,7 @@ func tokenErrCode(err error) Code {
 }
 
 // target works out where the permission check applies.
-func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, segs *segments) (permission.Target, Code, error) {
+func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, segs *route.Segments) (permission.Target, Code, error) {
 	switch {
 	case ep.Division == "":
 		return permission.OrgWide(), 0, nil
@@ -435,12 +470,12 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 		}
 		return permission.In(r.Division), 0, nil
 	}
-	param := ep.segs[ep.divParam].text
+	param := ep.segs[ep.divParam].Text
 	value := paramValue(r, ep, segs)
-	if value == "" || e.resolver == nil {
+	if value == "" || e.src.Divisions == nil {
 		return permission.Target{}, CodeDivisionUnresolved, nil
 	}
-	div, err := e.resolver.ResolveDivision(ctx, org, ep.route, param, value)
+	div, err := e.src.Divisions.ResolveDivision(ctx, org, ep.route, param, value)
 	switch {
 	case errors.Is(err, ErrNoResource):
 		return permission.Target{}, CodeResourceNotFound, nil
@@ -457,26 +492,27 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 // the parameter is the pattern's wildcard at the table's position: the
 // pattern may name it otherwise ({id} for {userId}), or give the table's
 // name to another segment.
-func paramValue(r *Request, ep *endpoint, segs *segments) string {
+func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
 	if r.Params != nil {
-		name := ep.segs[ep.divParam].text
+		name := ep.segs[ep.divParam].Text
 		// A pattern registered with Endpoint.Route ends with the template
 		// and names the parameters as the table does; look others up.
 		if r.Pattern != "" && !strings.HasSuffix(r.Pattern, ep.Path) {
 			var ok bool
-			if name, ok = patternParam(r.Pattern, ep.divParam); !ok {
+			if name, ok = route.PatternParam(r.Pattern, ep.divParam); !ok {
 				return ""
 			}
 		}
 		return r.Params.PathValue(name)
 	}
-	if !segs.filled {
-		split(r.Path, segs)
+	filled, ok := segs.Split()
+	if !filled {
+		ok = route.Split(r.Path, segs)
 	}
-	if !segs.ok || segs.n != len(ep.segs) {
+	if !ok || segs.Len() != len(ep.segs) {
 		return ""
 	}
-	return decode(segs.seg(ep.divParam))
+	return route.Decode(segs.Seg(ep.divParam))
 }
 
 // finish sets the code and status from the causes and calls the hook.

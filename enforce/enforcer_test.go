@@ -35,7 +35,6 @@ func TestSwapNeverMixes(t *testing.T) {
 		p, err := enforce.NewPolicy(enforce.Config{
 			Catalog:   f.catalog,
 			Endpoints: []enforce.Endpoint{ep("GET", "/x", scopes, permission.MustAllOf(permission.MustParse(perm)))},
-			Access:    permission.NewCache(f.perms, 0),
 		})
 		require.NoError(t, err)
 		return p
@@ -95,7 +94,7 @@ func TestSwapNeverMixes(t *testing.T) {
 func TestLiveScopes(t *testing.T) {
 	clients := client.NewMemStore()
 	authorizer := client.NewAuthorizer(clients, clients)
-	f := newFixture(t, enforce.WithLiveScopes(authorizer))
+	f := newFixtureWith(t, func(s *enforce.Sources) { s.Scopes = authorizer })
 	// The desktop app is authorized in org-1 for users:readonly only.
 	desktop := f.desktop
 	require.NoError(t, clients.CreateClient(ctx, desktop))
@@ -150,13 +149,15 @@ func TestCouldNotDecide(t *testing.T) {
 		require.Equal(t, enforce.CodeUnavailable, d.Code())
 		require.Equal(t, 503, d.Status())
 	}
-	clock := enforce.WithClock(f.clock.now)
-	check(enforce.New(f.policy, failingRevocations{}, f.clients, clock), "/api/v2/users")
-	check(enforce.New(f.policy, f.grants, f.clients, clock, enforce.WithLiveScopes(failingScopes{})), "/api/v2/users")
-	check(enforce.New(f.policy, f.grants, f.clients, clock, enforce.WithDivisionResolver(failingResolver{})), "/api/v2/users/u-home")
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: f.policy.Endpoints(), Access: failingAccess{}})
-	require.NoError(t, err)
-	check(enforce.New(p, f.grants, f.clients, clock), "/api/v2/users")
+	with := func(change func(*enforce.Sources)) *enforce.Enforcer {
+		src := f.sources
+		change(&src)
+		return f.newEnforcer(src)
+	}
+	check(with(func(s *enforce.Sources) { s.Revocations = failingRevocations{} }), "/api/v2/users")
+	check(with(func(s *enforce.Sources) { s.Scopes = failingScopes{} }), "/api/v2/users")
+	check(with(func(s *enforce.Sources) { s.Divisions = failingResolver{} }), "/api/v2/users/u-home")
+	check(with(func(s *enforce.Sources) { s.Access = failingAccess{} }), "/api/v2/users")
 
 	// A verifier that could not decide.
 	down := fmt.Errorf("jwks: fetching keys: %w", enforce.ErrVerifierUnavailable)
@@ -166,7 +167,8 @@ func TestCouldNotDecide(t *testing.T) {
 	require.Equal(t, 503, d.Status())
 
 	// No policy: every request is denied.
-	e := enforce.New(nil, f.grants, f.clients, clock)
+	e, err := enforce.New(nil, f.sources, enforce.WithClock(f.clock.now))
+	require.NoError(t, err)
 	d, err = e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: tok})
 	require.ErrorIs(t, err, enforce.ErrNoPolicy)
 	require.False(t, d.Allowed())
@@ -209,7 +211,9 @@ func TestUnknownEndpointStatus(t *testing.T) {
 
 func TestDivisionWithoutResolverAndFromParams(t *testing.T) {
 	f := newFixture(t)
-	plain := enforce.New(f.policy, f.grants, f.clients, enforce.WithClock(f.clock.now))
+	src := f.sources
+	src.Divisions = nil
+	plain := f.newEnforcer(src)
 	d, err := plain.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users/u-home", Token: f.token("admin", "users")})
 	require.NoError(t, err)
 	require.Equal(t, enforce.CodeDivisionUnresolved, d.Code(), "no resolver: the division stays unknown, and the request is denied")
@@ -356,13 +360,30 @@ func TestClockSkewIsCapped(t *testing.T) {
 	require.Equal(t, enforce.CodeTokenExpired, f.enforce("GET", "/api/v2/users", tok).Code(), "beyond grant.MaxClockSkew")
 }
 
-// TestNilStoresDeny: an enforcer built without its stores cannot decide,
-// and denies.
-func TestNilStoresDeny(t *testing.T) {
+// TestRequiredSources: an enforcer is not built without the sources it
+// needs; the error names each one missing.
+func TestRequiredSources(t *testing.T) {
 	f := newFixture(t)
-	e := enforce.New(f.policy, nil, nil, enforce.WithClock(f.clock.now))
-	d, err := e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: f.token("admin", "users")})
-	require.Error(t, err)
-	require.Equal(t, enforce.CodeUnavailable, d.Code())
-	require.False(t, d.Allowed())
+	for _, tt := range []struct {
+		name    string
+		change  func(*enforce.Sources)
+		missing string
+	}{
+		{"no access", func(s *enforce.Sources) { s.Access = nil }, "Access"},
+		{"no revocations", func(s *enforce.Sources) { s.Revocations = nil }, "Revocations"},
+		{"no clients", func(s *enforce.Sources) { s.Clients = nil }, "Clients"},
+		{"none", func(s *enforce.Sources) { *s = enforce.Sources{} }, "Access, Revocations, Clients"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := f.sources
+			tt.change(&src)
+			e, err := enforce.New(f.policy, src)
+			require.ErrorIs(t, err, enforce.ErrSourceMissing)
+			require.ErrorContains(t, err, tt.missing)
+			require.Nil(t, e)
+		})
+	}
+	e, err := enforce.New(f.policy, enforce.Sources{Access: f.sources.Access, Revocations: f.grants, Clients: f.clients})
+	require.NoError(t, err, "the division resolver and live scopes are optional")
+	require.NotNil(t, e)
 }

@@ -36,13 +36,13 @@ func Example() {
 			Scopes:      []scope.Scope{scope.MustParse("users"), scope.MustParse("users:readonly")},
 			Permissions: permission.MustAllOf(permission.MustParse("directory:user:view")),
 		}},
-		Access: permission.NewCache(perms, 0),
 	})
 	if err != nil {
 		panic(err)
 	}
 
-	// The OAuth client the tokens come from, and the enforcer.
+	// The OAuth client the tokens come from, and the enforcer, which reads
+	// permissions, revocations and clients' statuses from its sources.
 	clients := client.NewMemStore()
 	app := client.Client{ID: client.NewID(), Org: "org-1", Name: "Agent Desktop", State: client.Active, GrantType: client.AuthorizationCode,
 		Scopes: scope.MustParseSet("users:readonly conversations:readonly"), RedirectURIs: []string{"https://desktop.example.com/cb"}}
@@ -50,7 +50,11 @@ func Example() {
 		panic(err)
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	e := enforce.New(policy, grant.NewMemStore(nil), clients, enforce.WithClock(func() time.Time { return now }))
+	e, err := enforce.New(policy, enforce.Sources{Access: permission.NewCache(perms, 0), Revocations: grant.NewMemStore(nil), Clients: clients},
+		enforce.WithClock(func() time.Time { return now }))
+	if err != nil {
+		panic(err)
+	}
 
 	for _, call := range []struct{ user, scopes string }{
 		{"agent", "users:readonly"},         // scope and permission
@@ -96,7 +100,7 @@ func ExampleNewPolicy() {
 	if err != nil {
 		panic(err)
 	}
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: endpoints, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: endpoints})
 	if err != nil {
 		panic(err)
 	}
@@ -106,7 +110,7 @@ func ExampleNewPolicy() {
 	}
 
 	// A mistake in the table is found when it is built, naming the entry.
-	_, err = enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Access: permission.NewCache(permission.NewMemStore(), 0),
+	_, err = enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(),
 		Endpoints: []enforce.Endpoint{{Method: "GET", Path: "/api/v2/users", Scopes: []scope.Scope{scope.MustParse("users:view")}, Permissions: permission.NoneRequired()}}})
 	fmt.Println(err)
 	// Output:
@@ -124,7 +128,6 @@ func ExampleDecision_ErrorBody() {
 		Catalog: sample.Catalog(),
 		Endpoints: []enforce.Endpoint{{Method: "GET", Path: "/api/v2/schedules",
 			Scopes: []scope.Scope{scope.MustParse("scheduling:readonly")}, Permissions: permission.NoneRequired()}},
-		Access: permission.NewCache(perms, 0),
 	})
 	if err != nil {
 		panic(err)
@@ -133,7 +136,11 @@ func ExampleDecision_ErrorBody() {
 	app := client.Client{ID: client.NewID(), State: client.Active}
 	_ = clients.CreateClient(ctx, app)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	e := enforce.New(policy, grant.NewMemStore(nil), clients, enforce.WithClock(func() time.Time { return now }), enforce.WithRealm("api"))
+	e, err := enforce.New(policy, enforce.Sources{Access: permission.NewCache(perms, 0), Revocations: grant.NewMemStore(nil), Clients: clients},
+		enforce.WithClock(func() time.Time { return now }), enforce.WithRealm("api"))
+	if err != nil {
+		panic(err)
+	}
 
 	token := grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: "org-1", GrantType: client.AuthorizationCode, User: "agent",
 		Scopes: scope.MustParseSet("users:readonly"), IssuedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/scopegate/scopegate/enforce"
-	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope/sample"
 )
 
@@ -39,7 +38,7 @@ func fuzzPolicy(tb testing.TB) (*enforce.Policy, *http.ServeMux) {
 		kept = append(kept, e)
 		mux.HandleFunc(e.Route(), func(http.ResponseWriter, *http.Request) {})
 	}
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: kept, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: kept})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -127,13 +126,12 @@ func FuzzParseEndpointsJSON(f *testing.F) {
 	f.Add(`{"endpoints":[{"method":"GET","path":"/a/{b}","scopes":["users"],"permissions":{"any":["a:b:c"]},"division":"{b}"}]}`)
 	f.Add(`{"endpoints":[]}`)
 	catalog := sample.Catalog()
-	access := permission.NewCache(permission.NewMemStore(), 0)
 	f.Fuzz(func(t *testing.T, in string) {
 		eps, err := enforce.ParseEndpointsJSON([]byte(in))
 		if err != nil {
 			return
 		}
-		p, err := enforce.NewPolicy(enforce.Config{Catalog: catalog, Endpoints: eps, Access: access})
+		p, err := enforce.NewPolicy(enforce.Config{Catalog: catalog, Endpoints: eps})
 		if err != nil {
 			return
 		}

@@ -74,6 +74,7 @@ type fixture struct {
 	clients  *client.MemStore
 	grants   *grant.MemStore
 	policy   *enforce.Policy
+	sources  enforce.Sources
 	enforcer *enforce.Enforcer
 	// The clients: an authorization-code app, a client-credentials job
 	// with its own role in Home, and a disabled app, all of org; and a
@@ -86,6 +87,12 @@ type fixture struct {
 // every division), salesAdmin (user administration in Sales only), viewer
 // (can view conversations only) and nobody (no role).
 func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
+	t.Helper()
+	return newFixtureWith(t, nil, opts...)
+}
+
+// newFixtureWith is newFixture with the enforcer's sources changed first.
+func newFixtureWith(t testing.TB, change func(*enforce.Sources), opts ...enforce.Option) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, catalog: sample.Catalog(),
 		perms: orgStore(t, org, orgNoScopes), clients: client.NewMemStore(), grants: grant.NewMemStore(nil)}
@@ -134,20 +141,32 @@ func newFixture(t testing.TB, opts ...enforce.Option) *fixture {
 	f.policy, err = enforce.NewPolicy(enforce.Config{
 		Catalog:   f.catalog,
 		Endpoints: endpoints,
-		Access:    permission.NewCache(client.PermissionStore{Users: f.perms, Clients: f.clients}, 0),
 		Orgs: []enforce.Org{
 			{ID: org, Divisions: divs},
 			{ID: orgNoScopes, DisableScopeEnforcement: true, Divisions: divs},
 		},
 	})
 	require.NoError(t, err)
-	opts = append([]enforce.Option{
-		enforce.WithClock(f.clock.now),
-		enforce.WithDivisionResolver(resolver{"u-home": "home", "u-sales": "sales", "u-vendor": "vendor-home"}),
-		enforce.WithRealm("scopegate"),
-	}, opts...)
-	f.enforcer = enforce.New(f.policy, f.grants, f.clients, opts...)
+	f.sources = enforce.Sources{
+		Access:      permission.NewCache(client.PermissionStore{Users: f.perms, Clients: f.clients}, 0),
+		Revocations: f.grants,
+		Clients:     f.clients,
+		Divisions:   resolver{"u-home": "home", "u-sales": "sales", "u-vendor": "vendor-home"},
+	}
+	if change != nil {
+		change(&f.sources)
+	}
+	f.enforcer = f.newEnforcer(f.sources, opts...)
 	return f
+}
+
+// newEnforcer returns an enforcer over the fixture's policy, on its clock
+// and with its realm, reading src.
+func (f *fixture) newEnforcer(src enforce.Sources, opts ...enforce.Option) *enforce.Enforcer {
+	f.t.Helper()
+	e, err := enforce.New(f.policy, src, append([]enforce.Option{enforce.WithClock(f.clock.now), enforce.WithRealm("scopegate")}, opts...)...)
+	require.NoError(f.t, err)
+	return e
 }
 
 func role(id string, policies ...string) permission.Role {

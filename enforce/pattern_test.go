@@ -71,7 +71,7 @@ func TestDivisionParamIsReadByPosition(t *testing.T) {
 	user := ep("GET", "/api/v2/users/{userId}", "users:readonly", viewUsers)
 	queue := ep("GET", "/api/v2/users/{userId}/queues/{queueId}", "users:readonly", viewUsers)
 	user.Division, queue.Division = "{userId}", "{userId}"
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: []enforce.Endpoint{user, queue}, Access: permission.NewCache(f.perms, 0)})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: []enforce.Endpoint{user, queue}})
 	require.NoError(t, err)
 	f.enforcer.Swap(p)
 
@@ -116,7 +116,7 @@ func (revokedScopes) EffectiveScopes(context.Context, client.OrgID, client.ID) (
 // no longer authorizes has no scope left, whatever set the source returns
 // next to its error.
 func TestLiveScopesWithoutAuthorization(t *testing.T) {
-	f := newFixture(t, enforce.WithLiveScopes(revokedScopes{}))
+	f := newFixtureWith(t, func(s *enforce.Sources) { s.Scopes = revokedScopes{} })
 	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
 		d := f.enforce("GET", path, f.token("admin", "users:readonly"))
 		require.Equal(t, enforce.CodeScopeMissing.String(), d.Code().String(), d.Reason())

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
@@ -33,28 +34,26 @@ type Org struct {
 	Divisions *permission.Divisions
 }
 
-// Config is what a [Policy] is built from.
+// Config is what a [Policy] is built from: data only.
 type Config struct {
 	// Catalog is the scope catalog every endpoint's scopes must be in.
 	Catalog *scope.Catalog
 	// Endpoints is the endpoint table, in any order.
 	Endpoints []Endpoint
-	// Access looks up users' and client-credentials clients' permissions.
-	Access AccessSource
 	// Orgs holds per-org settings.
 	Orgs []Org
 }
 
-// A Policy is everything the enforcer decides with, compiled: the scope
-// catalog, the endpoint table and the per-org settings, with the source
-// of permissions. It is immutable and safe for concurrent use; an
-// [Enforcer] swaps whole policies atomically, so that a decision never
-// mixes two.
+// A Policy is the data the enforcer decides with, compiled: the endpoint
+// table, the scope catalog and the per-org settings. It reads nothing
+// and holds no source of data, so it can be built, inspected and reviewed
+// on its own (see package review). It is immutable and safe for
+// concurrent use; an [Enforcer] swaps whole policies atomically, so that
+// a decision never mixes two.
 type Policy struct {
 	catalog   *scope.Catalog
 	endpoints []*endpoint
-	router    router
-	access    AccessSource
+	table     route.Table
 	orgs      map[client.OrgID]Org
 }
 
@@ -63,7 +62,7 @@ type endpoint struct {
 	Endpoint
 	index     int
 	route     string
-	segs      []segment
+	segs      []route.Segment
 	accepted  scope.Accepted
 	narrowest scope.Scope // the accepted scope a remedy proposes: the least privilege
 	divParam  int         // segment of the division parameter, or -1
@@ -75,18 +74,15 @@ type endpoint struct {
 // suggestions), a missing permission requirement, a division that names
 // no parameter of the path, a duplicate name, and two endpoints with the
 // same method and the same template shape (equal but for parameter
-// names). Templates that overlap otherwise are fine: see [Enforcer] for
-// how a path picks one. A table may have any number of endpoints,
+// names). Templates that overlap otherwise are fine: the package
+// documentation, under "Matching requests", says how a path picks one. A table may have any number of endpoints,
 // methods, and siblings that differ in one segment: the time and memory
 // it takes grow in proportion.
 func NewPolicy(cfg Config) (*Policy, error) {
-	switch {
-	case cfg.Catalog == nil:
+	if cfg.Catalog == nil {
 		return nil, errors.New("enforce: policy has no scope catalog")
-	case cfg.Access == nil:
-		return nil, errors.New("enforce: policy has no access source for permissions")
 	}
-	p := &Policy{catalog: cfg.Catalog, access: cfg.Access, orgs: make(map[client.OrgID]Org, len(cfg.Orgs))}
+	p := &Policy{catalog: cfg.Catalog, orgs: make(map[client.OrgID]Org, len(cfg.Orgs))}
 	for _, o := range cfg.Orgs {
 		if _, dup := p.orgs[o.ID]; dup || o.ID == "" {
 			return nil, fmt.Errorf("enforce: org %q listed twice or without an ID", o.ID)
@@ -108,8 +104,9 @@ func NewPolicy(cfg Config) (*Policy, error) {
 			continue
 		}
 		ep.index = i
-		if other := p.router.add(ep); other != nil {
-			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: fmt.Errorf("%w: same method and path shape as endpoint %d (%s)", ErrInvalidEndpoint, other.index, other.route)})
+		if other := p.table.Add(e.Method, e.Path, ep.segs, len(p.endpoints)); other >= 0 {
+			o := p.endpoints[other]
+			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: fmt.Errorf("%w: same method and path shape as endpoint %d (%s)", ErrInvalidEndpoint, o.index, o.route)})
 			continue
 		}
 		p.endpoints = append(p.endpoints, ep)
@@ -125,10 +122,10 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	bad := func(format string, args ...any) {
 		problems = append(problems, fmt.Errorf("%w: "+format, append([]any{ErrInvalidEndpoint}, args...)...))
 	}
-	if !isMethod(e.Method) {
+	if !route.IsMethod(e.Method) {
 		bad("method %q is not an upper-case HTTP method", e.Method)
 	}
-	segs, templateErr := parseTemplate(e.Path)
+	segs, templateErr := route.ParseTemplate(e.Path)
 	if templateErr != nil {
 		bad("%v", templateErr)
 	}
@@ -147,7 +144,7 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	case d == "" || d == DivisionFromRequest:
 	case strings.HasPrefix(d, "{") && strings.HasSuffix(d, "}"):
 		name := d[1 : len(d)-1]
-		divParam = slices.IndexFunc(segs, func(s segment) bool { return s.param && s.text == name })
+		divParam = slices.IndexFunc(segs, func(s route.Segment) bool { return s.Param && s.Text == name })
 		if divParam < 0 && templateErr == nil {
 			bad("division %s names no parameter of the path", d)
 		}
@@ -177,14 +174,50 @@ func (p *Policy) Endpoints() []Endpoint {
 }
 
 // Match returns the endpoint a request for method and the escaped path
-// reaches, by the rules of [Enforcer], and whether there is one.
+// reaches, by the rules of the package documentation ("Matching
+// requests"), and whether there is one.
 func (p *Policy) Match(method, path string) (Endpoint, bool) {
-	var s segments
-	ep := p.router.lookupPath(method, path, &s)
-	if ep == nil {
+	var s route.Segments
+	return p.endpointAt(p.table.LookupPath(method, path, &s))
+}
+
+// Route returns the endpoint of a route, "GET /api/v2/users/{userId}":
+// a method, a space and a path template, as [Endpoint.Route] writes it or
+// as http.ServeMux reports a matched pattern. Parameter names need not be
+// the table's ("GET /api/v2/users/{id}" finds the same endpoint), and a
+// HEAD route finds a GET endpoint.
+func (p *Policy) Route(r string) (Endpoint, bool) {
+	method, _, _ := strings.Cut(r, " ")
+	return p.endpointAt(p.table.LookupPattern(method, r))
+}
+
+// Accepted returns the scopes the endpoint of a route (as [Policy.Route]
+// reads it) accepts, compiled against the policy's catalog, and whether
+// there is such an endpoint.
+func (p *Policy) Accepted(r string) (scope.Accepted, bool) {
+	method, _, _ := strings.Cut(r, " ")
+	if i := p.table.LookupPattern(method, r); i >= 0 {
+		return p.endpoints[i].accepted, true
+	}
+	return scope.Accepted{}, false
+}
+
+// lookup returns the number of the endpoint a request reaches, or -1: by
+// the router's pattern if it gave one, else by the raw path, split into
+// segs.
+func (p *Policy) lookup(r *Request, segs *route.Segments) int {
+	if r.Pattern != "" {
+		return p.table.LookupPattern(r.Method, r.Pattern)
+	}
+	return p.table.LookupPath(r.Method, r.Path, segs)
+}
+
+// endpointAt returns a copy of endpoint i, or false for -1.
+func (p *Policy) endpointAt(i int) (Endpoint, bool) {
+	if i < 0 {
 		return Endpoint{}, false
 	}
-	e := ep.Endpoint
+	e := p.endpoints[i].Endpoint
 	e.Scopes = slices.Clone(e.Scopes)
 	return e, true
 }

@@ -2,6 +2,7 @@ package enforce_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,7 +24,7 @@ func ep(method, path, scopes string, req permission.Requirement) enforce.Endpoin
 var viewUsers = permission.MustAllOf(permission.MustParse("directory:user:view"))
 
 func newPolicy(endpoints ...enforce.Endpoint) (*enforce.Policy, error) {
-	return enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: endpoints, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	return enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: endpoints})
 }
 
 func TestNewPolicyRejects(t *testing.T) {
@@ -109,11 +110,12 @@ func TestOverlapAndConflict(t *testing.T) {
 
 func TestNewPolicyConfig(t *testing.T) {
 	cat := sample.Catalog()
-	_, err := enforce.NewPolicy(enforce.Config{Access: permission.NewCache(permission.NewMemStore(), 0)})
+	_, err := enforce.NewPolicy(enforce.Config{})
 	require.ErrorContains(t, err, "no scope catalog")
-	_, err = enforce.NewPolicy(enforce.Config{Catalog: cat})
-	require.ErrorContains(t, err, "no access source")
-	_, err = enforce.NewPolicy(enforce.Config{Catalog: cat, Access: permission.NewCache(permission.NewMemStore(), 0), Orgs: []enforce.Org{{ID: "a"}, {ID: "a"}}})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat})
+	require.NoError(t, err, "a policy is data: it needs no source to be built")
+	require.Empty(t, p.Endpoints())
+	_, err = enforce.NewPolicy(enforce.Config{Catalog: cat, Orgs: []enforce.Org{{ID: "a"}, {ID: "a"}}})
 	require.ErrorContains(t, err, "listed twice")
 }
 
@@ -195,7 +197,7 @@ func TestPrecedenceBacktracks(t *testing.T) {
 func TestHeadPatternFallsBackToGet(t *testing.T) {
 	f := newFixture(t)
 	eps := append(f.policy.Endpoints(), ep("HEAD", "/api/v2/ping", "users:readonly", permission.NoneRequired()))
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: eps, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: f.catalog, Endpoints: eps})
 	require.NoError(t, err)
 	f.enforcer.Swap(p)
 	for _, req := range []enforce.Request{
@@ -207,4 +209,45 @@ func TestHeadPatternFallsBackToGet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "GET /api/v2/users/me", d.Route(), "pattern %q", req.Pattern)
 	}
+}
+
+// TestPolicyRoute: a policy finds an endpoint by its route, whatever the
+// route names its parameters, and HEAD finds GET; it also gives the
+// endpoint's compiled accepted scopes, so that reviews need no catalog
+// compilation of their own.
+func TestPolicyRoute(t *testing.T) {
+	f := newFixture(t)
+	for _, tt := range []struct {
+		route, want string
+	}{
+		{"GET /api/v2/users/{userId}", "GET /api/v2/users/{userId}"},
+		{"GET /api/v2/users/{id}", "GET /api/v2/users/{userId}"},
+		{"HEAD /api/v2/users/{id}", "GET /api/v2/users/{userId}"},
+		{"GET /api/v2/users/me", "GET /api/v2/users/me"},
+		{"POST /api/v2/users/{id}", ""},
+		{"get /api/v2/users/me", ""},
+		{"GET /api/v2/users/me/", ""},
+		{"/api/v2/users/me", ""},
+		{"", ""},
+	} {
+		e, ok := f.policy.Route(tt.route)
+		require.Equal(t, tt.want != "", ok, tt.route)
+		if ok {
+			require.Equal(t, tt.want, e.Route(), tt.route)
+			acc, ok := f.policy.Accepted(tt.route)
+			require.True(t, ok)
+			require.Equal(t, scope.MustParseSet(joinScopes(e.Scopes)), acc.Scopes())
+		} else {
+			_, ok := f.policy.Accepted(tt.route)
+			require.False(t, ok)
+		}
+	}
+}
+
+func joinScopes(ss []scope.Scope) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = s.String()
+	}
+	return strings.Join(names, " ")
 }

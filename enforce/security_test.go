@@ -160,7 +160,7 @@ func (a anyResource) ResolveDivision(_ context.Context, _ client.OrgID, _, _, va
 func TestDotSegmentsAreNoParameter(t *testing.T) {
 	var mu sync.Mutex
 	var asked []string
-	f := newFixture(t, enforce.WithDivisionResolver(anyResource{&mu, &asked}))
+	f := newFixtureWith(t, func(s *enforce.Sources) { s.Divisions = anyResource{&mu, &asked} })
 	tok := f.token("admin", "users authorization:grant:readonly presence:manage conversations:manage")
 
 	// The templates are there: a plain value reaches them.

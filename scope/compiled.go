@@ -138,7 +138,7 @@ func (a Accepted) Satisfiers() Set { return Set{scopes: a.satisfiers} }
 // (both sorted lists, walked together when they are long), and does not
 // allocate.
 func (a Accepted) Match(s Set) (Scope, bool) {
-	return a.MatchWithin(s, Set{}, false)
+	return a.match(s, Set{}, false)
 }
 
 // rankOf returns satisfier j's place from the narrowest.
@@ -149,10 +149,15 @@ func (a Accepted) rankOf(j int) int {
 	return j
 }
 
-// MatchWithin is like [Accepted.Match], but when limited it counts only
-// the scopes of s that are also in limit: a token's scopes still held by
-// its client, say.
-func (a Accepted) MatchWithin(s Set, limit Set, limited bool) (Scope, bool) {
+// MatchWithin is like [Accepted.Match], but counts only the scopes of s
+// that are also in limit: a token's scopes still held by its client, say.
+// An empty limit leaves none.
+func (a Accepted) MatchWithin(s Set, limit Set) (Scope, bool) {
+	return a.match(s, limit, true)
+}
+
+// match is Match, or MatchWithin when limited.
+func (a Accepted) match(s Set, limit Set, limited bool) (Scope, bool) {
 	if len(s.scopes)*len(a.satisfiers) <= 64 && len(a.byRank) == len(a.satisfiers) {
 		// Short lists, the usual case: the satisfiers from the narrowest,
 		// so the first found is the one; lengths compared first, and

@@ -98,7 +98,7 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	require.Zero(t, testing.AllocsPerRun(100, func() { ok = g.Has(sc("presence:readonly")) }))
 	require.True(t, ok)
 	limit := scope.MustParseSet("presence:manage users:readonly")
-	require.Zero(t, testing.AllocsPerRun(100, func() { _, ok = a.MatchWithin(set, limit, true) }))
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, ok = a.MatchWithin(set, limit) }))
 	require.True(t, ok)
 }
 
@@ -109,20 +109,20 @@ func TestMatchWithinAndSatisfiers(t *testing.T) {
 	require.Equal(t, "users users:manage users:readonly", a.Satisfiers().String())
 
 	token := scope.MustParseSet("presence:manage users users:manage")
-	m, ok := a.MatchWithin(token, scope.Set{}, false)
+	m, ok := a.Match(token)
 	require.True(t, ok)
 	require.Equal(t, "users:manage", m.String(), "unlimited: the narrowest satisfying scope, an action before the bare users")
 	m, ok = a.Match(scope.MustParseSet("users users:manage users:readonly"))
 	require.True(t, ok)
 	require.Equal(t, "users:readonly", m.String(), "the narrowest: it implies nothing else")
 
-	m, ok = a.MatchWithin(token, scope.MustParseSet("users:manage users:readonly"), true)
+	m, ok = a.MatchWithin(token, scope.MustParseSet("users:manage users:readonly"))
 	require.True(t, ok)
 	require.Equal(t, "users:manage", m.String(), "users is no longer held, users:manage still is")
 
-	_, ok = a.MatchWithin(token, scope.MustParseSet("presence:manage"), true)
+	_, ok = a.MatchWithin(token, scope.MustParseSet("presence:manage"))
 	require.False(t, ok, "no satisfying scope is still held")
-	_, ok = a.MatchWithin(token, scope.Set{}, true)
+	_, ok = a.MatchWithin(token, scope.Set{})
 	require.False(t, ok, "an empty limit holds nothing")
 	require.True(t, scope.Accepted{}.Satisfiers().IsEmpty())
 }

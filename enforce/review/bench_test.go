@@ -51,7 +51,7 @@ func BenchmarkMinimal(b *testing.B) {
 // BenchmarkNew: arranging a 3,000-endpoint table for reviews, done once.
 func BenchmarkNew(b *testing.B) {
 	cat, eps := largeTable(b, 300)
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps, Access: noAccess()})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps})
 	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {

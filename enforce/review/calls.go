@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/scopegate/scopegate/enforce/internal/route"
 )
 
 // resolve maps each call to its endpoint. It reports every call it cannot
@@ -87,8 +89,8 @@ func (ix *Index) resolveOne(i int, call string) (int32, error) {
 		return 0, bad("leading space; want \"METHOD /path\" or an endpoint name", strings.TrimLeft(call, " "))
 	case strings.Contains(path, " "):
 		return 0, bad("more than one space; want \"METHOD /path\" with one space", strings.Join(strings.Fields(call), " "))
-	case !isUpperMethod(method):
-		if up := strings.ToUpper(method); isUpperMethod(up) {
+	case !route.IsMethod(method):
+		if up := strings.ToUpper(method); route.IsMethod(up) {
 			return 0, bad(fmt.Sprintf("method %q is not upper case", method), up+" "+path)
 		}
 		return 0, bad(fmt.Sprintf("%q is not an HTTP method", method))
@@ -104,12 +106,8 @@ func (ix *Index) resolveOne(i int, call string) (int32, error) {
 		return 0, bad("give the path without a query or fragment: they do not pick the endpoint", method+" "+path[:q])
 	}
 	if strings.ContainsAny(path, "{}") {
-		k := routeKey{method, shape(path)}
-		if ep, ok := ix.byShape[k]; ok {
-			return ep, nil
-		}
-		if method == "HEAD" {
-			if ep, ok := ix.byShape[routeKey{"GET", k.shape}]; ok {
+		if e, ok := ix.policy.Route(method + " " + path); ok {
+			if ep, ok := ix.byRoute[e.Route()]; ok {
 				return ep, nil
 			}
 		}
@@ -121,18 +119,6 @@ func (ix *Index) resolveOne(i int, call string) (int32, error) {
 		}
 	}
 	return 0, unknown("no endpoint matches this request", ix.suggestRoutes(method, path))
-}
-
-func isUpperMethod(m string) bool {
-	if m == "" {
-		return false
-	}
-	for i := 0; i < len(m); i++ {
-		if m[i] < 'A' || m[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 // suggestRoutes returns up to three routes that path was probably meant to
@@ -165,10 +151,11 @@ func (ix *Index) suggestRoutes(method, path string) []string {
 		shared, ok := 0, true
 		for k, c := range call {
 			t := segs[off+k]
+			_, param := route.ParamName(c)
 			switch {
-			case isParam(t):
+			case t.Param:
 				// A parameter matches any value.
-			case isParam(c) || !strings.EqualFold(t, c):
+			case param || !strings.EqualFold(t.Text, c):
 				ok = false
 			default:
 				shared++

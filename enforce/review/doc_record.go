@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -407,7 +408,7 @@ func ParseDocJSON(data []byte) (Doc, error) {
 		seen[s.Scope] = true
 	}
 	for i, m := range d.Mapping {
-		if !isUpperMethod(m.Method) || !strings.HasPrefix(m.Path, "/") || !m.Scope.IsValid() {
+		if !route.IsMethod(m.Method) || !strings.HasPrefix(m.Path, "/") || !m.Scope.IsValid() {
 			bad("mapping[%d]: want an upper-case method, a path starting with '/', and a scope", i)
 		}
 	}

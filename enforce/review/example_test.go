@@ -8,18 +8,16 @@ import (
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/review"
 	esample "github.com/scopegate/scopegate/enforce/sample"
-	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 	"github.com/scopegate/scopegate/scope/sample"
 )
 
-// exampleIndex indexes the sample table. A review needs no permissions:
-// an empty store will do for the policy's access source.
+// exampleIndex indexes the sample table. A review needs the policy
+// alone: its table and its catalog.
 func exampleIndex() *review.Index {
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   sample.Catalog(),
 		Endpoints: esample.Endpoints(),
-		Access:    permission.NewCache(permission.NewMemStore(), 0),
 	})
 	if err != nil {
 		panic(err)

@@ -15,10 +15,6 @@ import (
 	"github.com/scopegate/scopegate/scope/sample"
 )
 
-// noAccess is the permission source of policies built only for review:
-// an empty store, so every permission check would fail, and none is made.
-func noAccess() enforce.AccessSource { return permission.NewCache(permission.NewMemStore(), 0) }
-
 // sampleIndex indexes the sample endpoint table over the sample catalog.
 func sampleIndex(tb testing.TB, opts ...review.Option) *review.Index {
 	tb.Helper()
@@ -27,7 +23,7 @@ func sampleIndex(tb testing.TB, opts ...review.Option) *review.Index {
 
 func newIndex(tb testing.TB, cat *scope.Catalog, eps []enforce.Endpoint, opts ...review.Option) *review.Index {
 	tb.Helper()
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps, Access: noAccess()})
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: cat, Endpoints: eps})
 	require.NoError(tb, err)
 	ix, err := review.New(p, opts...)
 	require.NoError(tb, err)

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -105,7 +105,6 @@ type Index struct {
 	breadth []Breadth // per scope id
 	eps     []endpoint
 	byRoute map[string]int32
-	byShape map[routeKey]int32
 	byName  map[string]int32
 }
 
@@ -114,17 +113,11 @@ type endpoint struct {
 	route      string
 	name       string
 	method     string
-	segs       []string // the path template's segments, parameters with their braces
+	segs       []route.Segment // the path template's segments
 	write      bool
 	accepts    scope.Set
 	accepted   scope.Accepted
 	satisfiers []int32 // ids of the scopes that satisfy it, ascending
-}
-
-// routeKey finds an endpoint by method and template shape: the template
-// with parameter names erased, so that {id} finds {userId}.
-type routeKey struct {
-	method, shape string
 }
 
 // New builds an index over the endpoint table and scope catalog of p.
@@ -146,7 +139,6 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 		limit:   set.searchLimit,
 		ids:     make(map[scope.Scope]int32, cat.Len()),
 		byRoute: make(map[string]int32),
-		byShape: make(map[routeKey]int32),
 		byName:  make(map[string]int32),
 	}
 	for e := range cat.All() {
@@ -155,16 +147,18 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 		ix.breadth = append(ix.breadth, Breadth{Grants: 1 + cat.Implied(e.Scope).Len()})
 	}
 	for _, e := range p.Endpoints() {
-		accepted, err := cat.Accept(e.Scopes...)
-		if err != nil {
-			// NewPolicy checked every endpoint against this catalog.
-			return nil, fmt.Errorf("%w: endpoint %s: %w", ErrInvalid, e.Route(), err)
+		// NewPolicy compiled every endpoint: its template parses, and its
+		// scopes are compiled against the catalog.
+		accepted, ok := p.Accepted(e.Route())
+		segs, err := route.ParseTemplate(e.Path)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("%w: endpoint %s is not the policy's", ErrInvalid, e.Route())
 		}
 		ep := endpoint{
 			route:    e.Route(),
 			name:     e.Name,
 			method:   e.Method,
-			segs:     strings.Split(strings.TrimPrefix(e.Path, "/"), "/"),
+			segs:     segs,
 			write:    isWrite(e.Method),
 			accepts:  accepted.Scopes(),
 			accepted: accepted,
@@ -181,7 +175,6 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 		i := int32(len(ix.eps))
 		ix.eps = append(ix.eps, ep)
 		ix.byRoute[ep.route] = i
-		ix.byShape[routeKey{e.Method, shape(e.Path)}] = i
 		if e.Name != "" {
 			ix.byName[e.Name] = i
 		}
@@ -193,29 +186,6 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 // as far as its method tells.
 func isWrite(method string) bool {
 	return method != "GET" && method != "HEAD" && method != "OPTIONS"
-}
-
-// shape erases the parameter names of a path template.
-func shape(path string) string {
-	if !strings.Contains(path, "{") {
-		return path
-	}
-	var b strings.Builder
-	for i, seg := range strings.Split(path, "/") {
-		if i > 0 {
-			b.WriteByte('/')
-		}
-		if isParam(seg) {
-			b.WriteString("{}")
-		} else {
-			b.WriteString(seg)
-		}
-	}
-	return b.String()
-}
-
-func isParam(seg string) bool {
-	return len(seg) >= 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
 }
 
 // Catalog returns the scope catalog the index was built with.

@@ -63,14 +63,14 @@ func newRecorder(t *testing.T) *recorder {
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   sample.Catalog(),
 		Endpoints: esample.Endpoints(),
-		Access:    permission.NewCache(perms, 0),
 		Orgs:      []enforce.Org{{ID: openOrg, DisableScopeEnforcement: true}},
 	})
 	require.NoError(t, err)
-	rec.enforcer = enforce.New(policy, grant.NewMemStore(nil), rec.clients,
+	rec.enforcer, err = enforce.New(policy,
+		enforce.Sources{Access: permission.NewCache(perms, 0), Revocations: grant.NewMemStore(nil), Clients: rec.clients, Divisions: allHome{}},
 		enforce.WithClock(func() time.Time { return rec.now }),
-		enforce.WithDivisionResolver(allHome{}),
 		enforce.WithHook(func(_ context.Context, r enforce.Record) { rec.records = append(rec.records, r) }))
+	require.NoError(t, err)
 	return rec
 }
 

@@ -38,15 +38,20 @@ func TestProfilesWork(t *testing.T) {
 		require.NoError(t, perms.PutRole("org", r))
 	}
 	clients := client.NewMemStore()
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: sample.Endpoints(),
-		Access: permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0)})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: sample.Endpoints()})
 	require.NoError(t, err)
 	routes := map[string]enforce.Endpoint{}
 	for _, e := range policy.Endpoints() {
 		routes[e.Route()] = e
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	e := enforce.New(policy, grant.NewMemStore(nil), clients, enforce.WithClock(func() time.Time { return now }), enforce.WithDivisionResolver(anyDivision{}))
+	e, err := enforce.New(policy, enforce.Sources{
+		Access:      permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
+		Revocations: grant.NewMemStore(nil),
+		Clients:     clients,
+		Divisions:   anyDivision{},
+	}, enforce.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
 
 	profiles := sample.Profiles()
 	require.Len(t, profiles, 7)

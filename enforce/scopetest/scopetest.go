@@ -326,7 +326,7 @@ func (t Table) newSim(p Profile) (*sim, error) {
 			return nil, fmt.Errorf("%w: %s: roles[%d]: %w", ErrProfile, p.Name, i, err)
 		}
 	}
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: t.Catalog, Endpoints: t.Endpoints, Access: permission.NewCache(perms, 0)})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: t.Catalog, Endpoints: t.Endpoints})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTable, err)
 	}
@@ -334,8 +334,15 @@ func (t Table) newSim(p Profile) (*sim, error) {
 	if err := clients.CreateClient(ctx, client.Client{ID: clientID, Org: org, Name: p.Name, State: client.Active, GrantType: p.GrantType}); err != nil {
 		return nil, err
 	}
-	e := enforce.New(policy, grant.NewMemStore(func() time.Time { return now }), clients,
-		enforce.WithClock(func() time.Time { return now }), enforce.WithDivisionResolver(inDivision(div)))
+	e, err := enforce.New(policy, enforce.Sources{
+		Access:      permission.NewCache(perms, 0),
+		Revocations: grant.NewMemStore(func() time.Time { return now }),
+		Clients:     clients,
+		Divisions:   inDivision(div),
+	}, enforce.WithClock(func() time.Time { return now }))
+	if err != nil {
+		return nil, err
+	}
 	return &sim{enforcer: e, token: tok, division: div}, nil
 }
 

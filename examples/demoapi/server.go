@@ -140,8 +140,11 @@ func newServer(cfg config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.enforcer = enforce.New(policy, grants, clients, enforce.WithClock(cfg.now), enforce.WithRealm("demoapi"),
-		enforce.WithDivisionResolver(s.dir), enforce.WithHook(enforce.SlogHook(cfg.log)))
+	s.enforcer, err = enforce.New(policy, enforce.Sources{Access: s.access, Revocations: grants, Clients: clients, Divisions: s.dir},
+		enforce.WithClock(cfg.now), enforce.WithRealm("demoapi"), enforce.WithHook(enforce.SlogHook(cfg.log)))
+	if err != nil {
+		return nil, err
+	}
 	mw := httpmw.New(s.enforcer, codec, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
 
 	mux := http.NewServeMux()
@@ -158,10 +161,10 @@ func newServer(cfg config) (*server, error) {
 	return s, nil
 }
 
-// newPolicy compiles an endpoint table with the server's catalog,
-// permissions and org settings, for Enforcer.Swap.
+// newPolicy compiles an endpoint table with the server's catalog and org
+// settings, for Enforcer.Swap.
 func (s *server) newPolicy(endpoints []enforce.Endpoint) (*enforce.Policy, error) {
-	return enforce.NewPolicy(enforce.Config{Catalog: s.catalog, Endpoints: endpoints, Access: s.access, Orgs: s.orgs})
+	return enforce.NewPolicy(enforce.Config{Catalog: s.catalog, Endpoints: endpoints, Orgs: s.orgs})
 }
 
 // divisionParam is where POST endpoints whose resource's division comes

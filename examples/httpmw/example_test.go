@@ -29,15 +29,18 @@ func Example() {
 	_ = perms.AddGrant("org-1", permission.Grant{Subject: permission.User("agent"), Role: "agent", AllDivisions: true})
 	listUsers := enforce.Endpoint{Method: "GET", Path: "/api/v2/users", Scopes: []scope.Scope{scope.MustParse("users:readonly")},
 		Permissions: permission.MustAllOf(permission.MustParse("directory:user:view"))}
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: []enforce.Endpoint{listUsers},
-		Access: permission.NewCache(perms, 0)})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: []enforce.Endpoint{listUsers}})
 	if err != nil {
 		panic(err)
 	}
 	clients := client.NewMemStore()
 	app := client.Client{ID: client.NewID(), Org: "org-1", Name: "Agent Desktop", State: client.Active, GrantType: client.AuthorizationCode}
 	_ = clients.CreateClient(ctx, app)
-	enforcer := enforce.New(policy, grant.NewMemStore(nil), clients, enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
+	enforcer, err := enforce.New(policy, enforce.Sources{Access: permission.NewCache(perms, 0), Revocations: grant.NewMemStore(nil), Clients: clients},
+		enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
+	if err != nil {
+		panic(err)
+	}
 
 	// The middleware, with the HMAC token format as verifier, guarding each
 	// handler inside the mux.

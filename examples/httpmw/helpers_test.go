@@ -83,16 +83,20 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 	if access == nil {
 		access = permission.NewCache(perms, 0)
 	}
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: sample.Endpoints(), Access: access})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: scopesample.Catalog(), Endpoints: sample.Endpoints()})
 	require.NoError(t, err)
 
 	clients := client.NewMemStore()
 	app := client.Client{ID: client.MustParseID("3f2504e0-4f89-41d3-9a0c-0305e82c3301"), Org: org, Name: "Agent Desktop",
 		State: client.Active, GrantType: client.AuthorizationCode}
 	require.NoError(t, clients.CreateClient(ctx, app))
-	e := enforce.New(policy, grant.NewMemStore(nil), clients, enforce.WithRealm("api"),
-		enforce.WithClock(func() time.Time { return now }),
-		enforce.WithDivisionResolver(divisions{"u-home": "home", "u-sales": "sales"}))
+	e, err := enforce.New(policy, enforce.Sources{
+		Access:      access,
+		Revocations: grant.NewMemStore(nil),
+		Clients:     clients,
+		Divisions:   divisions{"u-home": "home", "u-sales": "sales"},
+	}, enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
 	codec, err := hmactoken.New([]byte("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
 

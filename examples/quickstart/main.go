@@ -193,20 +193,29 @@ func run(w io.Writer) error {
 
 	// 6. Enforcing.
 	out.section("6. The API enforces each call (enforce.Enforcer)")
+	// The policy is data: the endpoint table, the catalog, the orgs'
+	// settings.
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   catalog,
 		Endpoints: sample.Endpoints(),
-		// Users' roles and client-credentials clients' own roles. The
-		// cache keeps compiled accesses and, as both stores report
-		// versions, notices changes to either by itself.
-		Access: permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
-		Orgs:   []enforce.Org{{ID: customer, Divisions: divs}},
+		Orgs:      []enforce.Org{{ID: customer, Divisions: divs}},
 	})
 	if err != nil {
 		return err
 	}
-	where := userDivisions{"alice": "home", "sam": "sales"}
-	enforcer := enforce.New(policy, grants, clients, enforce.WithClock(clk.now), enforce.WithDivisionResolver(where))
+	// The sources are what changes from one request to the next.
+	enforcer, err := enforce.New(policy, enforce.Sources{
+		// Users' roles and client-credentials clients' own roles. The
+		// cache keeps compiled accesses and, as both stores report
+		// versions, notices changes to either by itself.
+		Access:      permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
+		Revocations: grants,
+		Clients:     clients,
+		Divisions:   userDivisions{"alice": "home", "sam": "sales"},
+	}, enforce.WithClock(clk.now))
+	if err != nil {
+		return err
+	}
 	decide := func(t grant.Token, method, path string, div permission.DivisionID) (call, error) {
 		d, err := enforcer.Enforce(ctx, &enforce.Request{Method: method, Path: path, Token: t, Division: div})
 		return call{endpoint: method + " " + path, d: d}, err

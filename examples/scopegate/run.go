@@ -18,7 +18,6 @@ import (
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/review"
 	esample "github.com/scopegate/scopegate/enforce/sample"
-	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 	"github.com/scopegate/scopegate/scope/sample"
 )
@@ -185,7 +184,7 @@ func (e *env) load(table bool) error {
 		}
 	}
 	// A review looks up no permission: an empty store will do.
-	policy, err := enforce.NewPolicy(enforce.Config{Catalog: e.catalog, Endpoints: endpoints, Access: permission.NewCache(permission.NewMemStore(), 0)})
+	policy, err := enforce.NewPolicy(enforce.Config{Catalog: e.catalog, Endpoints: endpoints})
 	if err != nil {
 		return fmt.Errorf("endpoint table: %w", err)
 	}
