@@ -48,8 +48,9 @@ type ParseError struct {
 	Err error
 	// Reason says what is wrong, in words.
 	Reason string
-	// Hint is the permission probably meant, or "".
-	Hint string
+	// Suggestion is the permission probably meant, or "": the same name
+	// as scope.ParseError's.
+	Suggestion string
 }
 
 func (e *ParseError) Error() string {
@@ -58,8 +59,8 @@ func (e *ParseError) Error() string {
 		in = in[:64] + "…"
 	}
 	msg := fmt.Sprintf("permission: parsing %s at offset %d: %s", strconv.Quote(in), e.Offset, e.Reason)
-	if e.Hint != "" {
-		msg += fmt.Sprintf("; did you mean %q?", e.Hint)
+	if e.Suggestion != "" {
+		msg += fmt.Sprintf("; did you mean %q?", e.Suggestion)
 	}
 	return msg
 }

@@ -28,9 +28,9 @@ func FuzzParse(f *testing.F) {
 			if pe.Input != in || pe.Offset < 0 || pe.Offset > len(in) {
 				t.Fatalf("Parse(%q): input %q, offset %d", in, pe.Input, pe.Offset)
 			}
-			if pe.Hint != "" {
-				if h, err := permission.Parse(pe.Hint); err != nil || h.String() != pe.Hint {
-					t.Fatalf("Parse(%q) hints %q, which is not a canonical permission: %v", in, pe.Hint, err)
+			if pe.Suggestion != "" {
+				if h, err := permission.Parse(pe.Suggestion); err != nil || h.String() != pe.Suggestion {
+					t.Fatalf("Parse(%q) hints %q, which is not a canonical permission: %v", in, pe.Suggestion, err)
 				}
 			}
 			_ = err.Error()

@@ -61,7 +61,7 @@ func parseCanonical(input, s string, hints bool) (Permission, error) {
 	fail := func(at int, err error, hint func() string, format string, args ...any) (Permission, error) {
 		pe := &ParseError{Input: input, Offset: at, Err: err, Reason: fmt.Sprintf(format, args...)}
 		if hints && hint != nil {
-			pe.Hint = hint()
+			pe.Suggestion = hint()
 		}
 		return Permission{}, pe
 	}

@@ -92,7 +92,7 @@ func TestParseRejects(t *testing.T) {
 			var pe *permission.ParseError
 			require.ErrorAs(t, err, &pe)
 			require.Equal(t, tt.in, pe.Input)
-			require.Equal(t, tt.hint, pe.Hint)
+			require.Equal(t, tt.hint, pe.Suggestion)
 			require.Equal(t, tt.offset, pe.Offset)
 			require.Contains(t, err.Error(), "permission: ")
 			if tt.hint != "" {
