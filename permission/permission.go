@@ -35,7 +35,7 @@ type Permission struct {
 // words are free, any other whitespace is an error). Each canonical part
 // is an ASCII lower-case letter followed by ASCII letters and digits; the
 // entity and the action may instead be [Wildcard]. A rejection is a
-// [*ParseError] whose Offset points into s and whose Hint, if any, is a
+// [*ParseError] whose Offset points into s and whose Suggestion, if any, is a
 // valid canonical permission.
 func Parse(s string) (Permission, error) {
 	if strings.Contains(s, ">") {
