@@ -50,34 +50,80 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// story is the quickstart's world, built up step by step: each step
+// reads what the ones before it made.
+type story struct {
+	ctx     context.Context
+	clk     *clock
+	out     *printer
+	catalog *scope.Catalog
+
+	requested scope.Set             // what the Agent Desktop app asks for
+	divs      *permission.Divisions // the customer's
+	perms     *permission.MemStore  // both orgs' divisions, roles, users and grants
+	clients   *client.MemStore
+	registry  *client.Registry
+	app       client.Client
+	secret    client.Secret
+	olga      *permission.Access // the customer's OAuth admin
+	grants    *grant.MemStore
+	issuer    *grant.Issuer
+	token     grant.Token // Alice's
+	enforcer  *enforce.Enforcer
+}
+
 func run(w io.Writer) error {
-	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	out := &printer{w: w}
-	catalog := scopesample.Catalog()
+	s := &story{
+		ctx:     context.Background(),
+		clk:     &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+		out:     &printer{w: w},
+		catalog: scopesample.Catalog(),
+	}
+	s.out.title("scopegate quickstart: an app's call needs a scope in its token AND a permission")
+	for _, step := range []func() error{
+		s.theAppAsksForScopes,
+		s.theCustomerOrgHasDivisionsRolesAndUsers,
+		s.theVendorRegistersTheApp,
+		s.theCustomerAuthorizesPartOfIt,
+		s.aliceConsentsAndTheAppGetsItsToken,
+		s.theAPIEnforcesEachCall,
+		s.aClientCredentialsAppActsWithItsOwnRoles,
+		s.aDayLaterTheTokenHasExpired,
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return s.out.err
+}
 
-	out.title("scopegate quickstart: an app's call needs a scope in its token AND a permission")
-
-	// 1. Scopes.
-	out.section("1. The scope catalog, and what the Agent Desktop app asks for")
-	requested, err := catalog.ParseSet("conversations:readonly conversations:call:control users:readonly presence:manage recordings:view")
+// 1. The scope catalog, what the app asks for, and the usual mistakes.
+func (s *story) theAppAsksForScopes() error {
+	s.out.section("1. The scope catalog, and what the Agent Desktop app asks for")
+	var err error
+	s.requested, err = s.catalog.ParseSet("conversations:readonly conversations:call:control users:readonly presence:manage recordings:view")
 	if err != nil {
 		return err
 	}
-	out.line("The catalog knows %d scopes. The app requests %d:", catalog.Len(), requested.Len())
-	for s := range requested.All() {
-		e, _ := catalog.Lookup(s)
-		out.line("  %-28s %s", s, e.Description)
+	s.out.line("The catalog knows %d scopes. The app requests %d:", s.catalog.Len(), s.requested.Len())
+	for sc := range s.requested.All() {
+		e, _ := s.catalog.Lookup(sc)
+		s.out.line("  %-28s %s", sc, e.Description)
 	}
-	out.line("Scope strings are parsed strictly; the usual mistakes get a suggestion:")
+	s.out.line("Scope strings are parsed strictly; the usual mistakes get a suggestion:")
 	for _, mistake := range []string{"users :manage", "users-manage", "conversation:view", "users:readonly users:readonly", "", "users:readonly\x00"} {
-		_, err := catalog.ParseSet(mistake)
-		out.wrapped("  ", fmt.Sprintf("%-32q", mistake), explain(err))
+		_, err := s.catalog.ParseSet(mistake)
+		s.out.wrapped("  ", fmt.Sprintf("%-32q", mistake), explain(err))
 	}
+	return nil
+}
 
-	// 2. Roles and divisions.
-	out.section("2. The customer org: divisions, roles and users")
-	divs, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true}, permission.Division{ID: "sales", Name: "Sales"})
+// 2. Two orgs, each a wall: the customer's divisions, roles and users,
+// and the vendor's admin.
+func (s *story) theCustomerOrgHasDivisionsRolesAndUsers() error {
+	s.out.section("2. The customer org: divisions, roles and users")
+	var err error
+	s.divs, err = permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true}, permission.Division{ID: "sales", Name: "Sales"})
 	if err != nil {
 		return err
 	}
@@ -85,22 +131,21 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Orgs are walls: each has its own divisions, roles, users and grants.
-	perms := permission.NewMemStore()
+	s.perms = permission.NewMemStore()
 	oauthAdmin := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
 	for _, o := range []struct {
 		org   client.OrgID
 		divs  *permission.Divisions
 		roles []permission.Role
 	}{
-		{customer, divs, append(sample.Roles(), oauthAdmin)},
+		{customer, s.divs, append(sample.Roles(), oauthAdmin)},
 		{vendor, vendorDivs, []permission.Role{oauthAdmin}},
 	} {
-		if err := perms.PutDivisions(o.org, o.divs); err != nil {
+		if err := s.perms.PutDivisions(o.org, o.divs); err != nil {
 			return err
 		}
 		for _, r := range o.roles {
-			if err := perms.PutRole(o.org, r); err != nil {
+			if err := s.perms.PutRole(o.org, r); err != nil {
 				return err
 			}
 		}
@@ -118,107 +163,115 @@ func run(w io.Writer) error {
 		{customer, "olga", "automation", "home", "who also runs the nightly sync"},
 		{vendor, "vic", "oauth-admin", "acme-home", "the app vendor's admin, in the vendor's org"},
 	} {
-		if err := perms.AddUser(p.org, p.user); err != nil {
+		if err := s.perms.AddUser(p.org, p.user); err != nil {
 			return err
 		}
-		if err := perms.AddGrant(p.org, permission.Grant{Subject: permission.User(p.user), Role: p.role, Divisions: []permission.DivisionID{p.division}}); err != nil {
+		if err := s.perms.AddGrant(p.org, permission.Grant{Subject: permission.User(p.user), Role: p.role, Divisions: []permission.DivisionID{p.division}}); err != nil {
 			return err
 		}
-		out.line("  %-6s role %-12s in %-9s %s", p.user, p.role, p.division, p.note)
+		s.out.line("  %-6s role %-12s in %-9s %s", p.user, p.role, p.division, p.note)
 	}
-	out.line("Divisions: %s. The agent role holds, among others,", divisionNames(divs))
-	out.line("directory:user:view and conversation:call:transfer, but not directory:user:add.")
+	s.out.line("Divisions: %s. The agent role holds, among others,", divisionNames(s.divs))
+	s.out.line("directory:user:view and conversation:call:transfer, but not directory:user:add.")
+	return nil
+}
 
-	// 3. The vendor registers the app.
-	out.section("3. The vendor registers the app (client.Registry)")
-	clients := client.NewMemStore()
-	registry := client.NewRegistry(clients, catalog, perms, client.WithClock(clk.now))
-	vic, err := permission.Compile(ctx, perms, vendor, permission.User("vic"))
+// 3. The vendor's admin registers the app in the vendor's org.
+func (s *story) theVendorRegistersTheApp() error {
+	s.out.section("3. The vendor registers the app (client.Registry)")
+	s.clients = client.NewMemStore()
+	s.registry = client.NewRegistry(s.clients, s.catalog, s.perms, client.WithClock(s.clk.now))
+	vic, err := permission.Compile(s.ctx, s.perms, vendor, permission.User("vic"))
 	if err != nil {
 		return err
 	}
-	app, secret, err := registry.Create(ctx, vic, client.Registration{
+	s.app, s.secret, err = s.registry.Create(s.ctx, vic, client.Registration{
 		Name:         "Agent Desktop",
 		GrantType:    client.AuthorizationCode,
-		Scopes:       requested,
+		Scopes:       s.requested,
 		RedirectURIs: []string{"https://desktop.acme.example/callback"},
 	})
 	if err != nil {
 		return err
 	}
-	out.line("%s: %s grant, tokens live %v, secret %v", app.Name, app.GrantType, app.TokenLifetime, secret)
-	out.line("(shown to the vendor once; only its hash is stored). Registering needs oauth:client:add.")
+	s.out.line("%s: %s grant, tokens live %v, secret %v", s.app.Name, s.app.GrantType, s.app.TokenLifetime, s.secret)
+	s.out.line("(shown to the vendor once; only its hash is stored). Registering needs oauth:client:add.")
+	return nil
+}
 
-	// 4. The customer org authorizes part of it.
-	out.section("4. The customer's admin authorizes the app, minus one scope (client.Authorizer)")
-	authorizer := client.NewAuthorizer(clients, clients, client.WithClock(clk.now))
-	olga, err := permission.Compile(ctx, perms, customer, permission.User("olga"))
+// 4. The customer's admin authorizes all the app asks for but one scope.
+func (s *story) theCustomerAuthorizesPartOfIt() error {
+	s.out.section("4. The customer's admin authorizes the app, minus one scope (client.Authorizer)")
+	authorizer := client.NewAuthorizer(s.clients, s.clients, client.WithClock(s.clk.now))
+	var err error
+	s.olga, err = permission.Compile(s.ctx, s.perms, customer, permission.User("olga"))
 	if err != nil {
 		return err
 	}
-	auth, err := authorizer.Authorize(ctx, olga, app.ID, requested.Difference(scope.MustParseSet("recordings:view")))
+	auth, err := authorizer.Authorize(s.ctx, s.olga, s.app.ID, s.requested.Difference(scope.MustParseSet("recordings:view")))
 	if err != nil {
 		return err
 	}
-	out.line("  granted  %s", auth.Granted)
-	out.line("  denied   %s", auth.Denied)
+	s.out.line("  granted  %s", auth.Granted)
+	s.out.line("  denied   %s", auth.Denied)
+	return nil
+}
 
-	// 5. Consent and token.
-	out.section("5. Alice signs in and consents; the app gets its token (grant.Issuer)")
-	grants := grant.NewMemStore(clk.now)
-	issuer := grant.NewIssuer(clients, clients, grants, perms, catalog, grant.WithClock(clk.now))
-	req := grant.AuthorizeRequest{Org: customer, Client: app.ID, User: "alice", RedirectURI: app.RedirectURIs[0]}
-	prompt, err := issuer.Prompt(ctx, req)
+// 5. Alice sees the consent screen, approves, and the app trades the
+// code for her token.
+func (s *story) aliceConsentsAndTheAppGetsItsToken() error {
+	s.out.section("5. Alice signs in and consents; the app gets its token (grant.Issuer)")
+	s.grants = grant.NewMemStore(s.clk.now)
+	s.issuer = grant.NewIssuer(s.clients, s.clients, s.grants, s.perms, s.catalog, grant.WithClock(s.clk.now))
+	req := grant.AuthorizeRequest{Org: customer, Client: s.app.ID, User: "alice", RedirectURI: s.app.RedirectURIs[0]}
+	prompt, err := s.issuer.Prompt(s.ctx, req)
 	if err != nil {
 		return err
 	}
-	out.line("The consent screen: %q would like to", prompt.App)
-	for _, s := range prompt.Scopes {
-		out.line("  - %s (%s)", s.Description, s.Scope)
+	s.out.line("The consent screen: %q would like to", prompt.App)
+	for _, sc := range prompt.Scopes {
+		s.out.line("  - %s (%s)", sc.Description, sc.Scope)
 	}
-	if err := issuer.Consent(ctx, req, prompt.ScopeSet(), true); err != nil {
+	if err := s.issuer.Consent(s.ctx, req, prompt.ScopeSet(), true); err != nil {
 		return err
 	}
-	code, err := issuer.AuthorizeCode(ctx, req)
+	code, err := s.issuer.AuthorizeCode(s.ctx, req)
 	if err != nil {
 		return err
 	}
-	token, err := issuer.Exchange(ctx, grant.ExchangeRequest{Client: app.ID, Secret: secret, Code: code, RedirectURI: req.RedirectURI})
+	s.token, err = s.issuer.Exchange(s.ctx, grant.ExchangeRequest{Client: s.app.ID, Secret: s.secret, Code: code, RedirectURI: req.RedirectURI})
 	if err != nil {
 		return err
 	}
-	out.line("Alice approves all (consent is all or nothing). The code is exchanged for a token:")
-	out.line("  scopes   %s", token.Scopes)
-	out.line("  expires  %s (the client's lifetime: %v)", token.ExpiresAt.Format(time.RFC3339), app.TokenLifetime)
+	s.out.line("Alice approves all (consent is all or nothing). The code is exchanged for a token:")
+	s.out.line("  scopes   %s", s.token.Scopes)
+	s.out.line("  expires  %s (the client's lifetime: %v)", s.token.ExpiresAt.Format(time.RFC3339), s.app.TokenLifetime)
+	return nil
+}
 
-	// 6. Enforcing.
-	out.section("6. The API enforces each call (enforce.Enforcer)")
-	// The policy is data: the endpoint table, the catalog, the orgs'
-	// settings.
+// 6. The API's enforcer judges Alice's calls: a policy that is data, and
+// the sources it reads on every request.
+func (s *story) theAPIEnforcesEachCall() error {
+	s.out.section("6. The API enforces each call (enforce.Enforcer)")
 	policy, err := enforce.NewPolicy(enforce.Config{
-		Catalog:   catalog,
+		Catalog:   s.catalog,
 		Endpoints: sample.Endpoints(),
-		Orgs:      []enforce.Org{{ID: customer, Divisions: divs}},
+		Orgs:      []enforce.Org{{ID: customer, Divisions: s.divs}},
 	})
 	if err != nil {
 		return err
 	}
-	// The sources are what changes from one request to the next.
-	enforcer, err := enforce.New(policy, enforce.Sources{
+	s.enforcer, err = enforce.New(policy, enforce.Sources{
 		// Users' roles and client-credentials clients' own roles. The
 		// cache keeps compiled accesses and, as both stores report
 		// versions, notices changes to either by itself.
-		Access:      permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
-		Revocations: grants,
-		Clients:     clients,
+		Access:      permission.NewCache(client.PermissionStore{Users: s.perms, Clients: s.clients}, 0),
+		Revocations: s.grants,
+		Clients:     s.clients,
 		Divisions:   userDivisions{"alice": "home", "sam": "sales"},
-	}, enforce.WithClock(clk.now))
+	}, enforce.WithClock(s.clk.now))
 	if err != nil {
 		return err
-	}
-	decide := func(t grant.Token, method, path string, div permission.DivisionID) (call, error) {
-		d, err := enforcer.Enforce(ctx, &enforce.Request{Method: method, Path: path, Token: t, Division: div})
-		return call{endpoint: method + " " + path, d: d}, err
 	}
 	var calls []call
 	for _, c := range []struct {
@@ -234,60 +287,74 @@ func run(w io.Writer) error {
 		{"POST", "/api/v2/users", "home"},
 		{"GET", "/api/v2/groups", ""},
 	} {
-		d, err := decide(token, c.method, c.path, c.div)
+		c, err := s.decide(s.token, c.method, c.path, c.div)
 		if err != nil {
 			return err
 		}
-		calls = append(calls, d)
+		calls = append(calls, c)
 	}
-	out.line("Alice's token, through the Agent Desktop app:")
-	out.table(calls)
+	s.out.line("Alice's token, through the Agent Desktop app:")
+	s.out.table(calls)
+	s.out.line("The reasons above are the operator's. The app is told less: no division, and nothing")
+	s.out.line("of where the user does hold the permission. For GET /api/v2/users/sam its body says:")
+	s.out.wrapped("  ", "", calls[5].d.Message())
+	return nil
+}
 
-	// 7. Client credentials.
-	out.section("7. A client-credentials app acts with its own roles, and has no user")
-	// Nobody gives away more than they hold: olga may not give a client
-	// the admin role, which she lacks.
-	_, _, err = registry.Create(ctx, olga, client.Registration{
+// decide asks the enforcer about one call.
+func (s *story) decide(t grant.Token, method, path string, div permission.DivisionID) (call, error) {
+	d, err := s.enforcer.Enforce(s.ctx, &enforce.Request{Method: method, Path: path, Token: t, Division: div})
+	return call{endpoint: method + " " + path, d: d}, err
+}
+
+// 7. A client-credentials app: olga may give it only a role she holds,
+// and its token, without a user, is refused where a user is needed.
+func (s *story) aClientCredentialsAppActsWithItsOwnRoles() error {
+	s.out.section("7. A client-credentials app acts with its own roles, and has no user")
+	_, _, err := s.registry.Create(s.ctx, s.olga, client.Registration{
 		Name: "Nightly Sync", GrantType: client.ClientCredentials,
 		Roles: []client.RoleAssignment{{Role: "admin", AllDivisions: true}},
 	})
 	if !errors.Is(err, client.ErrForbidden) {
 		return fmt.Errorf("olga gave a role she does not hold: %v", err)
 	}
-	out.line("Nobody gives away more than they hold. Olga tries to give the app the admin role:")
-	out.wrapped("  ", "", err.Error())
-	out.line("She holds the automation role in Home, so she may give that one:")
-	job, jobSecret, err := registry.Create(ctx, olga, client.Registration{
+	s.out.line("Nobody gives away more than they hold. Olga tries to give the app the admin role:")
+	s.out.wrapped("  ", "", err.Error())
+	s.out.line("She holds the automation role in Home, so she may give that one:")
+	job, jobSecret, err := s.registry.Create(s.ctx, s.olga, client.Registration{
 		Name: "Nightly Sync", GrantType: client.ClientCredentials,
 		Roles: []client.RoleAssignment{{Role: "automation"}}, // in Home, by default
 	})
 	if err != nil {
 		return err
 	}
-	jobToken, err := issuer.ClientCredentials(ctx, grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: jobSecret})
+	jobToken, err := s.issuer.ClientCredentials(s.ctx, grant.ClientCredentialsRequest{Org: customer, Client: job.ID, Secret: jobSecret})
 	if err != nil {
 		return err
 	}
-	out.line("%s holds the automation role in %s; its token carries no scope and no user.", job.Name, job.Roles[0].Divisions[0])
-	calls = calls[:0]
+	s.out.line("%s holds the automation role in %s; its token carries no scope and no user.", job.Name, job.Roles[0].Divisions[0])
+	var calls []call
 	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
-		d, err := decide(jobToken, "GET", path, "")
+		c, err := s.decide(jobToken, "GET", path, "")
 		if err != nil {
 			return err
 		}
-		calls = append(calls, d)
+		calls = append(calls, c)
 	}
-	out.table(calls)
+	s.out.table(calls)
+	return nil
+}
 
-	// 8. Expiry.
-	out.section("8. A day later, Alice's token has expired")
-	clk.t = clk.t.Add(25 * time.Hour)
-	d, err := decide(token, "GET", "/api/v2/conversations", "")
+// 8. A day later Alice's token has expired.
+func (s *story) aDayLaterTheTokenHasExpired() error {
+	s.out.section("8. A day later, Alice's token has expired")
+	s.clk.t = s.clk.t.Add(25 * time.Hour)
+	c, err := s.decide(s.token, "GET", "/api/v2/conversations", "")
 	if err != nil {
 		return err
 	}
-	out.table([]call{d})
-	return out.err
+	s.out.table([]call{c})
+	return nil
 }
 
 // userDivisions tells the enforcer which division each user record is in,

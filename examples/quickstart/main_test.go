@@ -118,6 +118,7 @@ func TestOutput(t *testing.T) {
 			`                   reason  the access token expired at 2026-03-03T09:00:00Z`,
 			`  client: permission denied: creating a client needs holding the roles given: the actor lacks role`,
 			`  "admin" in all divisions`,
+			`  the user lacks directory:user:view. To fix: assign the user a role with directory:user:view.`,
 		} {
 			require.Contains(t, out, line+"\n")
 		}

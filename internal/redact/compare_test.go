@@ -56,8 +56,9 @@ var allowed = map[string]string{
 	"client/registry.go Update c.Credentials != old.Credentials": "two stored hashes, to refuse a change function that altered them",
 }
 
-// TestSecretsCompareInConstantTime type-checks the module's Go source,
-// tests left out, and fails on any comparison of a secret, a code's hash,
+// TestSecretsCompareInConstantTime type-checks the Go source of the
+// module and of the workspace's modules under it (examples), tests left
+// out, and fails on any comparison of a secret, a code's hash,
 // a PKCE challenge or verifier, or a MAC with ==, !=, a switch or an
 // equality function such as bytes.Equal: those take longer the more
 // leading bytes match, which lets an attacker guess a secret byte by byte.
@@ -72,9 +73,6 @@ func TestSecretsCompareInConstantTime(t *testing.T) {
 		}
 		if path != c.root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
 			return filepath.SkipDir
-		}
-		if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != c.root {
-			return filepath.SkipDir // a module of its own
 		}
 		rel, err := filepath.Rel(c.root, path)
 		if err != nil {
@@ -210,7 +208,18 @@ func newChecker(t *testing.T) *checker {
 
 	// The export data of the standard library packages the module uses,
 	// from one go list rather than one for each import.
-	cmd := exec.Command("go", "list", "-deps", "-export", "-f", "{{if .Standard}}{{.ImportPath}}={{.Export}}{{end}}", "./...")
+	// The patterns cover the modules nested under the root too, which the
+	// workspace (go.work) makes one build; and the packages the checker's
+	// own test source imports.
+	patterns := []string{"./...", "bytes", "crypto/hmac", "crypto/subtle"}
+	nested, err := filepath.Glob(filepath.Join(c.root, "*", "go.mod"))
+	require.NoError(t, err)
+	for _, m := range nested {
+		rel, err := filepath.Rel(c.root, filepath.Dir(m))
+		require.NoError(t, err)
+		patterns = append(patterns, "./"+filepath.ToSlash(rel)+"/...")
+	}
+	cmd := exec.Command("go", append([]string{"list", "-deps", "-export", "-f", "{{if .Standard}}{{.ImportPath}}={{.Export}}{{end}}"}, patterns...)...)
 	cmd.Dir = c.root
 	out, err := cmd.Output()
 	require.NoError(t, err, "go list: %s", out)
