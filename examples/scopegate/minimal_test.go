@@ -1,7 +1,15 @@
 package main
 
 import (
+	"io"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scopegate/scopegate/enforce/review"
+	"github.com/scopegate/scopegate/scope"
 )
 
 func TestMinimal(t *testing.T) {
@@ -30,4 +38,64 @@ func TestMinimal(t *testing.T) {
 		{name: "minimal: a table the catalog does not fit", args: []string{"minimal", "-endpoints", "testdata/shop-endpoints.json", "GET /v1/orders"}, code: exitUsage,
 			errHas: []string{`unknown scope "orders:readonly"`}},
 	})
+}
+
+// minimal's two values: the calls parseMinimal gathers, from the profile,
+// the file and the arguments in that order, and the selection computed
+// from them, before any text.
+func TestMinimalResult(t *testing.T) {
+	e := &env{name: "minimal", stdout: io.Discard, stderr: io.Discard}
+	calls, err := e.parseMinimal([]string{"-profile", "virtual-agent", "-calls", "testdata/calls.txt", "getUsersMe", "-json"})
+	require.NoError(t, err)
+	require.True(t, e.asJSON)
+	want := []string{
+		"POST /api/v2/conversations/{conversationId}/participants/{participantId}/externalcontact", "GET /api/v2/knowledge/knowledgebases",
+	}
+	want = append(append(want, seedCalls...), "getUsersMe")
+	if diff := cmp.Diff(want, calls); diff != "" {
+		t.Fatalf("calls (-want +got):\n%s", diff)
+	}
+
+	sel, err := e.index.Minimal(calls)
+	require.NoError(t, err)
+	require.Equal(t, "conversations:call:control conversations:external:contact:add conversations:readonly knowledge:readonly presence:manage users:readonly", sel.Scopes.String())
+	require.True(t, sel.Exact)
+	type need struct{ Route, Scope string }
+	var got []need
+	for _, n := range sel.Needs {
+		got = append(got, need{n.Route, n.Scope.String()})
+	}
+	wantNeeds := []need{
+		{"POST /api/v2/conversations/{conversationId}/participants/{participantId}/externalcontact", "conversations:external:contact:add"},
+		{"GET /api/v2/knowledge/knowledgebases", "knowledge:readonly"},
+		{"GET /api/v2/conversations", "conversations:readonly"},
+		{"POST /api/v2/conversations/{conversationId}/participants/calls/transfer", "conversations:call:control"},
+		{"GET /api/v2/users/me", "users:readonly"},
+		{"PATCH /api/v2/users/{userId}/presence", "presence:manage"},
+	}
+	if diff := cmp.Diff(wantNeeds, got); diff != "" {
+		t.Errorf("needs (-want +got):\n%s", diff)
+	}
+	// Two calls reach GET /api/v2/users/me: one need, with both.
+	require.Equal(t, []string{"GET /api/v2/users/me", "getUsersMe"}, sel.Needs[4].Calls)
+}
+
+// writeMinimalText says when the search limit ran out, which the sample
+// table never makes it do.
+func TestWriteMinimalText(t *testing.T) {
+	sel := review.Selection{
+		Scopes: scope.MustParseSet("a:b c"),
+		Needs: []review.Need{
+			{Route: "GET /a", Accepts: scope.MustParseSet("a a:b"), Scope: scope.MustParse("a:b")},
+			{Route: "POST /c/{id}", Accepts: scope.MustParseSet("c"), Scope: scope.MustParse("c")},
+		},
+	}
+	var out strings.Builder
+	writeMinimalText(&out, sel)
+	require.Equal(t, "a:b c\n"+
+		"(the search limit ran out: this is the best set found, not proven the smallest)\n"+
+		"\n"+
+		"SCOPE  ENDPOINT      ACCEPTS\n"+
+		"a:b    GET /a        a a:b\n"+
+		"c      POST /c/{id}  c\n", out.String())
 }
