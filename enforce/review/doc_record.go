@@ -147,7 +147,7 @@ func (ix *Index) Document(in DocInput) (Doc, error) {
 		}
 	}
 	if len(uncovered) > 0 {
-		return Doc{}, fmt.Errorf("%w: %s %s none of the documented scopes %q", ErrNotCovered, strings.Join(uncovered, ", "), pluralVerb(len(uncovered), "accepts", "accept"), scopes)
+		return Doc{}, fmt.Errorf("%w: %s %s none of the documented scopes %q", ErrNotCovered, strings.Join(uncovered, ", "), plural(len(uncovered), "accepts", "accept"), scopes)
 	}
 	for s := range in.Notes {
 		if !scopes.Contains(s) {
@@ -319,7 +319,7 @@ func (ix *Index) rationale(s scope.Scope, used []Need, r ScopeReview) string {
 		if only {
 			what = "the only scope "
 		}
-		why = what + strings.Join(routes, " and ") + " " + pluralVerb(len(routes), "accepts", "accept")
+		why = what + strings.Join(routes, " and ") + " " + plural(len(routes), "accepts", "accept")
 	}
 	if len(needs) > 0 && len(also) > 0 {
 		why += "; it also serves " + strings.Join(also, ", and ")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/internal/route"
@@ -67,7 +68,7 @@ func (b Breadth) Compare(o Breadth) int {
 
 // String describes b in words: "3 endpoints, none that writes".
 func (b Breadth) String() string {
-	eps := plural(b.Endpoints, "endpoint", "endpoints")
+	eps := strconv.Itoa(b.Endpoints) + " " + plural(b.Endpoints, "endpoint", "endpoints")
 	switch b.Writes {
 	case 0:
 		return eps + ", none that writes"
@@ -80,13 +81,6 @@ func (b Breadth) String() string {
 		return eps + ", 1 of which writes"
 	}
 	return fmt.Sprintf("%s, %d of which write", eps, b.Writes)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // An Index is a policy's endpoint table and scope catalog, arranged for

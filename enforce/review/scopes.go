@@ -202,11 +202,11 @@ func (ix *Index) ReviewScopes(held scope.Set, calls []string) (ScopeReview, erro
 			if narrower {
 				f.Kind = KindBroader
 				f.Reason = fmt.Sprintf("broader than needed: %s %s only %s. %s unlocks %s; %s",
-					strings.Join(f.Routes, ", "), pluralVerb(len(f.Routes), "needs", "need"), joinScopes(f.Instead, " and "), h, hb, ix.unlocks(f.Instead))
+					strings.Join(f.Routes, ", "), plural(len(f.Routes), "needs", "need"), joinScopes(f.Instead, " and "), h, hb, ix.unlocks(f.Instead))
 			} else {
 				f.Kind = KindReplaced
 				f.Reason = fmt.Sprintf("not needed with the recommended scopes: %s %s %s too",
-					joinScopes(f.Instead, " and "), pluralVerb(len(f.Instead), "serves", "serve"), strings.Join(f.Routes, ", "))
+					joinScopes(f.Instead, " and "), plural(len(f.Instead), "serves", "serve"), strings.Join(f.Routes, ", "))
 				if len(f.Instead) == 1 && ix.catalog.Implies(f.Instead[0], h) {
 					f.Reason += fmt.Sprintf(" (%s implies %s)", f.Instead[0], h)
 				}
@@ -234,7 +234,9 @@ func (ix *Index) unlocks(scopes []scope.Scope) string {
 	return strings.Join(parts, "; ")
 }
 
-func pluralVerb(n int, one, many string) string {
+// plural returns one when n is 1, and many otherwise: the noun or verb
+// that agrees with a count ("1 endpoint", "3 routes need").
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

@@ -15,8 +15,303 @@
 // problems, scopes to remove or add), 2 for a usage or input error.
 package main
 
-import "os"
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/scopegate/scopegate/enforce"
+	"github.com/scopegate/scopegate/enforce/review"
+	esample "github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/scope"
+	"github.com/scopegate/scopegate/scope/sample"
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK       = 0 // nothing to report
+	exitFindings = 1 // lint problems, scopes to remove or add
+	exitUsage    = 2 // bad arguments or input
+)
+
+const usage = `usage: scopegate <command> [flags] [calls]
+
+Choose, review and document an app's OAuth scopes.
+
+Commands:
+  lint     check a scope string against the catalog: the usual mistakes, with suggestions
+  minimal  the smallest scopes that let a list of calls pass, and which call uses which
+  review   a client's scopes against its calls (-scopes) and its usage records (-records)
+  doc      print the scope documentation of an app, as Markdown or JSON
+
+A call is a route ("GET /api/v2/users/{userId}"), a request ("GET /api/v2/users/123")
+or an endpoint name ("getUsersMe"). Give calls as arguments, in a file (-calls FILE,
+one per line, # for comments), or as a sample profile (-profile agent-desktop).
+
+Every command takes:
+  -catalog FILE    scope catalog JSON (default: the sample catalog)
+  -endpoints FILE  endpoint table JSON (default: the sample table)
+  -json            write JSON instead of text
+Flags may come before or after the calls.
+
+Exit status: 0 nothing to report, 1 findings (lint problems, scopes to remove
+or add), 2 usage or input error.
+
+Run 'scopegate <command> -h' for the flags of a command.
+`
+
+// run is the command: args without the program name. It returns the exit
+// status.
+//
+// Each command has a file of its own and runs in three steps, each a
+// function: parse its flags and read its inputs (parseLint), compute a
+// result value (lintScopes), then write that value as text (writeLintText)
+// or, with -json, as JSON (output). An error in the first two steps stops
+// it with exit status 2 (env.stop).
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmds := map[string]func(*env, []string) int{
+		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc,
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "scopegate: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	e := &env{name: args[0], stdout: stdout, stderr: stderr}
+	return cmd(e, args[1:])
+}
+
+// env is what one command runs with.
+type env struct {
+	name           string
+	stdout, stderr io.Writer
+	fs             *flag.FlagSet
+	args           []string // the arguments that are not flags
+	catalogFile    string
+	endpointsFile  string
+	asJSON         bool
+	catalog        *scope.Catalog
+	index          *review.Index
+}
+
+// flags returns the command's flag set, with the flags every command has.
+func (e *env) flags(synopsis, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet("scopegate "+e.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: scopegate %s %s\n\n%s\n\nFlags:\n", e.name, synopsis, about)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&e.catalogFile, "catalog", "", "scope catalog `FILE` (JSON); default: the sample catalog")
+	fs.StringVar(&e.endpointsFile, "endpoints", "", "endpoint table `FILE` (JSON); default: the sample table")
+	fs.BoolVar(&e.asJSON, "json", false, "write JSON instead of text")
+	e.fs = fs
+	return fs
+}
+
+// errFlags is a flag error that the flag package has reported already,
+// with the command's usage.
+var errFlags = errors.New("scopegate: bad flags")
+
+// parse parses the flags, before or after the other arguments (calls and
+// scope strings never start with '-'; after "--" nothing is a flag), and
+// keeps the other arguments in e.args. It returns [flag.ErrHelp] when help
+// was asked for, and errFlags for a flag error.
+func (e *env) parse(args []string) error {
+	// Help that was asked for goes to stdout; usage after a mistake, to
+	// stderr.
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			e.fs.SetOutput(e.stdout)
+		}
+	}
+	for {
+		if err := e.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return flag.ErrHelp
+			}
+			return errFlags
+		}
+		rest := e.fs.Args()
+		consumed := len(args) - len(rest)
+		afterDashes := consumed > 0 && args[consumed-1] == "--"
+		if afterDashes || len(rest) == 0 {
+			e.args = append(e.args, rest...)
+			return nil
+		}
+		// Parse stopped at an argument that is not a flag: keep it, and
+		// go on with the flags after it.
+		e.args = append(e.args, rest[0])
+		args = rest[1:]
+	}
+}
+
+// stop reports why a command stops without a result, and returns the exit
+// status: 0 after the help that was asked for; 2 after a flag error, which
+// the flag package has reported, or any other error, reported here one
+// line per joined error.
+func (e *env) stop(err error) int {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errFlags):
+		return exitUsage
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(e.stderr, "scopegate %s: %s\n", e.name, line)
+	}
+	return exitUsage
+}
+
+// status is the exit status of a command that ran: 1 with findings, else
+// 0.
+func status(findings bool) int {
+	if findings {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// load reads the catalog, and, when table is set, the endpoint table,
+// and builds the index.
+func (e *env) load(table bool) error {
+	e.catalog = sample.Catalog()
+	if e.catalogFile != "" {
+		data, err := os.ReadFile(e.catalogFile)
+		if err != nil {
+			return err
+		}
+		if e.catalog, err = scope.ParseCatalogJSON(data); err != nil {
+			return fmt.Errorf("%s: %w", e.catalogFile, err)
+		}
+	}
+	if !table {
+		return nil
+	}
+	endpoints := esample.Endpoints()
+	if e.endpointsFile != "" {
+		data, err := os.ReadFile(e.endpointsFile)
+		if err != nil {
+			return err
+		}
+		if endpoints, err = enforce.ParseEndpointsJSON(data); err != nil {
+			return fmt.Errorf("%s: %w", e.endpointsFile, err)
+		}
+	}
+	policy, err := newPolicy(e.catalog, endpoints)
+	if err != nil {
+		return fmt.Errorf("endpoint table: %w", err)
+	}
+	e.index, err = review.New(policy)
+	return err
+}
+
+// newPolicy is the one place the command builds its policy, for the
+// index. A policy is data: a review needs no store.
+func newPolicy(catalog *scope.Catalog, endpoints []enforce.Endpoint) (*enforce.Policy, error) {
+	return enforce.NewPolicy(enforce.Config{Catalog: catalog, Endpoints: endpoints})
+}
+
+// output writes a command's result: as indented JSON with -json, else with
+// text.
+func output[T any](e *env, res T, text func(io.Writer, T)) {
+	if e.asJSON {
+		e.write(res)
+		return
+	}
+	text(e.stdout, res)
+}
+
+// write writes v as indented JSON.
+func (e *env) write(v any) {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		// Every value written here marshals.
+		panic(err)
+	}
+	e.stdout.Write(append(out, '\n'))
+}
+
+// callFlags adds the flags that name an app's calls.
+type callFlags struct {
+	file    string
+	profile string
+}
+
+func (c *callFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&c.file, "calls", "", "read calls from `FILE`, one per line (# starts a comment)")
+	fs.StringVar(&c.profile, "profile", "", "use the calls (and scopes) of a sample application `PROFILE`: "+strings.Join(profileNames(), ", "))
+}
+
+// calls gathers the calls from the profile, the file and the arguments,
+// in that order.
+func (c *callFlags) calls(args []string) ([]string, *esample.Profile, error) {
+	var calls []string
+	var prof *esample.Profile
+	if c.profile != "" {
+		p, ok := findProfile(c.profile)
+		if !ok {
+			return nil, nil, fmt.Errorf("unknown profile %q; the profiles are %s", c.profile, strings.Join(profileNames(), ", "))
+		}
+		prof = &p
+		calls = append(calls, p.Calls...)
+	}
+	if c.file != "" {
+		data, err := os.ReadFile(c.file)
+		if err != nil {
+			return nil, nil, err
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line != "" && !strings.HasPrefix(line, "#") {
+				calls = append(calls, line)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", c.file, err)
+		}
+	}
+	return append(calls, args...), prof, nil
+}
+
+func slug(name string) string { return strings.ReplaceAll(strings.ToLower(name), " ", "-") }
+
+func profileNames() []string {
+	var names []string
+	for _, p := range esample.Profiles() {
+		names = append(names, slug(p.Name))
+	}
+	return names
+}
+
+func findProfile(name string) (esample.Profile, bool) {
+	for _, p := range esample.Profiles() {
+		if slug(p.Name) == name {
+			return p, true
+		}
+	}
+	return esample.Profile{}, false
 }
