@@ -43,6 +43,12 @@ type Endpoint struct {
 	// UserRequired refuses tokens without a user: client-credentials
 	// tokens, on endpoints such as GET /api/v2/users/me.
 	UserRequired bool `json:"user_required,omitempty"`
+	// ReadOnly says that the operation only reads, whatever its method:
+	// a query sent with POST, say (POST /api/v2/analytics/.../query).
+	// Reviews count the endpoints a scope unlocks that write; GET, HEAD
+	// and OPTIONS endpoints, and those marked ReadOnly, do not. The
+	// decision does not depend on it.
+	ReadOnly bool `json:"read_only,omitempty"`
 	// Division says where the resource lives, for the permission check:
 	// "" for an org-wide endpoint (the permission may be held in any
 	// division); DivisionFromRequest ("request") when the caller passes
