@@ -98,6 +98,16 @@
 // defeat the reductions stops at the search limit after a few
 // milliseconds; BENCHMARKS.md has the figures.
 //
+// # What is stable
+//
+// The results' Go types and the meaning of their fields are part of the
+// package's API. Two outputs are for people and may still change from
+// one release to the next: the Markdown of [Doc.Markdown] and the words
+// of the String methods and of explanations (Reason fields and the
+// like). The JSON a [Doc] marshals to is meant to be kept in version
+// control and read back with [ParseDocJSON]: fields may be added to it,
+// and ParseDocJSON keeps reading the documents of earlier versions.
+//
 // # Concurrency
 //
 // An [Index] is immutable and safe for concurrent use. The results
