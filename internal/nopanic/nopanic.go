@@ -1,0 +1,282 @@
+// Package nopanic is test support: it calls every exported method of the
+// values it is given, by reflection and with zero arguments, and reports
+// each call that panics, naming the type and the method. Every package's
+// TestZeroValuesDoNotPanic lists the zero value and the nil pointer of each
+// of its exported types, so that a method added later is covered by the
+// same test without anyone writing a case for it.
+//
+// The arguments are zero: context.Background() for a context.Context, nil
+// for pointers, interfaces, funcs, maps and slices, the zero value for the
+// rest, and no variadic arguments. Only panics are reported: a method that
+// returns an error, denies, or returns nothing useful is what a zero value
+// should do. A method that returns an iterator (a func taking a yield
+// func) has its iterator run too, and a call that does not return within
+// [Timeout] is reported as well, since a zero value must not hang either.
+//
+// A nil pointer is called only through the methods declared on the
+// pointer: Go itself panics when a method declared on the value is called
+// through a nil pointer, and no code of ours can prevent that.
+package nopanic
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Timeout is how long one call may take before it is reported as hung.
+var Timeout = 10 * time.Second
+
+// TB is the part of testing.TB that Check uses.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// Panic is one call that panicked.
+type Panic struct {
+	Call  string // the call, as "(*scope.Catalog).Accept"
+	Value any    // what it panicked with, or a note that it hung
+	Where string // the function that panicked, with its file and line
+}
+
+func (p Panic) String() string {
+	if p.Where == "" {
+		return fmt.Sprintf("%s panics: %v", p.Call, p.Value)
+	}
+	return fmt.Sprintf("%s panics: %v\n\tat %s", p.Call, p.Value, p.Where)
+}
+
+// Check calls every exported method of each value and fails t once for
+// each call that panics. A value that is not a pointer is called through
+// its value methods and then, as a pointer to a copy of it, through its
+// pointer methods too.
+func Check(t TB, values ...any) {
+	t.Helper()
+	for _, v := range values {
+		for _, p := range Methods(v) {
+			t.Errorf("%s", p)
+		}
+	}
+}
+
+// CheckFuncs calls each function of funcs with zero arguments, then every
+// exported method of each value it returns (errors included, so Error is
+// called on them), and fails t once for each call that panics. The key
+// names the function in the report; a closure with no parameters is how a
+// case passes arguments of its own, such as a nil option.
+func CheckFuncs(t TB, funcs map[string]any) {
+	t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(funcs)) {
+		for _, p := range Func(name, funcs[name]) {
+			t.Errorf("%s", p)
+		}
+	}
+}
+
+// Methods calls every exported method of v as Check does and returns the
+// calls that panicked.
+func Methods(v any) []Panic {
+	if v == nil {
+		return []Panic{{Call: "nopanic.Methods(nil)", Value: "no value to call: pass a typed nil pointer"}}
+	}
+	return methods(reflect.ValueOf(v))
+}
+
+// Func calls fn with zero arguments, then every exported method of what it
+// returns, and returns the calls that panicked, named after name.
+func Func(name string, fn any) []Panic {
+	f := reflect.ValueOf(fn)
+	if f.Kind() != reflect.Func || f.IsNil() {
+		return []Panic{{Call: name, Value: fmt.Sprintf("not a function: %T", fn)}}
+	}
+	results, p := call(name, f)
+	if p != nil {
+		return []Panic{*p}
+	}
+	var out []Panic
+	for _, r := range results {
+		if r.Kind() == reflect.Interface {
+			if r.IsNil() {
+				continue
+			}
+			r = r.Elem()
+		}
+		out = append(out, methods(r)...)
+	}
+	return out
+}
+
+func methods(v reflect.Value) []Panic {
+	var out []Panic
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		nilPtr := v.IsNil()
+		elem := t.Elem()
+		for i := range t.NumMethod() {
+			m := t.Method(i)
+			if nilPtr && declaredOnValue(elem, m.Name) {
+				continue
+			}
+			out = append(out, callMethod(v, m)...)
+		}
+		return out
+	}
+	for i := range t.NumMethod() {
+		out = append(out, callMethod(v, t.Method(i))...)
+	}
+	// The pointer methods of the zero value, on a copy of it.
+	p := reflect.New(t)
+	p.Elem().Set(v)
+	pt := p.Type()
+	for i := range pt.NumMethod() {
+		m := pt.Method(i)
+		if declaredOnValue(t, m.Name) {
+			continue // called above
+		}
+		out = append(out, callMethod(p, m)...)
+	}
+	return out
+}
+
+// declaredOnValue reports whether t's own method set has the method, so
+// that calling it through a nil *t would panic in Go's wrapper.
+func declaredOnValue(t reflect.Type, name string) bool {
+	if t.Kind() == reflect.Interface {
+		return false
+	}
+	_, ok := t.MethodByName(name)
+	return ok
+}
+
+func callMethod(recv reflect.Value, m reflect.Method) []Panic {
+	name := methodName(recv.Type(), m.Name)
+	results, p := call(name, recv.Method(m.Index))
+	if p != nil {
+		return []Panic{*p}
+	}
+	var out []Panic
+	for _, r := range results {
+		if isIter(r) {
+			if p := runIter(name, r); p != nil {
+				out = append(out, *p)
+			}
+		}
+	}
+	return out
+}
+
+func methodName(t reflect.Type, method string) string {
+	if t.Kind() == reflect.Pointer {
+		return "(" + t.String() + ")." + method
+	}
+	return t.String() + "." + method
+}
+
+var contextType = reflect.TypeFor[context.Context]()
+
+// args returns the zero arguments of a call of ft, without variadic ones.
+func args(ft reflect.Type) []reflect.Value {
+	n := ft.NumIn()
+	if ft.IsVariadic() {
+		n--
+	}
+	in := make([]reflect.Value, n)
+	for i := range n {
+		if pt := ft.In(i); pt == contextType {
+			in[i] = reflect.ValueOf(context.Background())
+		} else {
+			in[i] = reflect.Zero(pt)
+		}
+	}
+	return in
+}
+
+// call calls f with zero arguments, recovering a panic and giving up on a
+// call that hangs.
+func call(name string, f reflect.Value) ([]reflect.Value, *Panic) {
+	return run(name, func() []reflect.Value { return f.Call(args(f.Type())) })
+}
+
+func run(name string, fn func() []reflect.Value) ([]reflect.Value, *Panic) {
+	type outcome struct {
+		results []reflect.Value
+		panic   *Panic
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		returned := false
+		defer func() {
+			if returned {
+				return
+			}
+			// A nil panic value arrives as *runtime.PanicNilError; a
+			// runtime.Goexit (t.FailNow on another goroutine) as nothing.
+			r := recover()
+			if r == nil {
+				r = "runtime.Goexit"
+			}
+			done <- outcome{panic: &Panic{Call: name, Value: r, Where: where()}}
+		}()
+		res := fn()
+		returned = true
+		done <- outcome{results: res}
+	}()
+	select {
+	case o := <-done:
+		return o.results, o.panic
+	case <-time.After(Timeout):
+		return nil, &Panic{Call: name, Value: fmt.Sprintf("did not return within %v", Timeout)}
+	}
+}
+
+// where names the function that panicked: the first frame below the
+// panic that belongs neither to the runtime, to reflect nor to this
+// package.
+func where() string {
+	pc := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
+	for {
+		f, more := frames.Next()
+		fn := f.Function
+		if !strings.HasPrefix(fn, "runtime.") && !strings.HasPrefix(fn, "reflect.") &&
+			!strings.Contains(fn, "/internal/nopanic.") && fn != "" {
+			return fmt.Sprintf("%s (%s:%d)", fn, f.File, f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// isIter reports whether v is a non-nil iterator: a func taking one yield
+// func that returns a bool, and returning nothing.
+func isIter(v reflect.Value) bool {
+	t := v.Type()
+	if t.Kind() != reflect.Func || v.IsNil() || t.NumIn() != 1 || t.NumOut() != 0 {
+		return false
+	}
+	y := t.In(0)
+	return y.Kind() == reflect.Func && y.NumOut() == 1 && y.Out(0).Kind() == reflect.Bool
+}
+
+// maxYields bounds how much of an iterator runIter takes.
+const maxYields = 1000
+
+func runIter(name string, seq reflect.Value) *Panic {
+	yt := seq.Type().In(0)
+	n := 0
+	yield := reflect.MakeFunc(yt, func([]reflect.Value) []reflect.Value {
+		n++
+		return []reflect.Value{reflect.ValueOf(n < maxYields)}
+	})
+	_, p := run(name+" (ranging over its iterator)", func() []reflect.Value {
+		return seq.Call([]reflect.Value{yield})
+	})
+	return p
+}
