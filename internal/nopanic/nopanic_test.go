@@ -181,3 +181,20 @@ func trimWhere(s []string) []string {
 	}
 	return out
 }
+
+func TestExceptSkipsOnlyWhatPanics(t *testing.T) {
+	except := nopanic.Except{
+		"(*nopanic_test.box).Put": "writes to a nil map, as a map does",
+		"(*nopanic_test.box).Get": "listed, but returns an error",
+	}
+	var tb fakeTB
+	except.Check(&tb, box{})
+	require.Equal(t, []string{
+		"(*nopanic_test.box).Get is listed as panicking by contract (listed, but returns an error), but did not panic",
+	}, tb.errors)
+
+	tb = fakeTB{}
+	except.CheckFuncs(&tb, map[string]any{"newBox": func() *box { return nil }})
+	require.Len(t, tb.errors, 1, "only the unlisted panic is reported")
+	require.True(t, strings.HasPrefix(tb.errors[0], "(*nopanic_test.box).Keys"), tb.errors[0])
+}
