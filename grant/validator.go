@@ -72,7 +72,8 @@ func (v *Validator) Validate(ctx context.Context, t Token) error {
 // path: a refusal is exactly ErrMalformed, ErrNotYetValid, ErrExpired,
 // ErrRevoked or ErrClientDisabled, unwrapped, so that a caller can compare
 // with == and nothing is allocated. Any other error means the validator
-// could not decide. Check reads t and does not keep it.
+// could not decide. Check reads t and does not keep it; a nil t is
+// ErrMalformed.
 func (v *Validator) Check(ctx context.Context, t *Token) error {
 	var c checked
 	return v.check(ctx, t, &c)
@@ -89,7 +90,7 @@ func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
 	if v == nil || v.clients == nil || v.revocations == nil || v.now == nil {
 		return errUnconfigured
 	}
-	if t.claimsProblem() != claimsOK {
+	if t == nil || t.claimsProblem() != claimsOK {
 		return ErrMalformed
 	}
 	c.now = v.now()
