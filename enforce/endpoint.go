@@ -173,10 +173,24 @@ type EndpointError struct {
 }
 
 func (e *EndpointError) Error() string {
-	return fmt.Sprintf("enforce: endpoint %d (%s): %v", e.Index, e.Route, e.Err)
+	if e == nil {
+		return "enforce: " + ErrInvalidEndpoint.Error()
+	}
+	var err any = e.Err
+	if e.Err == nil {
+		err = ErrInvalidEndpoint
+	}
+	return fmt.Sprintf("enforce: endpoint %d (%s): %v", e.Index, e.Route, err)
 }
 
-func (e *EndpointError) Unwrap() error { return e.Err }
+// Unwrap returns Err; for an EndpointError left empty, or a nil one,
+// ErrInvalidEndpoint.
+func (e *EndpointError) Unwrap() error {
+	if e == nil || e.Err == nil {
+		return ErrInvalidEndpoint
+	}
+	return e.Err
+}
 
 // ErrInvalidEndpoint is wrapped by every problem with an endpoint
 // definition that is not an error of another package (such as an unknown

@@ -28,8 +28,17 @@ type DivisionResolver interface {
 // does not exist.
 var ErrNoResource = errors.New("enforce: no such resource")
 
-// ErrNoPolicy is returned by Enforce when the enforcer has no policy.
+// ErrNoPolicy is returned by Enforce when the enforcer has no policy: a
+// nil policy, one not made by [NewPolicy], or a nil *Enforcer.
 var ErrNoPolicy = errors.New("enforce: no policy")
+
+// Why Enforce could not decide, besides a missing policy or a failing
+// store.
+var (
+	errNilEnforcer = fmt.Errorf("%w: nil *Enforcer (make it with New)", ErrNoPolicy)
+	errZeroPolicy  = fmt.Errorf("%w: the policy was not made by NewPolicy", ErrNoPolicy)
+	errNilRequest  = errors.New("enforce: nil request")
+)
 
 // ErrVerifierUnavailable is for a token verifier that could not decide
 // (its key service is down, say). Wrap it in [Request].TokenErr: the
@@ -205,11 +214,13 @@ type Enforcer struct {
 // revocations and client states with clients: a [grant.Validator] does,
 // by the rules of the grant package. A nil policy denies every request
 // with CodeUnavailable until [Enforcer.Swap] installs one; so do nil
-// stores.
+// stores. A nil Option is skipped.
 func New(p *Policy, revocations grant.Revocations, clients grant.ClientStatuses, opts ...Option) *Enforcer {
 	e := &Enforcer{settings: settings{now: time.Now, unknownStatus: 404}}
 	for _, opt := range opts {
-		opt(&e.settings)
+		if opt != nil {
+			opt(&e.settings)
+		}
 	}
 	e.tokens = grant.NewValidator(clients, revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
 	e.policy.Store(p)
@@ -218,18 +229,33 @@ func New(p *Policy, revocations grant.Revocations, clients grant.ClientStatuses,
 
 // Swap installs a new policy and returns the old one. Decisions already
 // under way finish with the policy they started with; no decision mixes
-// the two.
-func (e *Enforcer) Swap(p *Policy) *Policy { return e.policy.Swap(p) }
+// the two. A nil *Enforcer has nowhere to install it: it keeps denying
+// every request, and Swap returns nil.
+func (e *Enforcer) Swap(p *Policy) *Policy {
+	if e == nil {
+		return nil
+	}
+	return e.policy.Swap(p)
+}
 
-// Policy returns the current policy.
-func (e *Enforcer) Policy() *Policy { return e.policy.Load() }
+// Policy returns the current policy; nil for a nil *Enforcer.
+func (e *Enforcer) Policy() *Policy {
+	if e == nil {
+		return nil
+	}
+	return e.policy.Load()
+}
 
 // Enforce decides on one request. A denial is a Decision, not an error;
 // the error is set only when the decision could not be made (no policy, a
 // store failed), and the Decision then denies with CodeUnavailable.
 // Enforce does not allocate, even when it denies, unless the consumer's
-// stores or hook do.
+// stores or hook do. A nil *Enforcer, one without a policy made by
+// NewPolicy, and a nil Request deny with CodeUnavailable and an error.
 func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
+	if e == nil || r == nil {
+		return e.unavailable(ctx, r)
+	}
 	var d Decision
 	causes, err := e.decide(ctx, r, &d)
 	if err != nil {
@@ -237,6 +263,19 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
 	}
 	e.finish(ctx, r, &d, causes)
 	return d, err
+}
+
+// unavailable is Enforce for a nil e or a nil r: it denies with
+// CodeUnavailable, through the hook when there is one.
+func (e *Enforcer) unavailable(ctx context.Context, r *Request) (Decision, error) {
+	var d Decision
+	if e == nil {
+		d.code, d.causes, d.status = CodeUnavailable, 1<<CodeUnavailable, uint16(CodeUnavailable.status())
+		return d, errNilEnforcer
+	}
+	d.policy, d.settings = e.policy.Load(), &e.settings
+	e.finish(ctx, &Request{}, &d, 1<<CodeUnavailable)
+	return d, errNilRequest
 }
 
 // decide runs the checks, filling d with what it finds, and returns the
@@ -281,6 +320,11 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		d.ep = p.router.lookupPath(r.Method, r.Path, &segs)
 	}
 	if d.ep == nil {
+		if p.access == nil {
+			// A Policy not made by NewPolicy: its table is empty, so
+			// every request ends here, off the allowed path.
+			return 1 << CodeUnavailable, errZeroPolicy
+		}
 		causes |= 1 << CodeEndpointUnknown
 	}
 	if !tokenOK || d.ep == nil {

@@ -163,11 +163,21 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	return ep, nil
 }
 
-// Catalog returns the policy's scope catalog.
-func (p *Policy) Catalog() *scope.Catalog { return p.catalog }
+// Catalog returns the policy's scope catalog; nil for a nil or zero
+// policy.
+func (p *Policy) Catalog() *scope.Catalog {
+	if p == nil {
+		return nil
+	}
+	return p.catalog
+}
 
-// Endpoints returns the endpoint table, in the order given.
+// Endpoints returns the endpoint table, in the order given; none for a
+// nil or zero policy.
 func (p *Policy) Endpoints() []Endpoint {
+	if p == nil {
+		return nil
+	}
 	out := make([]Endpoint, len(p.endpoints))
 	for i, ep := range p.endpoints {
 		out[i] = ep.Endpoint
@@ -177,8 +187,12 @@ func (p *Policy) Endpoints() []Endpoint {
 }
 
 // Match returns the endpoint a request for method and the escaped path
-// reaches, by the rules of [Enforcer], and whether there is one.
+// reaches, by the rules of [Enforcer], and whether there is one. A nil or
+// zero policy has none.
 func (p *Policy) Match(method, path string) (Endpoint, bool) {
+	if p == nil {
+		return Endpoint{}, false
+	}
 	var s segments
 	ep := p.router.lookupPath(method, path, &s)
 	if ep == nil {
