@@ -17,7 +17,7 @@ import (
 // return an error, deny or report nothing; none panics (issue 11).
 // MustParseID is left out: it panics on bad input by contract.
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		client.Authorization{}, (*client.Authorization)(nil),
 		client.AuthorizedApp{}, (*client.AuthorizedApp)(nil),
 		client.Authorizer{}, (*client.Authorizer)(nil),

@@ -35,7 +35,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 			ID: grant.NewTokenID(), Client: client.NewID(), Org: "org", GrantType: client.AuthorizationCode, User: "u",
 			Scopes: scope.MustParseSet("users:readonly"), IssuedAt: now, ExpiresAt: now.Add(time.Hour)}}
 	}
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		enforce.Causes(0), (*enforce.Causes)(nil), enforce.Causes(1<<31),
 		enforce.Code(0), (*enforce.Code)(nil), enforce.Code(255),
 		enforce.Config{}, (*enforce.Config)(nil),

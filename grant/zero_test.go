@@ -18,7 +18,7 @@ import (
 // exported type, and every function given zero inputs or nil options,
 // return an error, refuse or report nothing; none panics (issue 11).
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		grant.AuthorizeRequest{}, (*grant.AuthorizeRequest)(nil),
 		grant.ClientCredentialsRequest{}, (*grant.ClientCredentialsRequest)(nil),
 		grant.Code{}, (*grant.Code)(nil),

@@ -15,7 +15,7 @@ import (
 // deny or report nothing; none panics (issue 11). MustParse, MustAllOf
 // and MustAnyOf are left out: they panic on bad input by contract.
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		permission.Access{}, (*permission.Access)(nil),
 		permission.Cache{}, (*permission.Cache)(nil),
 		permission.Division{}, (*permission.Division)(nil),

@@ -16,7 +16,7 @@ import (
 // refuse or report nothing; none panics (issue 11). MustParse and
 // MustParseSet are left out: they panic on bad input by contract.
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		scope.Accepted{}, (*scope.Accepted)(nil),
 		scope.Catalog{}, (*scope.Catalog)(nil),
 		scope.CycleError{}, (*scope.CycleError)(nil),

@@ -18,7 +18,7 @@ import (
 // exported type, and every function given zero inputs or nil options,
 // return an error or report nothing; none panics (issue 11).
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		review.Breadth{}, (*review.Breadth)(nil),
 		review.CallError{}, (*review.CallError)(nil),
 		review.Change{}, (*review.Change)(nil),

@@ -11,7 +11,7 @@ import (
 // exported type, and every function, report nothing or their data; none
 // panics (issue 11).
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t, sample.Profile{}, (*sample.Profile)(nil))
+	nopanic.CheckPackage(t, sample.Profile{}, (*sample.Profile)(nil))
 	nopanic.CheckFuncs(t, map[string]any{
 		"Endpoints":     sample.Endpoints,
 		"EndpointsJSON": sample.EndpointsJSON,

@@ -16,7 +16,7 @@ import (
 // 11). Expect is called with a testing.TB: it reports through it, and
 // cannot report without one.
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t,
+	nopanic.CheckPackage(t,
 		scopetest.Matrix{}, (*scopetest.Matrix)(nil),
 		scopetest.Profile{}, (*scopetest.Profile)(nil),
 		scopetest.RoleGrant{}, (*scopetest.RoleGrant)(nil),

@@ -26,7 +26,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		"(*httpmw.Middleware).Handle":     contract,
 		"(*httpmw.Middleware).HandleFunc": contract,
 	}
-	except.Check(t,
+	except.CheckPackage(t,
 		httpmw.HeaderError{}, (*httpmw.HeaderError)(nil),
 		httpmw.Middleware{}, (*httpmw.Middleware)(nil),
 		httpmw.Option(nil), (*httpmw.Option)(nil),

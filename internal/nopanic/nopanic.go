@@ -16,12 +16,22 @@
 // A nil pointer is called only through the methods declared on the
 // pointer: Go itself panics when a method declared on the value is called
 // through a nil pointer, and no code of ours can prevent that.
+//
+// [CheckPackage] also reads the package's source, in the directory go test
+// runs the test in, and fails for each exported type whose zero value or
+// nil pointer the test does not list: a type added later is reported until
+// it is listed.
 package nopanic
 
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -61,6 +71,16 @@ func Check(t TB, values ...any) {
 	Except(nil).Check(t, values...)
 }
 
+// CheckPackage is Check for a package's own test, which go test runs in
+// the package's directory: besides the calls, it fails t for each exported
+// type declared in the package (but interfaces and aliases) whose zero
+// value or nil pointer is missing from values, so that a type added later
+// is not left out.
+func CheckPackage(t TB, values ...any) {
+	t.Helper()
+	Except(nil).CheckPackage(t, values...)
+}
+
 // CheckFuncs calls each function of funcs with zero arguments, then every
 // exported method of each value it returns (errors included, so Error is
 // called on them), and fails t once for each call that panics. The key
@@ -97,6 +117,15 @@ func (e Except) Check(t TB, values ...any) {
 			t.Errorf("%s is listed as panicking by contract (%s), but did not panic", call, e[call])
 		}
 	}
+}
+
+// CheckPackage is the package's CheckPackage, but for the calls in e.
+func (e Except) CheckPackage(t TB, values ...any) {
+	t.Helper()
+	for _, msg := range missing(".", values) {
+		t.Errorf("%s", msg)
+	}
+	e.Check(t, values...)
 }
 
 // CheckFuncs is the package's CheckFuncs, but for the calls in e.
@@ -142,6 +171,66 @@ func Func(name string, fn any) []Panic {
 		out = append(out, methods(r)...)
 	}
 	return out
+}
+
+// missing returns a message for each exported type of the package in dir
+// whose zero value or nil pointer values lacks.
+func missing(dir string, values []any) []string {
+	names, err := exportedTypes(dir)
+	if err != nil {
+		return []string{fmt.Sprintf("nopanic: listing the package's types: %v", err)}
+	}
+	listed := make(map[string]bool)
+	for _, v := range values {
+		if v != nil {
+			listed[reflect.TypeOf(v).String()] = true
+		}
+	}
+	var out []string
+	for _, name := range names {
+		for _, form := range []string{name, "*" + name} {
+			if !listed[form] {
+				out = append(out, fmt.Sprintf("%s is not listed: add the zero value and the nil pointer of %s", form, name))
+			}
+		}
+	}
+	return out
+}
+
+// exportedTypes returns the exported types declared in the package in dir,
+// but interfaces and aliases, as "pkg.Name", sorted.
+func exportedTypes(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				ts := spec.(*ast.TypeSpec)
+				if _, isInterface := ts.Type.(*ast.InterfaceType); !ts.Name.IsExported() || isInterface || ts.Assign.IsValid() {
+					continue
+				}
+				out = append(out, f.Name.Name+"."+ts.Name.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 func methods(v reflect.Value) []Panic {

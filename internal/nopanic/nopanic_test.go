@@ -198,3 +198,15 @@ func TestExceptSkipsOnlyWhatPanics(t *testing.T) {
 	require.Len(t, tb.errors, 1, "only the unlisted panic is reported")
 	require.True(t, strings.HasPrefix(tb.errors[0], "(*nopanic_test.box).Keys"), tb.errors[0])
 }
+
+// TestCheckPackageFindsUnlistedTypes: CheckPackage reads the package in
+// the test's directory, this one, and reports each exported type whose
+// zero value or nil pointer is not listed; not the TB interface.
+func TestCheckPackageFindsUnlistedTypes(t *testing.T) {
+	var tb fakeTB
+	nopanic.CheckPackage(&tb, nopanic.Panic{}, (*nopanic.Panic)(nil))
+	require.Equal(t, []string{
+		"nopanic.Except is not listed: add the zero value and the nil pointer of nopanic.Except",
+		"*nopanic.Except is not listed: add the zero value and the nil pointer of nopanic.Except",
+	}, tb.errors)
+}

@@ -11,7 +11,7 @@ import (
 // functions given zero inputs, print empty or redacted; none panics
 // (issue 11).
 func TestZeroValuesDoNotPanic(t *testing.T) {
-	nopanic.Check(t, redact.Text{}, (*redact.Text)(nil))
+	nopanic.CheckPackage(t, redact.Text{}, (*redact.Text)(nil))
 	nopanic.CheckFuncs(t, map[string]any{
 		"New":    redact.New,
 		"Format": redact.Format,
