@@ -89,6 +89,14 @@
 // safe for concurrent use. [Client], [Credentials] and [Authorization]
 // are plain values: share a copy, not a value being changed. [Registry],
 // [Authorizer], [MemStore] and [PermissionStore] are safe for concurrent
-// use (the last as far as its stores are). A Registry or an Authorizer
-// not made by its constructor refuses every call with an error.
+// use (the last as far as its stores are).
+//
+// Zero values are safe: none panics. A Registry or an Authorizer not made
+// by its constructor, nil or zero, and a PermissionStore without both its
+// stores, refuse every call with an error. The zero MemStore is empty and
+// ready to use; a nil *MemStore refuses every call with an error that is
+// not [ErrNotFound], so that a client's status is never taken for a
+// deleted client's. A nil [Option], and WithClock(nil), are skipped. An
+// error struct left empty, or a nil one, still names its kind of error
+// and matches its sentinel.
 package client

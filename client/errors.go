@@ -51,12 +51,29 @@ type FieldError struct {
 	Err error
 }
 
-func (e *FieldError) Error() string { return fmt.Sprintf("client: %s: %v", e.Field, e.Err) }
+func (e *FieldError) Error() string {
+	if e == nil {
+		return ErrInvalid.Error()
+	}
+	field, err := e.Field, any(e.Err)
+	if field == "" {
+		field = "a field"
+	}
+	if e.Err == nil {
+		err = "invalid"
+	}
+	return fmt.Sprintf("client: %s: %v", field, err)
+}
 
 // Unwrap returns [ErrInvalid] and the underlying problem, so that both
 // errors.Is(err, ErrInvalid) and, say, errors.Is(err, scope.ErrUnknown)
 // hold.
-func (e *FieldError) Unwrap() []error { return []error{ErrInvalid, e.Err} }
+func (e *FieldError) Unwrap() []error {
+	if e == nil || e.Err == nil {
+		return []error{ErrInvalid}
+	}
+	return []error{ErrInvalid, e.Err}
+}
 
 // problems collects FieldErrors.
 type problems []error

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -37,10 +38,19 @@ var (
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore { return &MemStore{} }
 
+// errNilMemStore is what every method of a nil *MemStore returns: it has
+// nowhere to keep anything, and knows no client. It is not ErrNotFound: a
+// resource server that asks a nil store for a client's status cannot
+// decide, and must not answer as if the client were deleted.
+var errNilMemStore = errors.New("client: nil *MemStore: use NewMemStore, or the zero MemStore")
+
 // Client returns a copy of the client with the given ID. An unknown ID
 // costs what a known one does (see [Store]): the zero Client is copied
 // all the same, and the error is made without formatting.
 func (m *MemStore) Client(_ context.Context, id ID) (Client, error) {
+	if m == nil {
+		return Client{}, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	c, ok := m.clients[id]
@@ -61,6 +71,9 @@ func (e *notFoundError) Unwrap() error { return ErrNotFound }
 // ClientStatus returns the status of a client without copying it or
 // taking a lock: the lookup a resource server makes on every request.
 func (m *MemStore) ClientStatus(_ context.Context, id ID) (Status, error) {
+	if m == nil {
+		return Status{}, errNilMemStore
+	}
 	if states := m.states.Load(); states != nil {
 		if st, ok := (*states)[id]; ok {
 			return st, nil
@@ -71,7 +84,12 @@ func (m *MemStore) ClientStatus(_ context.Context, id ID) (Status, error) {
 
 // Version returns a number that changes whenever a client is created,
 // updated or deleted: see [permission.Versioner].
-func (m *MemStore) Version() uint64 { return m.version.Load() }
+func (m *MemStore) Version() uint64 {
+	if m == nil {
+		return 0
+	}
+	return m.version.Load()
+}
 
 // changed publishes a change to the clients, under m.mu: a new snapshot
 // of the states, and a new version.
@@ -85,6 +103,9 @@ func (m *MemStore) changed() {
 }
 
 func (m *MemStore) CreateClient(_ context.Context, c Client) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.clients[c.ID]; ok {
@@ -99,6 +120,9 @@ func (m *MemStore) CreateClient(_ context.Context, c Client) error {
 }
 
 func (m *MemStore) UpdateClient(_ context.Context, c Client) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, ok := m.clients[c.ID]
@@ -116,6 +140,9 @@ func (m *MemStore) UpdateClient(_ context.Context, c Client) error {
 }
 
 func (m *MemStore) DeleteClient(_ context.Context, id ID) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.clients[id]; !ok {
@@ -127,6 +154,9 @@ func (m *MemStore) DeleteClient(_ context.Context, id ID) error {
 }
 
 func (m *MemStore) Authorization(_ context.Context, org OrgID, id ID) (Authorization, error) {
+	if m == nil {
+		return Authorization{}, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	a, ok := m.auths[authKey{org, id}]
@@ -137,6 +167,9 @@ func (m *MemStore) Authorization(_ context.Context, org OrgID, id ID) (Authoriza
 }
 
 func (m *MemStore) PutAuthorization(_ context.Context, a Authorization) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.auths == nil {
@@ -147,6 +180,9 @@ func (m *MemStore) PutAuthorization(_ context.Context, a Authorization) error {
 }
 
 func (m *MemStore) DeleteAuthorization(_ context.Context, org OrgID, id ID) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := authKey{org, id}
@@ -158,6 +194,9 @@ func (m *MemStore) DeleteAuthorization(_ context.Context, org OrgID, id ID) erro
 }
 
 func (m *MemStore) Authorizations(_ context.Context, org OrgID) ([]Authorization, error) {
+	if m == nil {
+		return nil, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Authorization

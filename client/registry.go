@@ -53,8 +53,15 @@ type RoleError struct {
 }
 
 func (e *RoleError) Error() string {
+	if e == nil || len(e.Missing) == 0 {
+		return ErrForbidden.Error() + ": the actor lacks roles it would give"
+	}
+	action := e.Action
+	if action == "" {
+		action = "the change"
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v: %s needs holding the roles given: the actor lacks ", ErrForbidden, e.Action)
+	fmt.Fprintf(&b, "%v: %s needs holding the roles given: the actor lacks ", ErrForbidden, action)
 	for i, m := range e.Missing {
 		if i > 0 {
 			b.WriteString("; ")
@@ -154,13 +161,16 @@ type options struct {
 }
 
 // WithClock sets the clock, for creation times, rotation grace periods and
-// tests. The default is time.Now.
+// tests. The default, and what nil means, is time.Now. A nil Option is
+// skipped.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 func buildOptions(opts []Option) options {
 	o := options{now: time.Now}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	if o.now == nil {
 		o.now = time.Now

@@ -164,6 +164,16 @@
 // outcome. [SlogHook] logs records with log/slog. A Record holds no token
 // and no secret.
 //
+// # Zero values
+//
+// Zero values deny; none panics. A nil or zero [Enforcer], one without a
+// policy or with a [Policy] not made by [NewPolicy], and a nil [Request]
+// deny with CodeUnavailable (503) and an error, which wraps [ErrNoPolicy]
+// when the policy is what is missing. The zero [Decision] denies with
+// CodeUnavailable. A nil or zero Policy matches no endpoint. A nil
+// [Option] is skipped; WithClock(nil) means time.Now, and WithHook,
+// WithDivisionResolver and WithLiveScopes given nil mean none.
+//
 // # Concurrency
 //
 // [Policy], [Enforcer] and [Decision] are safe for concurrent use.

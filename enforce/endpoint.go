@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scopegate/scopegate/enforce/internal/route"
 	"github.com/scopegate/scopegate/permission"
@@ -79,10 +80,25 @@ type EndpointError struct {
 }
 
 func (e *EndpointError) Error() string {
-	return fmt.Sprintf("enforce: endpoint %d (%s): %v", e.Index, e.Route, e.Err)
+	if e == nil {
+		return ErrInvalidEndpoint.Error()
+	}
+	err := error(ErrInvalidEndpoint)
+	if e.Err != nil {
+		err = e.Err
+	}
+	// The package's own errors say "enforce:" once, at the front.
+	return fmt.Sprintf("enforce: endpoint %d (%s): %s", e.Index, e.Route, strings.TrimPrefix(err.Error(), "enforce: "))
 }
 
-func (e *EndpointError) Unwrap() error { return e.Err }
+// Unwrap returns Err; for an EndpointError left empty, or a nil one,
+// ErrInvalidEndpoint.
+func (e *EndpointError) Unwrap() error {
+	if e == nil || e.Err == nil {
+		return ErrInvalidEndpoint
+	}
+	return e.Err
+}
 
 // ErrInvalidEndpoint is wrapped by every problem with an endpoint
 // definition that is not an error of another package (such as an unknown

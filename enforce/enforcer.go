@@ -29,8 +29,17 @@ type DivisionResolver interface {
 // does not exist.
 var ErrNoResource = errors.New("enforce: no such resource")
 
-// ErrNoPolicy is returned by Enforce when the enforcer has no policy.
+// ErrNoPolicy is returned by Enforce when the enforcer has no policy: a
+// nil policy, one not made by [NewPolicy], or a nil *Enforcer.
 var ErrNoPolicy = errors.New("enforce: no policy")
+
+// Why Enforce could not decide, besides a missing policy or a failing
+// store.
+var (
+	errNilEnforcer = fmt.Errorf("%w: nil *Enforcer (make it with New)", ErrNoPolicy)
+	errZeroPolicy  = fmt.Errorf("%w: the policy was not made by NewPolicy", ErrNoPolicy)
+	errNilRequest  = errors.New("enforce: nil request")
+)
 
 // ErrVerifierUnavailable is for a token verifier that could not decide
 // (its key service is down, say). Wrap it in [Request].TokenErr: the
@@ -233,25 +242,55 @@ func New(p *Policy, src Sources, opts ...Option) (*Enforcer, error) {
 
 // Swap installs a new policy, a new endpoint table, catalog and org
 // settings, and returns the old one. Decisions already under way finish
-// with the policy they started with; no decision mixes the two.
-func (e *Enforcer) Swap(p *Policy) *Policy { return e.policy.Swap(p) }
+// with the policy they started with; no decision mixes the two. A nil
+// *Enforcer has nowhere to install it: it keeps denying every request,
+// and Swap returns nil.
+func (e *Enforcer) Swap(p *Policy) *Policy {
+	if e == nil {
+		return nil
+	}
+	return e.policy.Swap(p)
+}
 
-// Policy returns the current policy.
-func (e *Enforcer) Policy() *Policy { return e.policy.Load() }
+// Policy returns the current policy; nil for a nil *Enforcer.
+func (e *Enforcer) Policy() *Policy {
+	if e == nil {
+		return nil
+	}
+	return e.policy.Load()
+}
 
 // Enforce decides on one request. A denial is a Decision, not an error;
 // the error is set only when the decision could not be made (no policy, a
 // store failed), and the Decision then denies with CodeUnavailable.
 // Enforce does not allocate, even when it denies, unless the consumer's
-// stores or hook do.
-func (e *Enforcer) Enforce(ctx context.Context, r *Request) (Decision, error) {
-	var d Decision
+// stores or hook do. A nil *Enforcer, one without a policy made by
+// NewPolicy, and a nil Request deny with CodeUnavailable and an error.
+func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err error) {
+	if e == nil || r == nil {
+		return e.unavailable(ctx, r)
+	}
+	// d is filled in place: a local Decision copied out at the end costs
+	// more than the nil checks above.
 	causes, err := e.decide(ctx, r, &d)
 	if err != nil {
 		causes = 1 << CodeUnavailable
 	}
 	e.finish(ctx, r, &d, causes)
 	return d, err
+}
+
+// unavailable is Enforce for a nil e or a nil r: it denies with
+// CodeUnavailable, through the hook when there is one.
+func (e *Enforcer) unavailable(ctx context.Context, r *Request) (Decision, error) {
+	var d Decision
+	if e == nil {
+		d.code, d.causes, d.status = CodeUnavailable, 1<<CodeUnavailable, uint16(CodeUnavailable.status())
+		return d, errNilEnforcer
+	}
+	d.policy, d.settings = e.policy.Load(), &e.settings
+	e.finish(ctx, &Request{}, &d, 1<<CodeUnavailable)
+	return d, errNilRequest
 }
 
 // decide runs the checks, filling d with what it finds, and returns the
@@ -293,6 +332,11 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	if i := p.lookup(r, &segs); i >= 0 {
 		d.ep = p.endpoints[i]
 	} else {
+		if p.catalog == nil {
+			// A Policy not made by NewPolicy: its table is empty, so
+			// every request ends here, off the allowed path.
+			return 1 << CodeUnavailable, errZeroPolicy
+		}
 		causes |= 1 << CodeEndpointUnknown
 	}
 	if !tokenOK || d.ep == nil {

@@ -3,6 +3,7 @@ package enforce
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -327,6 +328,9 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// errNilWriter is WriteErrorBody's error for a nil io.Writer.
+var errNilWriter = errors.New("enforce: WriteErrorBody to a nil io.Writer")
+
 // ErrorBody returns the JSON body for a denial:
 //
 //	{"error": {"message": "...", "code": "SCOPE_INSUFFICIENT", "status": 403}}
@@ -351,8 +355,11 @@ func (d Decision) ErrorBody() []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// WriteErrorBody writes [Decision.ErrorBody] to w.
+// WriteErrorBody writes [Decision.ErrorBody] to w; a nil w is an error.
 func (d Decision) WriteErrorBody(w io.Writer) error {
+	if w == nil {
+		return errNilWriter
+	}
 	_, err := w.Write(d.ErrorBody())
 	return err
 }

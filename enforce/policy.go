@@ -160,11 +160,21 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	return ep, nil
 }
 
-// Catalog returns the policy's scope catalog.
-func (p *Policy) Catalog() *scope.Catalog { return p.catalog }
+// Catalog returns the policy's scope catalog; nil for a nil or zero
+// policy.
+func (p *Policy) Catalog() *scope.Catalog {
+	if p == nil {
+		return nil
+	}
+	return p.catalog
+}
 
-// Endpoints returns the endpoint table, in the order given.
+// Endpoints returns the endpoint table, in the order given; none for a
+// nil or zero policy.
 func (p *Policy) Endpoints() []Endpoint {
+	if p == nil {
+		return nil
+	}
 	out := make([]Endpoint, len(p.endpoints))
 	for i, ep := range p.endpoints {
 		out[i] = ep.Endpoint
@@ -175,8 +185,11 @@ func (p *Policy) Endpoints() []Endpoint {
 
 // Match returns the endpoint a request for method and the escaped path
 // reaches, by the rules of the package documentation ("Matching
-// requests"), and whether there is one.
+// requests"), and whether there is one. A nil or zero policy has none.
 func (p *Policy) Match(method, path string) (Endpoint, bool) {
+	if p == nil {
+		return Endpoint{}, false
+	}
 	var s route.Segments
 	return p.endpointAt(p.table.LookupPath(method, path, &s))
 }
@@ -185,8 +198,11 @@ func (p *Policy) Match(method, path string) (Endpoint, bool) {
 // a method, a space and a path template, as [Endpoint.Route] writes it or
 // as http.ServeMux reports a matched pattern. Parameter names need not be
 // the table's ("GET /api/v2/users/{id}" finds the same endpoint), and a
-// HEAD route finds a GET endpoint.
+// HEAD route finds a GET endpoint. A nil or zero policy has none.
 func (p *Policy) Route(r string) (Endpoint, bool) {
+	if p == nil {
+		return Endpoint{}, false
+	}
 	method, _, _ := strings.Cut(r, " ")
 	return p.endpointAt(p.table.LookupPattern(method, r))
 }
@@ -195,6 +211,9 @@ func (p *Policy) Route(r string) (Endpoint, bool) {
 // reads it) accepts, compiled against the policy's catalog, and whether
 // there is such an endpoint.
 func (p *Policy) Accepted(r string) (scope.Accepted, bool) {
+	if p == nil {
+		return scope.Accepted{}, false
+	}
 	method, _, _ := strings.Cut(r, " ")
 	if i := p.table.LookupPattern(method, r); i >= 0 {
 		return p.endpoints[i].accepted, true

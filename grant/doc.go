@@ -96,6 +96,12 @@
 // [Issuer], [Validator] and [MemStore] are safe for concurrent use.
 // [TokenID] and [Code] are immutable values; [Token], [Consent],
 // [CodeGrant], [Prompt] and the request types are plain values, safe to
-// share as long as nobody changes them. A Validator that was not built by
-// [NewValidator] with both its stores refuses every token.
+// share as long as nobody changes them.
+//
+// Zero values are safe: none panics, and none lets a token through. A
+// Validator that was not built by [NewValidator] with both its stores,
+// nil or zero, refuses every token as undecidable, and an Issuer not made
+// by [NewIssuer] refuses every request. The zero MemStore is ready to use;
+// a nil *MemStore refuses every call with an error, and cannot say that a
+// token is not revoked. A nil [Option], and WithClock(nil), are skipped.
 package grant

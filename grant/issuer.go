@@ -34,7 +34,8 @@ type options struct {
 	skew    time.Duration
 }
 
-// WithClock sets the clock; the default is time.Now.
+// WithClock sets the clock; the default, and what nil means, is time.Now.
+// A nil Option is skipped.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // WithCodeLifetime sets how long authorization codes live: at most
@@ -59,7 +60,12 @@ func WithClockSkew(d time.Duration) Option {
 func buildOptions(opts []Option) options {
 	o := options{now: time.Now, codeTTL: DefaultCodeLifetime}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.now == nil {
+		o.now = time.Now
 	}
 	if o.codeTTL <= 0 {
 		o.codeTTL = DefaultCodeLifetime

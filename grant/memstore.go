@@ -3,6 +3,7 @@ package grant
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -77,6 +78,10 @@ var _ Store = (*MemStore)(nil)
 // ready to use.
 func NewMemStore(now func() time.Time) *MemStore { return &MemStore{now: now} }
 
+// errNilMemStore is what every method of a nil *MemStore returns: it has
+// nowhere to keep anything, and cannot tell whether a token is revoked.
+var errNilMemStore = errors.New("grant: nil *MemStore: use NewMemStore, or the zero MemStore")
+
 // init makes the maps of the zero MemStore; m.mu is held for writing.
 func (m *MemStore) init() {
 	if m.consents == nil {
@@ -94,6 +99,9 @@ func (m *MemStore) clock() time.Time {
 }
 
 func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, user string) (Consent, error) {
+	if m == nil {
+		return Consent{}, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	c, ok := m.consents[consentKey{org, id, user}]
@@ -104,6 +112,9 @@ func (m *MemStore) Consent(_ context.Context, org client.OrgID, id client.ID, us
 }
 
 func (m *MemStore) AddConsent(_ context.Context, c Consent) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -116,6 +127,9 @@ func (m *MemStore) AddConsent(_ context.Context, c Consent) error {
 }
 
 func (m *MemStore) DeleteConsent(_ context.Context, org client.OrgID, id client.ID, user string) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -124,6 +138,9 @@ func (m *MemStore) DeleteConsent(_ context.Context, org client.OrgID, id client.
 }
 
 func (m *MemStore) PutCode(_ context.Context, g CodeGrant) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -143,6 +160,9 @@ func (m *MemStore) PutCode(_ context.Context, g CodeGrant) error {
 }
 
 func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGrant, error) {
+	if m == nil {
+		return CodeGrant{}, errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -159,6 +179,9 @@ func (m *MemStore) TakeCode(_ context.Context, hash [sha256.Size]byte) (CodeGran
 }
 
 func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Token) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
@@ -178,6 +201,9 @@ func (m *MemStore) SetCodeToken(_ context.Context, hash [sha256.Size]byte, t Tok
 // alone) may live until client.MaxTokenLifetime from now, so its
 // revocation is kept that long, and MaxClockSkew more.
 func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if !t.ID.IsValid() {
 		return fmt.Errorf("%w: revoking a token without an ID", ErrInvalidRequest)
 	}
@@ -222,6 +248,9 @@ func (m *MemStore) sweepTokens(now time.Time) {
 }
 
 func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, at time.Time) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.revMu.Lock()
 	defer m.revMu.Unlock()
 	revokeAt(&m.users, userKey{org, user}, at)
@@ -230,6 +259,9 @@ func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, 
 }
 
 func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.revMu.Lock()
 	defer m.revMu.Unlock()
 	revokeAt(&m.clients, id, at)
@@ -258,6 +290,9 @@ func loadTime(revoked *sync.Map, key any) (time.Time, bool) {
 }
 
 func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
+	if m == nil {
+		return false, errNilMemStore
+	}
 	kinds := m.kinds.Load()
 	if kinds == 0 {
 		return false, nil

@@ -27,6 +27,7 @@ type Validator struct {
 	clients     ClientStatuses
 	revocations Revocations
 	options
+	ready bool // made by NewValidator with both stores and a clock
 }
 
 // errUnconfigured is what a validator without its stores answers: it
@@ -36,7 +37,9 @@ var errUnconfigured = errors.New("grant: validator has no client states or revoc
 // NewValidator returns a validator that looks client statuses up in
 // clients and revocations in revocations.
 func NewValidator(clients ClientStatuses, revocations Revocations, opts ...Option) *Validator {
-	return &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
+	v := &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
+	v.ready = v.clients != nil && v.revocations != nil && v.now != nil
+	return v
 }
 
 // Validate returns nil if t works now, and otherwise an error wrapping
@@ -72,7 +75,8 @@ func (v *Validator) Validate(ctx context.Context, t Token) error {
 // path: a refusal is exactly ErrMalformed, ErrNotYetValid, ErrExpired,
 // ErrRevoked or ErrClientDisabled, unwrapped, so that a caller can compare
 // with == and nothing is allocated. Any other error means the validator
-// could not decide. Check reads t and does not keep it.
+// could not decide. Check reads t and does not keep it; a nil t is
+// ErrMalformed.
 func (v *Validator) Check(ctx context.Context, t *Token) error {
 	var c checked
 	return v.check(ctx, t, &c)
@@ -86,10 +90,10 @@ type checked struct {
 }
 
 func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
-	if v == nil || v.clients == nil || v.revocations == nil || v.now == nil {
+	if v == nil || !v.ready {
 		return errUnconfigured
 	}
-	if t.claimsProblem() != claimsOK {
+	if t == nil || t.claimsProblem() != claimsOK {
 		return ErrMalformed
 	}
 	c.now = v.now()

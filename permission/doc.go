@@ -76,6 +76,15 @@
 // groups change and [Cache.InvalidateAll] when a role or an org's
 // divisions change.
 //
+// # Zero values
+//
+// Zero values are safe: none panics, and none grants anything. A nil or
+// zero [Access] holds no permission, a nil or zero [Cache] returns an
+// error wrapping [ErrInvalid], the zero [MemStore] is empty and ready to
+// use, and a nil *MemStore refuses every change and lookup with an error
+// wrapping ErrInvalid. An error struct left empty, or a nil one, still
+// names its kind of error.
+//
 // # Concurrency
 //
 // [Permission], [Requirement], [Target], [Result] and [Access] are

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Sentinel errors. Every error this package makes wraps one of them. Errors
@@ -54,15 +55,30 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	if e == nil {
+		return "permission: invalid permission"
+	}
 	in := e.Input
 	if len(in) > 64 {
 		in = in[:64] + "…"
 	}
-	msg := fmt.Sprintf("permission: parsing %s at offset %d: %s", strconv.Quote(in), e.Offset, e.Reason)
+	reason := e.Reason
+	if reason == "" {
+		reason = "invalid permission"
+		if e.Err != nil {
+			reason = strings.TrimPrefix(e.Err.Error(), "permission: ")
+		}
+	}
+	msg := fmt.Sprintf("permission: parsing %s at offset %d: %s", strconv.Quote(in), e.Offset, reason)
 	if e.Suggestion != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.Suggestion)
 	}
 	return msg
 }
 
-func (e *ParseError) Unwrap() error { return e.Err }
+func (e *ParseError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}

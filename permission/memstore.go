@@ -48,8 +48,18 @@ var (
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore { return &MemStore{} }
 
-// Version returns a number that changes whenever the store does.
-func (m *MemStore) Version() uint64 { return m.version.Load() }
+// errNilMemStore is what every method of a nil *MemStore returns: it has
+// nowhere to keep anything, and knows nothing.
+var errNilMemStore = fmt.Errorf("%w: nil *MemStore (use NewMemStore, or the zero MemStore)", ErrInvalid)
+
+// Version returns a number that changes whenever the store does; 0 for a
+// nil store.
+func (m *MemStore) Version() uint64 {
+	if m == nil {
+		return 0
+	}
+	return m.version.Load()
+}
 
 // lock takes the write lock and makes the maps of the zero MemStore.
 func (m *MemStore) lock() {
@@ -80,6 +90,9 @@ func (m *MemStore) knownOrg(org OrgID) error {
 // PutDivisions makes org known with its divisions, or replaces them. A
 // grant in a division the org no longer has grants nothing.
 func (m *MemStore) PutDivisions(org OrgID, d *Divisions) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if org == "" || d == nil || d.home < 0 {
 		return fmt.Errorf("%w: an org needs an ID and divisions made by NewDivisions", ErrInvalid)
 	}
@@ -91,6 +104,9 @@ func (m *MemStore) PutDivisions(org OrgID, d *Divisions) error {
 
 // AddUser makes user a member of org.
 func (m *MemStore) AddUser(org OrgID, user string) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if user == "" {
 		return fmt.Errorf("%w: empty user ID", ErrInvalid)
 	}
@@ -106,6 +122,9 @@ func (m *MemStore) AddUser(org OrgID, user string) error {
 // RemoveUser takes user out of org, with its grants and group
 // memberships there.
 func (m *MemStore) RemoveUser(org OrgID, user string) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.lock()
 	defer m.changed()
 	delete(m.members, memberKey{org, user})
@@ -116,6 +135,9 @@ func (m *MemStore) RemoveUser(org OrgID, user string) error {
 
 // PutRole adds a role to org, or replaces the org's role with the same ID.
 func (m *MemStore) PutRole(org OrgID, r Role) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -131,6 +153,9 @@ func (m *MemStore) PutRole(org OrgID, r Role) error {
 
 // DeleteRole removes a role of org and every grant of it.
 func (m *MemStore) DeleteRole(org OrgID, id RoleID) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.lock()
 	defer m.changed()
 	if _, ok := m.roles[roleKey{org, id}]; !ok {
@@ -149,6 +174,9 @@ func (m *MemStore) DeleteRole(org OrgID, id RoleID) error {
 // or in all. If the subject already holds the role, the divisions add up.
 // The role and the divisions must be the org's.
 func (m *MemStore) AddGrant(org OrgID, g Grant) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if err := g.Validate(); err != nil {
 		return err
 	}
@@ -185,6 +213,9 @@ func (m *MemStore) AddGrant(org OrgID, g Grant) error {
 // RemoveGrant takes a role of org away from a subject; it is not an error
 // if the subject did not hold it.
 func (m *MemStore) RemoveGrant(org OrgID, s Subject, role RoleID) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.lock()
 	defer m.changed()
 	k := subjectKey{org, s}
@@ -199,6 +230,9 @@ func (m *MemStore) RemoveGrant(org OrgID, s Subject, role RoleID) error {
 // AddMember puts a user in a group of org; the group's grants then apply
 // to the user.
 func (m *MemStore) AddMember(org OrgID, group, user Subject) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	if group.Kind != GroupSubject || !group.IsValid() || user.Kind != UserSubject || !user.IsValid() {
 		return fmt.Errorf("%w: %s cannot be a member of %s", ErrInvalid, user, group)
 	}
@@ -216,6 +250,9 @@ func (m *MemStore) AddMember(org OrgID, group, user Subject) error {
 
 // RemoveMember takes a user out of a group of org.
 func (m *MemStore) RemoveMember(org OrgID, group, user Subject) error {
+	if m == nil {
+		return errNilMemStore
+	}
 	m.lock()
 	defer m.changed()
 	k := subjectKey{org, user}
@@ -229,6 +266,9 @@ func (m *MemStore) RemoveMember(org OrgID, group, user Subject) error {
 
 // Grants implements [GrantStore].
 func (m *MemStore) Grants(_ context.Context, org OrgID, s Subject) ([]Grant, error) {
+	if m == nil {
+		return nil, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := slices.Clone(m.grants[subjectKey{org, s}])
@@ -240,6 +280,9 @@ func (m *MemStore) Grants(_ context.Context, org OrgID, s Subject) ([]Grant, err
 
 // Groups implements [GrantStore].
 func (m *MemStore) Groups(_ context.Context, org OrgID, s Subject) ([]Subject, error) {
+	if m == nil {
+		return nil, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return slices.Clone(m.groups[subjectKey{org, s}]), nil
@@ -247,6 +290,9 @@ func (m *MemStore) Groups(_ context.Context, org OrgID, s Subject) ([]Subject, e
 
 // Role implements [RoleStore].
 func (m *MemStore) Role(_ context.Context, org OrgID, id RoleID) (Role, error) {
+	if m == nil {
+		return Role{}, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	r, ok := m.roles[roleKey{org, id}]
@@ -259,6 +305,9 @@ func (m *MemStore) Role(_ context.Context, org OrgID, id RoleID) (Role, error) {
 
 // Divisions implements [DivisionStore].
 func (m *MemStore) Divisions(_ context.Context, org OrgID) (*Divisions, error) {
+	if m == nil {
+		return nil, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	d := m.divisions[org]
@@ -270,6 +319,9 @@ func (m *MemStore) Divisions(_ context.Context, org OrgID) (*Divisions, error) {
 
 // IsMember implements [MemberStore].
 func (m *MemStore) IsMember(_ context.Context, org OrgID, user string) (bool, error) {
+	if m == nil {
+		return false, errNilMemStore
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.members[memberKey{org, user}], nil

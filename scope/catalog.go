@@ -385,14 +385,40 @@ func (c *Catalog) closures(order []int) error {
 	return nil
 }
 
+// emptyCatalog is what a nil *Catalog stands for: the zero Catalog, which
+// knows no scope.
+var emptyCatalog Catalog
+
+// orEmpty returns c, or the empty catalog when c is nil, so that a nil
+// *Catalog answers as the zero Catalog does.
+func (c *Catalog) orEmpty() *Catalog {
+	if c == nil {
+		return &emptyCatalog
+	}
+	return c
+}
+
 // Len returns the number of scopes in c.
-func (c *Catalog) Len() int { return len(c.entries) }
+func (c *Catalog) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.entries)
+}
 
 // Rules returns the convention rules c was built with.
-func (c *Catalog) Rules() []Rule { return slices.Clone(c.rules) }
+func (c *Catalog) Rules() []Rule {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.rules)
+}
 
 // Contains reports whether c knows s.
 func (c *Catalog) Contains(s Scope) bool {
+	if c == nil {
+		return false
+	}
 	_, ok := c.ids[s.name]
 	return ok
 }
@@ -401,6 +427,9 @@ func (c *Catalog) Contains(s Scope) bool {
 // directly, whether listed in the entry or added by a [Rule]; see
 // [Catalog.Implied] for the transitive set.
 func (c *Catalog) Lookup(s Scope) (Entry, bool) {
+	if c == nil {
+		return Entry{}, false
+	}
 	id, ok := c.ids[s.name]
 	if !ok {
 		return Entry{}, false
@@ -416,6 +445,7 @@ func (c *Catalog) Lookup(s Scope) (Entry, bool) {
 // All returns an iterator over the catalog's entries in canonical order, as
 // [Catalog.Lookup] returns them.
 func (c *Catalog) All() iter.Seq[Entry] {
+	c = c.orEmpty()
 	return func(yield func(Entry) bool) {
 		for _, e := range c.entries {
 			full, _ := c.Lookup(e.Scope)
@@ -430,6 +460,7 @@ func (c *Catalog) All() iter.Seq[Entry] {
 // of implications. Every known scope implies itself; an unknown scope
 // implies nothing, not even itself.
 func (c *Catalog) Implies(a, b Scope) bool {
+	c = c.orEmpty()
 	ia, ok := c.ids[a.name]
 	if !ok {
 		return false
@@ -445,6 +476,7 @@ func (c *Catalog) Implies(a, b Scope) bool {
 // Implied returns every scope that s implies, transitively, not counting s
 // itself. It is empty for an unknown scope.
 func (c *Catalog) Implied(s Scope) Set {
+	c = c.orEmpty()
 	id, ok := c.ids[s.name]
 	if !ok {
 		return Set{}
@@ -468,6 +500,7 @@ func (c *Catalog) Implied(s Scope) Set {
 // then the first in canonical order. Scopes that c does not know are
 // passed over; it reports false when s holds none that c knows.
 func (c *Catalog) Narrowest(s Set) (Scope, bool) {
+	c = c.orEmpty()
 	var best Scope
 	for _, sc := range s.scopes {
 		if _, ok := c.ids[sc.name]; ok && (!best.IsValid() || c.compareBreadth(sc, best) < 0) {
@@ -500,6 +533,7 @@ func (c *Catalog) compareBreadthIDs(a, b int) int {
 // Expand returns s with every scope its members imply, transitively: the
 // access s really grants. Unknown scopes are kept as they are.
 func (c *Catalog) Expand(s Set) Set {
+	c = c.orEmpty()
 	acc := make([]uint64, c.words)
 	var unknown []Scope
 	for _, sc := range s.scopes {
@@ -536,6 +570,7 @@ type Redundancy struct {
 // the scopes it dropped with a scope that implies each: "users
 // users:readonly" reduces to "users". Unknown scopes are kept.
 func (c *Catalog) Reduce(s Set) (Set, []Redundancy) {
+	c = c.orEmpty()
 	var kept []Scope
 	var dropped []Redundancy
 	for _, sc := range s.scopes {
@@ -560,6 +595,7 @@ func (c *Catalog) Reduce(s Set) (Set, []Redundancy) {
 // [*UnknownError] with the closest known scopes (joined when there are
 // several). It returns nil when c knows every scope of s.
 func (c *Catalog) Validate(s Set) error {
+	c = c.orEmpty()
 	var errs []error
 	for _, sc := range s.scopes {
 		if _, ok := c.ids[sc.name]; !ok {
@@ -575,6 +611,7 @@ func (c *Catalog) Validate(s Set) error {
 // Parse parses one scope and checks that c knows it. Syntax errors carry a
 // suggestion checked against the catalog.
 func (c *Catalog) Parse(s string) (Scope, error) {
+	c = c.orEmpty()
 	sc, err := Parse(s)
 	if err != nil {
 		var pe *ParseError
@@ -595,6 +632,7 @@ func (c *Catalog) Parse(s string) (Scope, error) {
 // "users-manage" and "Users:Manage" all suggest users:manage, and
 // "conversation:view" suggests conversations:readonly.
 func (c *Catalog) ParseSet(s string) (Set, error) {
+	c = c.orEmpty()
 	scopes, errs := parseSet(s)
 	for _, err := range errs {
 		if pe, ok := err.(*ParseError); ok {
@@ -704,7 +742,11 @@ func ParseCatalogJSON(data []byte) (*Catalog, error) {
 
 // MarshalJSON writes the catalog in the form [ParseCatalogJSON] reads: its
 // rules, and its entries in canonical order with their listed implications
-// (not those the rules add).
+// (not those the rules add). A nil catalog writes null, as encoding/json
+// does for a nil pointer.
 func (c *Catalog) MarshalJSON() ([]byte, error) {
+	if c == nil {
+		return []byte("null"), nil
+	}
 	return json.Marshal(catalogJSON{Rules: c.rules, Scopes: c.entries})
 }

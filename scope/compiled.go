@@ -22,6 +22,9 @@ type Granted struct {
 // nothing: they can never satisfy an endpoint, whose accepted scopes are
 // known by construction. Use [Catalog.Validate] first to reject them.
 func (c *Catalog) Grant(s Set) Granted {
+	if c == nil {
+		return Granted{}
+	}
 	g := Granted{cat: c, bits: make([]uint64, c.words)}
 	for _, sc := range s.scopes {
 		if id, ok := c.ids[sc.name]; ok {
@@ -75,6 +78,7 @@ type Accepted struct {
 // [*UnknownError] otherwise, with suggestions), and there must be at least
 // one ([ErrEmpty]).
 func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
+	c = c.orEmpty()
 	if len(scopes) == 0 {
 		return Accepted{}, fmt.Errorf("%w: an endpoint must accept at least one scope", ErrEmpty)
 	}

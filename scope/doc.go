@@ -91,6 +91,14 @@
 // satisfy the endpoint (also without allocating), and says which granted
 // scope matched.
 //
+// # Zero values
+//
+// Zero values are safe: none panics. The zero [Scope] and [Set] are empty,
+// the zero [Granted] grants nothing and the zero [Accepted] is satisfied
+// by nothing. The zero [Catalog], and a nil *Catalog, know no scope: they
+// refuse every scope ([ErrUnknown]) and grant nothing. An error struct
+// left empty, or a nil one, still names its kind of error.
+//
 // # Concurrency
 //
 // [Scope], [Set], [Granted] and [Accepted] are immutable values, and a

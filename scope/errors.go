@@ -64,15 +64,30 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	if e == nil {
+		return "scope: invalid scope"
+	}
+	reason := e.Reason
+	if reason == "" {
+		reason = "invalid scope"
+		if e.Err != nil {
+			reason = trimPrefix(e.Err)
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "scope: parsing %s at offset %d: %s", quoteClipped(e.Input, e.Offset), e.Offset, e.Reason)
+	fmt.Fprintf(&b, "scope: parsing %s at offset %d: %s", quoteClipped(e.Input, e.Offset), e.Offset, reason)
 	if e.Suggestion != "" {
 		fmt.Fprintf(&b, "; did you mean %q?", e.Suggestion)
 	}
 	return b.String()
 }
 
-func (e *ParseError) Unwrap() error { return e.Err }
+func (e *ParseError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // An UnknownError reports a well-formed scope that the catalog does not know,
 // with the closest known scopes.
@@ -84,6 +99,9 @@ type UnknownError struct {
 }
 
 func (e *UnknownError) Error() string {
+	if e == nil {
+		return ErrUnknown.Error()
+	}
 	return "scope: unknown scope " + strconv.Quote(e.Scope.String()) + didYouMean(e.Suggestions)
 }
 
@@ -102,6 +120,9 @@ type EntryError struct {
 }
 
 func (e *EntryError) Error() string {
+	if e == nil {
+		return "scope: invalid catalog entry"
+	}
 	if e.Index < 0 {
 		return fmt.Sprintf("scope: catalog rule: %v", trimPrefix(e.Err))
 	}
@@ -111,7 +132,12 @@ func (e *EntryError) Error() string {
 	return fmt.Sprintf("scope: catalog entry %d (%s): %v", e.Index, e.Scope, trimPrefix(e.Err))
 }
 
-func (e *EntryError) Unwrap() error { return e.Err }
+func (e *EntryError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // A CycleError reports a chain of implications that returns to its start:
 // Path[0] implies Path[1], ..., and the last implies Path[0].
@@ -120,6 +146,9 @@ type CycleError struct {
 }
 
 func (e *CycleError) Error() string {
+	if e == nil {
+		return ErrCycle.Error()
+	}
 	parts := make([]string, 0, len(e.Path)+1)
 	for _, s := range e.Path {
 		parts = append(parts, s.String())
@@ -155,8 +184,12 @@ func didYouMean(ss []Scope) string {
 }
 
 // trimPrefix drops the "scope: " prefix of a wrapped error's message so that
-// nested messages do not repeat it.
+// nested messages do not repeat it. A nil error, in an error struct that
+// was never filled in, reads "invalid".
 func trimPrefix(err error) string {
+	if err == nil {
+		return "invalid"
+	}
 	return strings.TrimPrefix(err.Error(), "scope: ")
 }
 

@@ -436,14 +436,21 @@ func (s Set) SubsetOf(t Set) bool {
 	return true
 }
 
+// errNilSet is UnmarshalText's error for a nil *Set, which has nowhere to
+// put the set.
+var errNilSet = errors.New("scope: UnmarshalText into a nil *Set")
+
 // MarshalText implements [encoding.TextMarshaler]: the canonical scope
 // string.
 func (s Set) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with [ParseSet], except
 // that empty text gives the empty set, so that an empty Set survives a round
-// trip through JSON.
+// trip through JSON. A nil *Set is an error.
 func (s *Set) UnmarshalText(text []byte) error {
+	if s == nil {
+		return errNilSet
+	}
 	if len(text) == 0 {
 		*s = Set{}
 		return nil

@@ -102,6 +102,7 @@ func squash(s string) string {
 // small typos (users:mange). It returns nil when nothing is close, and for
 // a scope the catalog knows.
 func (c *Catalog) Suggest(text string) []Scope {
+	c = c.orEmpty()
 	x := &c.suggests
 	if text == "" || len(text) > 2*MaxLen || c.Contains(Scope{name: text}) {
 		return nil

@@ -12,6 +12,9 @@ import (
 // resolve maps each call to its endpoint. It reports every call it cannot
 // resolve, each as a *CallError, joined.
 func (ix *Index) resolve(calls []string) ([]int32, error) {
+	if err := ix.ready(); err != nil {
+		return nil, err
+	}
 	if len(calls) == 0 {
 		return nil, ErrNoCalls
 	}

@@ -108,6 +108,13 @@
 // control and read back with [ParseDocJSON]: fields may be added to it,
 // and ParseDocJSON keeps reading the documents of earlier versions.
 //
+// # Zero values
+//
+// Zero values are safe: none panics. [New] refuses a nil policy and one
+// not made by enforce.NewPolicy, and an Index not made by New, nil or
+// zero, refuses every review with an error wrapping [ErrInvalid]. An
+// error struct left empty, or a nil one, still names its kind of error.
+//
 // # Concurrency
 //
 // An [Index] is immutable and safe for concurrent use. The results

@@ -22,7 +22,8 @@ var (
 	// ErrNotCovered reports scopes that do not let every call pass, where
 	// they must: the scopes a [Doc] documents.
 	ErrNotCovered = errors.New("review: scopes do not cover the calls")
-	// ErrInvalid reports any other invalid argument: a nil policy, a zero
+	// ErrInvalid reports any other invalid argument: a nil policy or one
+	// not made by enforce.NewPolicy, an Index not made by New, a zero
 	// client ID, a period that ends before it starts, an empty application
 	// name, a note or reason that is not one line of text, a change with
 	// no reason, a malformed date or documentation JSON.
@@ -46,13 +47,23 @@ type CallError struct {
 }
 
 func (e *CallError) Error() string {
+	if e == nil {
+		return "review: call not resolved"
+	}
+	reason := e.Reason
+	if reason == "" {
+		reason = "not resolved"
+		if e.Err != nil {
+			reason = strings.TrimPrefix(e.Err.Error(), "review: ")
+		}
+	}
 	var b strings.Builder
 	b.WriteString("review: call ")
 	b.WriteString(strconv.Itoa(e.Index))
 	b.WriteByte(' ')
 	b.WriteString(strconv.Quote(e.Call))
 	b.WriteString(": ")
-	b.WriteString(e.Reason)
+	b.WriteString(reason)
 	if len(e.Suggestions) > 0 {
 		b.WriteString("; did you mean ")
 		for i, s := range e.Suggestions {
@@ -70,4 +81,9 @@ func (e *CallError) Error() string {
 	return b.String()
 }
 
-func (e *CallError) Unwrap() error { return e.Err }
+func (e *CallError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}

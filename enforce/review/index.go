@@ -115,10 +115,15 @@ type endpoint struct {
 }
 
 // New builds an index over the endpoint table and scope catalog of p.
-// Only the table and the catalog are used: no permission is looked up.
+// Only the table and the catalog are used: no permission is looked up. A
+// nil policy, or one not made by enforce.NewPolicy, is an error wrapping
+// ErrInvalid.
 func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	if p == nil {
 		return nil, fmt.Errorf("%w: nil policy", ErrInvalid)
+	}
+	if p.Catalog() == nil {
+		return nil, fmt.Errorf("%w: the policy was not made by enforce.NewPolicy", ErrInvalid)
 	}
 	set := settings{searchLimit: DefaultSearchLimit}
 	for _, o := range opts {
@@ -182,12 +187,32 @@ func isWrite(method string) bool {
 	return method != "GET" && method != "HEAD" && method != "OPTIONS"
 }
 
-// Catalog returns the scope catalog the index was built with.
-func (ix *Index) Catalog() *scope.Catalog { return ix.catalog }
+// errNoIndex is what an Index not made by New answers.
+var errNoIndex = fmt.Errorf("%w: the index was not made by New", ErrInvalid)
+
+// ready reports errNoIndex for a nil or zero Index.
+func (ix *Index) ready() error {
+	if ix == nil || ix.catalog == nil {
+		return errNoIndex
+	}
+	return nil
+}
+
+// Catalog returns the scope catalog the index was built with; nil for an
+// Index not made by New.
+func (ix *Index) Catalog() *scope.Catalog {
+	if ix == nil {
+		return nil
+	}
+	return ix.catalog
+}
 
 // Breadth returns how broad s is in the index's table and catalog, and
 // false if the catalog does not know s.
 func (ix *Index) Breadth(s scope.Scope) (Breadth, bool) {
+	if ix == nil {
+		return Breadth{}, false
+	}
 	id, ok := ix.ids[s]
 	if !ok {
 		return Breadth{}, false
@@ -201,6 +226,9 @@ func (ix *Index) Breadth(s scope.Scope) (Breadth, bool) {
 // scopes' [Breadth], it counts each endpoint once. Scopes the catalog
 // does not know grant nothing.
 func (ix *Index) Reach(s scope.Set) Breadth {
+	if ix == nil {
+		return Breadth{}
+	}
 	g := ix.catalog.Grant(s)
 	var b Breadth
 	for i := range ix.eps {

@@ -152,6 +152,9 @@ type UsageReview struct {
 // the table lacks (see Stale) are outside this promise: the review cannot
 // tell which scopes they need.
 func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageReview, error) {
+	if err := ix.ready(); err != nil {
+		return UsageReview{}, err
+	}
 	switch {
 	case !q.Client.IsValid():
 		return UsageReview{}, fmt.Errorf("%w: usage query has no client", ErrInvalid)

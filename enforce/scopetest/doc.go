@@ -47,5 +47,7 @@
 //
 // Table, Profile and Matrix are plain values. Table.Matrix, Expect and
 // Diff may run concurrently, as long as nobody changes the catalog or the
-// endpoints they are given.
+// endpoints they are given. Zero values are safe: the zero Table has no
+// catalog, so Table.Matrix returns an error wrapping ErrTable and Expect
+// fails the test, and the zero Profile is refused with ErrProfile.
 package scopetest

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,8 +90,13 @@ func (d *directory) ref(id permission.DivisionID) divisionRef {
 	return divisionRef{ID: id, Name: div.Name}
 }
 
-// ResolveDivision implements enforce.DivisionResolver.
+// ResolveDivision implements enforce.DivisionResolver. A nil directory
+// cannot tell: its error is not ErrNoResource, so the enforcer denies with
+// 503 rather than say that the resource does not exist.
 func (d *directory) ResolveDivision(_ context.Context, _ client.OrgID, _, param, value string) (permission.DivisionID, error) {
+	if d == nil {
+		return "", errors.New("demoapi: no directory")
+	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var div permission.DivisionID

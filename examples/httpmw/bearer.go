@@ -44,10 +44,27 @@ type HeaderError struct {
 }
 
 func (e *HeaderError) Error() string {
-	return e.Err.Error() + ": " + e.Reason + " (at offset " + strconv.Itoa(e.Offset) + ")"
+	if e == nil {
+		return ErrMalformed.Error()
+	}
+	err, reason := e.Err, e.Reason
+	if err == nil {
+		err = ErrMalformed
+	}
+	if reason == "" {
+		reason = "refused"
+	}
+	return err.Error() + ": " + reason + " (at offset " + strconv.Itoa(e.Offset) + ")"
 }
 
-func (e *HeaderError) Unwrap() error { return e.Err }
+// Unwrap returns Err; for a HeaderError left empty, or a nil one,
+// ErrMalformed.
+func (e *HeaderError) Unwrap() error {
+	if e == nil || e.Err == nil {
+		return ErrMalformed
+	}
+	return e.Err
+}
 
 // BearerToken returns the bearer token of a request's headers: "" and no
 // error when there is no Authorization header, and a *HeaderError when

@@ -54,6 +54,13 @@
 // header problems are described, not quoted, and the enforcer's messages
 // hold none.
 //
+// Zero values refuse; none panics while serving. A nil or zero Middleware,
+// or one without an enforcer or a verifier, answers every request with
+// 500 MIDDLEWARE_MISCONFIGURED, a nil handler with 500 HANDLER_MISSING,
+// and a nil [VerifierFunc] with 503 UNAVAILABLE. Only Handle and
+// HandleFunc panic, as http.ServeMux.Handle does, on a nil mux or handler
+// or a malformed pattern: a mistake in the program, found when it starts.
+//
 // # Concurrency
 //
 // A Middleware is immutable once built and safe for concurrent use, as long

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -31,10 +32,17 @@ type TokenVerifier interface {
 // VerifierFunc adapts a function to a TokenVerifier.
 type VerifierFunc func(ctx context.Context, token string) (grant.Token, error)
 
-// VerifyToken calls f.
+// VerifyToken calls f. A nil f cannot decide: its error wraps
+// enforce.ErrVerifierUnavailable, so the request is denied with 503.
 func (f VerifierFunc) VerifyToken(ctx context.Context, token string) (grant.Token, error) {
+	if f == nil {
+		return grant.Token{}, errNilVerifier
+	}
 	return f(ctx, token)
 }
+
+// errNilVerifier is what a nil VerifierFunc answers.
+var errNilVerifier = fmt.Errorf("%w: nil httpmw.VerifierFunc", enforce.ErrVerifierUnavailable)
 
 // errNoClaims stands for a verifier that accepted a token but returned
 // no claims: the token does not count as missing, it is invalid.
@@ -67,33 +75,47 @@ type Middleware struct {
 }
 
 // New returns a middleware that verifies tokens with v and decides with e.
-// Neither may be nil: a middleware without them refuses every request with
-// 500 MIDDLEWARE_MISCONFIGURED.
+// Neither may be nil: a middleware without them, and a nil or zero
+// Middleware, refuse every request with 500 MIDDLEWARE_MISCONFIGURED. A
+// nil Option is skipped.
 func New(e *enforce.Enforcer, v TokenVerifier, opts ...Option) *Middleware {
 	m := &Middleware{enforcer: e, verifier: v}
 	for _, opt := range opts {
-		opt(m)
+		if opt != nil {
+			opt(m)
+		}
 	}
 	return m
 }
 
 // Handle registers h on mux under ep.Route(), the pattern the enforcer
 // knows the endpoint by, guarded by m. Like mux.Handle it panics if the
-// pattern is malformed or conflicts with another one: a mistake in the
-// program, found when it starts.
+// pattern is malformed or conflicts with another one, or if mux or h is
+// nil: a mistake in the program, found when it starts.
 func (m *Middleware) Handle(mux *http.ServeMux, ep enforce.Endpoint, h http.Handler) {
+	switch {
+	case mux == nil:
+		panic("httpmw: Handle with a nil *http.ServeMux")
+	case h == nil:
+		panic("httpmw: Handle with a nil handler")
+	}
 	mux.Handle(ep.Route(), m.Wrap(h))
 }
 
 // HandleFunc is Handle for a handler function.
 func (m *Middleware) HandleFunc(mux *http.ServeMux, ep enforce.Endpoint, h func(http.ResponseWriter, *http.Request)) {
+	if h == nil {
+		m.Handle(mux, ep, nil)
+		return
+	}
 	m.Handle(mux, ep, http.HandlerFunc(h))
 }
 
 // Wrap returns h guarded by m. Register the result on an http.ServeMux,
 // under the route of an endpoint of the enforcer's table: the middleware
 // judges the pattern the mux matched, and refuses requests that come
-// without one.
+// without one. A nil h answers the requests it would serve with 500
+// HANDLER_MISSING.
 func (m *Middleware) Wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.serve(w, r, h) })
 }
@@ -113,6 +135,10 @@ func (m *Middleware) NotFound() http.Handler {
 func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	ctx := r.Context()
 	switch {
+	case m == nil:
+		WriteError(w, http.StatusInternalServerError, "MIDDLEWARE_MISCONFIGURED",
+			"the authorization middleware is nil. To fix: build it with httpmw.New(enforcer, verifier), neither nil.")
+		return
 	case m.enforcer == nil || m.verifier == nil:
 		if m.logger != nil {
 			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: middleware built without an enforcer or a token verifier",
@@ -160,6 +186,13 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		deny(w, d, headerErr)
 		return
 	}
+	if next == nil {
+		if m.logger != nil {
+			m.logger.LogAttrs(ctx, slog.LevelError, "httpmw: guarded route has a nil handler", slog.String("route", r.Pattern))
+		}
+		WriteError(w, http.StatusInternalServerError, "HANDLER_MISSING", "the route has no handler. To fix: wrap a handler, not nil.")
+		return
+	}
 	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxKey{}, &allowed{decision: d, token: req.Token})))
 }
 
@@ -198,8 +231,13 @@ type errorBody struct {
 // they are, no trailing newline), with the same headers as a denial
 // (Content-Type, Cache-Control: no-store). Handlers behind the middleware
 // use it for the checks an endpoint table cannot express, and for their
-// own errors, so that a client meets one error format.
+// own errors, so that a client meets one error format. A status outside
+// 100 to 999, which net/http refuses to write, is written as 500, and so
+// is its body.
 func WriteError(w http.ResponseWriter, status int, code, message string) {
+	if status < 100 || status > 999 {
+		status = http.StatusInternalServerError
+	}
 	var b errorBody
 	b.Error.Message, b.Error.Code, b.Error.Status = message, code, status
 	var buf bytes.Buffer

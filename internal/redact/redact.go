@@ -72,8 +72,12 @@ func (t Text) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
 // Format is the fmt.Formatter of a type that holds a secret: %#v prints
 // goString, every other verb s, with no flag, width or precision. It
-// writes only what it is given.
+// writes only what it is given, and nothing without a state to write to
+// (fmt always gives one).
 func Format(f fmt.State, verb rune, s, goString string) {
+	if f == nil {
+		return
+	}
 	if verb == 'v' && f.Flag('#') {
 		s = goString
 	}

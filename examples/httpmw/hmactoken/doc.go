@@ -48,5 +48,6 @@
 // or a pointer to one, prints as "hmactoken.Codec([redacted])" with every
 // fmt verb, also inside structs, slices and maps, and as "[redacted]" with
 // log/slog; it marshals to JSON as {}. It is immutable and safe for
-// concurrent use.
+// concurrent use. A Codec not made by New, nil or zero, has no key: it
+// refuses to sign or verify ([ErrKey]), and never panics.
 package hmactoken

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/internal/nopanic"
 )
 
 // TestCodecWithoutKey: a Codec not made by New (the zero Codec, or a nil
@@ -49,4 +51,18 @@ func TestCodecWithoutKey(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestZeroValuesDoNotPanic: the zero value and the nil pointer of the
+// Codec, and New given no key, return an error or print redacted; none
+// panics (issue 11).
+func TestZeroValuesDoNotPanic(t *testing.T) {
+	nopanic.CheckPackage(t, hmactoken.Codec{}, (*hmactoken.Codec)(nil))
+	nopanic.CheckFuncs(t, map[string]any{
+		"New": hmactoken.New,
+		"(*Codec).VerifyToken(zero token)": func() (grant.Token, error) {
+			return newCodec(t).VerifyToken(ctx, "")
+		},
+		"(*Codec).Sign(zero token)": func() (string, error) { return newCodec(t).Sign(grant.Token{}) },
+	})
 }
