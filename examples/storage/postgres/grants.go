@@ -115,11 +115,11 @@ func (s *Store) PutCode(ctx context.Context, g grant.CodeGrant) error {
 // row update, so that of two concurrent calls exactly one gets the grant.
 func (s *Store) TakeCode(ctx context.Context, hash [sha256.Size]byte) (grant.CodeGrant, error) {
 	var (
-		g                                             = grant.CodeGrant{Hash: hash}
-		org, id, user, redirect, scopes, challenge    string
-		issued, expires                               *int64
-		token                                         *string
-		replayed                                      bool
+		g                                          = grant.CodeGrant{Hash: hash}
+		org, id, user, redirect, scopes, challenge string
+		issued, expires                            *int64
+		token                                      *string
+		replayed                                   bool
 	)
 	err := s.pool.QueryRow(ctx, s.sql(`UPDATE {s}.codes SET used = true, replayed = replayed OR used WHERE hash = $1
 		RETURNING org, client_id, user_id, redirect_uri, scopes, code_challenge, issued_at_ns, expires_at_ns, token, replayed`),
