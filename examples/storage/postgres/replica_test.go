@@ -130,8 +130,8 @@ func TestReplicaDeniesWhenStale(t *testing.T) {
 	revoked, kept := w.token(userName(0)), w.token(userName(0))
 	require.Equal(t, enforce.CodeAllowed, decide(eb, revoked))
 
-	exec(t, a, `ALTER ROLE "`+role+`" NOLOGIN`)
-	exec(t, a, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '`+role+`'`)
+	execSQL(t, a, `ALTER ROLE "`+role+`" NOLOGIN`)
+	execSQL(t, a, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '`+role+`'`)
 	require.NoError(t, a.RevokeToken(ctx, revoked))
 	acknowledged := time.Now()
 	var staleAt time.Time
@@ -163,7 +163,7 @@ func TestReplicaDeniesWhenStale(t *testing.T) {
 	time.Sleep(bound) // cut off for a while: nothing allowed
 	require.Equal(t, enforce.CodeUnavailable, decide(eb, kept))
 
-	exec(t, a, `ALTER ROLE "`+role+`" LOGIN`)
+	execSQL(t, a, `ALTER ROLE "`+role+`" LOGIN`)
 	eventually(t, "replica B, reconnected, decides again", func() bool { return decide(eb, kept) == enforce.CodeAllowed })
 	require.Equal(t, enforce.CodeTokenRevoked, decide(eb, revoked), "the revocation made while B was cut off")
 }
@@ -175,7 +175,7 @@ func loginRole(t *testing.T, s *postgres.Store) string {
 	var b [4]byte
 	rand.Read(b[:])
 	role := "replica_" + hex.EncodeToString(b[:])
-	exec(t, s, `CREATE ROLE "`+role+`" LOGIN SUPERUSER`)
+	execSQL(t, s, `CREATE ROLE "`+role+`" LOGIN SUPERUSER`)
 	t.Cleanup(func() {
 		_, _ = s.Pool().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '`+role+`'`)
 		_, _ = s.Pool().Exec(ctx, `DROP ROLE IF EXISTS "`+role+`"`)
@@ -183,7 +183,7 @@ func loginRole(t *testing.T, s *postgres.Store) string {
 	return role
 }
 
-func exec(t *testing.T, s *postgres.Store, sql string) {
+func execSQL(t *testing.T, s *postgres.Store, sql string) {
 	t.Helper()
 	_, err := s.Pool().Exec(ctx, sql)
 	require.NoError(t, err, sql)

@@ -72,12 +72,16 @@ func (w world) token(user string) grant.Token {
 // directory:user:view.
 func newPolicy(t testing.TB) *enforce.Policy {
 	t.Helper()
-	p, err := enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: []enforce.Endpoint{{
+	p, err := buildPolicy()
+	require.NoError(t, err)
+	return p
+}
+
+func buildPolicy() (*enforce.Policy, error) {
+	return enforce.NewPolicy(enforce.Config{Catalog: sample.Catalog(), Endpoints: []enforce.Endpoint{{
 		Method: "GET", Path: "/api/v2/users", Scopes: []scope.Scope{scope.MustParse("users:readonly")},
 		Permissions: permission.MustAllOf(viewUsers),
 	}}})
-	require.NoError(t, err)
-	return p
 }
 
 // a source is what an enforcer reads from: a replica, or memory stores.
