@@ -144,7 +144,6 @@ func watchChild() int {
 	return 0
 }
 
-
 // BenchmarkPropagation measures how long a change made through replica A
 // takes to reach replica B, another process with its own cache and
 // connections: from the start of the write, and from its acknowledgement
@@ -435,7 +434,6 @@ func (m memSource) ClientStatus(ctx context.Context, id client.ID) (client.Statu
 	return m.clients.ClientStatus(ctx, id)
 }
 
-
 type memChurner struct {
 	perms  *permission.MemStore
 	grants *grant.MemStore
@@ -450,4 +448,3 @@ func (m memChurner) AddGrant(_ context.Context, org permission.OrgID, g permissi
 func (m memChurner) RemoveGrant(_ context.Context, org permission.OrgID, s permission.Subject, role permission.RoleID) error {
 	return m.perms.RemoveGrant(org, s, role)
 }
-
