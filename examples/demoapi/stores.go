@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -102,15 +101,3 @@ func openStores(ctx context.Context, cfg config) (backend, hotPath, func() error
 		return err
 	}, nil
 }
-
-// storageName says where the data lives, for the walkthrough.
-func storageName(cfg config) string {
-	switch {
-	case cfg.postgres != "":
-		return "PostgreSQL"
-	case cfg.dataDir != "":
-		return fmt.Sprintf("SQLite, in %s", filepath.Join(cfg.dataDir, "scopegate.db"))
-	}
-	return "SQLite, in a temporary directory removed at exit"
-}
-
