@@ -47,11 +47,16 @@ type harness struct {
 	http  *http.Client
 }
 
-func newHarness(t testing.TB) harness {
+func newHarness(t testing.TB) harness { t.Helper(); return newHarnessOn(t, config{}) }
+
+// newHarnessOn is newHarness over the storage cfg names.
+func newHarnessOn(t testing.TB, cfg config) harness {
 	t.Helper()
 	c := newClock()
-	s, err := newServer(config{key: testKey(), now: c.now})
+	cfg.key, cfg.now = testKey(), c.now
+	s, err := newServer(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	ts := httptest.NewServer(s.handler)
 	t.Cleanup(ts.Close)
 	transport := ts.Client().Transport.(*http.Transport).Clone()

@@ -4,12 +4,19 @@
 // by its user (or, for client credentials, by the client) in the right
 // division.
 //
-//	go run ./examples/demoapi [-addr localhost:8080]
+//	go run ./examples/demoapi [-addr localhost:8080] [-data DIR | -postgres DSN]
 //
 // At start-up it registers an app for each application profile of the
 // guide "OAuth Scopes and Permissions", has the demo org authorize it, issues
 // it a token, and prints the tokens with a walkthrough of curl commands and
-// the answer each gets. Its data lives in memory and is gone when it stops.
+// the answer each gets.
+//
+// Its data lives in an SQLite database file: scopegate.db in DIR, or in a
+// temporary directory removed when it stops. With -postgres it lives in
+// the PostgreSQL database at DSN instead, and several servers on the same
+// database are replicas of one API: a token revoked, a client disabled or
+// a role removed through one is denied by all of them within the
+// replicas' staleness bound (a second).
 package main
 
 import (
@@ -29,22 +36,27 @@ import (
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "the address to listen on; keep it on loopback: the tokens printed are live")
+	data := flag.String("data", "", "the directory of the SQLite database file; a temporary one, removed at exit, when empty")
+	dsn := flag.String("postgres", "", "the connection string of a PostgreSQL database to keep the data in, instead of SQLite")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, *addr, config{dataDir: *data, postgres: *dsn}, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "demoapi:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves the demo API on addr until ctx is done, after printing the
-// walkthrough to out. It logs each denial, and the reason, to logs.
-func run(ctx context.Context, addr string, out, logs io.Writer) error {
-	s, err := newServer(config{log: slog.New(slog.NewTextHandler(logs, nil))})
+// run serves the demo API on addr, over the storage cfg names, until ctx
+// is done, after printing the walkthrough to out. It logs each denial, and
+// the reason, to logs.
+func run(ctx context.Context, addr string, cfg config, out, logs io.Writer) (err error) {
+	cfg.log = slog.New(slog.NewTextHandler(logs, nil))
+	s, err := newServer(cfg)
 	if err != nil {
 		return err
 	}
+	defer func() { err = errors.Join(err, s.Close()) }()
 	tokens, err := s.profileTokens(ctx)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func TestBadRequests(t *testing.T) {
 	tampered := tok[:len(tok)-3] + map[bool]string{true: "AAA", false: "BBB"}[!strings.HasSuffix(tok, "AAA")]
 	other, err := newServer(config{key: []byte("another key of thirty-two bytes!"), now: h.clock.now})
 	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, other.Close()) })
 	foreign, _, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
 	require.NoError(t, err)
 
@@ -114,7 +115,7 @@ func TestRun(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		runErr = run(runCtx, "127.0.0.1:0", pw, io.Discard)
+		runErr = run(runCtx, "127.0.0.1:0", config{}, pw, io.Discard)
 		pw.Close()
 	}()
 
@@ -164,6 +165,6 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunBadAddress(t *testing.T) {
-	err := run(ctx, "256.0.0.1:99999", io.Discard, io.Discard)
+	err := run(ctx, "256.0.0.1:99999", config{}, io.Discard, io.Discard)
 	require.Error(t, err)
 }

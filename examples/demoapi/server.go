@@ -63,6 +63,12 @@ type config struct {
 	// log receives the enforcer's decisions (denials at info level) and
 	// errors; nil discards them.
 	log *slog.Logger
+	// postgres, when set, is the connection string of the PostgreSQL
+	// database the server keeps its data in.
+	postgres string
+	// dataDir is where the SQLite database file is kept when postgres is
+	// not set; a new temporary directory, removed by close, when empty.
+	dataDir string
 }
 
 // server is the demo API: an in-memory org behind the httpmw middleware.
@@ -72,7 +78,7 @@ type server struct {
 	enforcer   *enforce.Enforcer
 	codec      *hmactoken.Codec
 	catalog    *scope.Catalog
-	access     *permission.Cache
+	access     enforce.AccessSource
 	orgs       []enforce.Org
 	registry   *client.Registry
 	authorizer *client.Authorizer
@@ -81,6 +87,8 @@ type server struct {
 	admin      *permission.Access // the demo org's admin, who authorizes apps and registers its own
 	vendor     *permission.Access // the provider org's admin, who registers the vendors' apps
 	now        func() time.Time
+	db         backend      // where everything is kept
+	close      func() error // closes the stores
 }
 
 // newServer builds the demo org and its API.
@@ -107,40 +115,56 @@ func newServer(cfg config) (*server, error) {
 		return nil, err
 	}
 
-	perms, err := newDirectoryStore(divs)
+	db, hot, closeStores, err := openStores(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	admin, err := permission.Compile(ctx, perms, demoOrg, permission.User("u-admin"))
+	s, err := build(ctx, cfg, codec, divs, db, hot)
+	if err != nil {
+		return nil, errors.Join(err, closeStores())
+	}
+	s.close = closeStores
+	return s, nil
+}
+
+// Close closes the server's stores.
+func (s *server) Close() error { return s.close() }
+
+// build builds the demo org and its API over the stores: db for the
+// library's writes and reads, hot for the enforcer's questions.
+func build(ctx context.Context, cfg config, codec *hmactoken.Codec, divs *permission.Divisions, db backend, hot hotPath) (*server, error) {
+	if err := newDirectoryStore(ctx, db, divs); err != nil {
+		return nil, err
+	}
+	admin, err := permission.Compile(ctx, db, demoOrg, permission.User("u-admin"))
 	if err != nil {
 		return nil, err
 	}
-	vendor, err := permission.Compile(ctx, perms, providerOrg, permission.User(vendorAdmin))
+	vendor, err := permission.Compile(ctx, db, providerOrg, permission.User(vendorAdmin))
 	if err != nil {
 		return nil, err
 	}
 
-	clients := client.NewMemStore()
-	grants := grant.NewMemStore(cfg.now)
 	s := &server{
 		codec:      codec,
 		catalog:    scopesample.Catalog(),
-		access:     permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
+		access:     hot,
 		orgs:       []enforce.Org{{ID: demoOrg, Divisions: divs}},
-		authorizer: client.NewAuthorizer(clients, clients, client.WithClock(cfg.now)),
+		authorizer: client.NewAuthorizer(db, db, client.WithClock(cfg.now)),
 		dir:        newDirectory(divs, cfg.now()),
 		admin:      admin,
 		vendor:     vendor,
 		now:        cfg.now,
+		db:         db,
 	}
-	s.registry = client.NewRegistry(clients, s.catalog, perms, client.WithClock(cfg.now))
-	s.issuer = grant.NewIssuer(clients, clients, grants, perms, s.catalog, grant.WithClock(cfg.now))
+	s.registry = client.NewRegistry(db, s.catalog, db, client.WithClock(cfg.now))
+	s.issuer = grant.NewIssuer(db, db, db, db, s.catalog, grant.WithClock(cfg.now))
 
 	policy, err := s.newPolicy(sample.Endpoints())
 	if err != nil {
 		return nil, err
 	}
-	s.enforcer, err = enforce.New(policy, enforce.Sources{Access: s.access, Revocations: grants, Clients: clients, Divisions: s.dir},
+	s.enforcer, err = enforce.New(policy, enforce.Sources{Access: hot, Revocations: hot, Clients: hot, Divisions: s.dir},
 		enforce.WithClock(cfg.now), enforce.WithRealm("demoapi"), enforce.WithHook(enforce.SlogHook(cfg.log)))
 	if err != nil {
 		return nil, err
@@ -176,16 +200,16 @@ func divisionParam(r *http.Request) permission.DivisionID {
 // vendorAdmin is the provider org's admin.
 const vendorAdmin = "u-vendor-admin"
 
-// newDirectoryStore returns the two orgs' divisions, users, roles and
-// grants: the demo org with demoUsers and the sample roles, and the
-// provider org with its admin. The demo org's admin also holds the
+// newDirectoryStore stores the two orgs' divisions, users, roles and
+// grants in perms: the demo org with demoUsers and the sample roles, and
+// the provider org with its admin. The demo org's admin also holds the
 // automation role, so that it may give it to the automation app: nobody
-// gives a client a role they do not hold.
-func newDirectoryStore(divs *permission.Divisions) (*permission.MemStore, error) {
-	perms := permission.NewMemStore()
+// gives a client a role they do not hold. Stored again, they stay the
+// same.
+func newDirectoryStore(ctx context.Context, perms backend, divs *permission.Divisions) error {
 	vendorDivs, err := permission.NewDivisions(permission.Division{ID: "provider-home", Name: "Home", Home: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	oauthAdmin := permission.Role{ID: "oauth-admin", Name: "OAuth admin", Policies: []permission.Permission{permission.MustParse("oauth:client:*")}}
 	grants := []permission.Grant{{Subject: permission.User("u-admin"), Role: "automation", AllDivisions: true}}
@@ -197,22 +221,22 @@ func newDirectoryStore(divs *permission.Divisions) (*permission.MemStore, error)
 		grants = append(grants, g)
 	}
 	steps := []error{
-		perms.PutDivisions(demoOrg, divs),
-		perms.PutDivisions(providerOrg, vendorDivs),
-		perms.PutRole(providerOrg, oauthAdmin),
-		perms.AddUser(providerOrg, vendorAdmin),
-		perms.AddGrant(providerOrg, permission.Grant{Subject: permission.User(vendorAdmin), Role: oauthAdmin.ID, AllDivisions: true}),
+		perms.PutDivisions(ctx, demoOrg, divs),
+		perms.PutDivisions(ctx, providerOrg, vendorDivs),
+		perms.PutRole(ctx, providerOrg, oauthAdmin),
+		perms.AddUser(ctx, providerOrg, vendorAdmin),
+		perms.AddGrant(ctx, providerOrg, permission.Grant{Subject: permission.User(vendorAdmin), Role: oauthAdmin.ID, AllDivisions: true}),
 	}
 	for _, r := range sample.Roles() {
-		steps = append(steps, perms.PutRole(demoOrg, r))
+		steps = append(steps, perms.PutRole(ctx, demoOrg, r))
 	}
 	for _, u := range demoUsers {
-		steps = append(steps, perms.AddUser(demoOrg, u.id))
+		steps = append(steps, perms.AddUser(ctx, demoOrg, u.id))
 	}
 	for _, g := range grants {
-		steps = append(steps, perms.AddGrant(demoOrg, g))
+		steps = append(steps, perms.AddGrant(ctx, demoOrg, g))
 	}
-	return perms, errors.Join(steps...)
+	return errors.Join(steps...)
 }
 
 // app describes an OAuth client to register and get a token for.

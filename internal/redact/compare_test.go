@@ -207,7 +207,9 @@ func newChecker(t *testing.T) *checker {
 	}
 
 	// The export data of the standard library packages the module uses,
-	// from one go list rather than one for each import.
+	// and of the third-party ones the examples module uses (modules that
+	// are not the workspace's), from one go list rather than one for each
+	// import.
 	// The patterns cover the modules nested under the root too, which the
 	// workspace (go.work) makes one build; and the packages the checker's
 	// own test source imports.
@@ -219,7 +221,7 @@ func newChecker(t *testing.T) *checker {
 		require.NoError(t, err)
 		patterns = append(patterns, "./"+filepath.ToSlash(rel)+"/...")
 	}
-	cmd := exec.Command("go", append([]string{"list", "-deps", "-export", "-f", "{{if .Standard}}{{.ImportPath}}={{.Export}}{{end}}"}, patterns...)...)
+	cmd := exec.Command("go", append([]string{"list", "-deps", "-export", "-f", "{{if or .Standard (and .Module (not .Module.Main))}}{{.ImportPath}}={{.Export}}{{end}}"}, patterns...)...)
 	cmd.Dir = c.root
 	out, err := cmd.Output()
 	require.NoError(t, err, "go list: %s", out)
@@ -240,7 +242,7 @@ func newChecker(t *testing.T) *checker {
 }
 
 // Import implements types.Importer: the module's packages from source,
-// the standard library from export data.
+// the standard library and third-party packages from export data.
 func (c *checker) Import(path string) (*types.Package, error) {
 	rel, ok := strings.CutPrefix(path, c.module)
 	if !ok || rel != "" && rel[0] != '/' {
