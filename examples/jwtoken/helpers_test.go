@@ -2,6 +2,8 @@ package jwtoken_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -106,3 +108,5 @@ func sampleEnforcer(t testing.TB, c *clock) *enforce.Enforcer {
 	require.NoError(t, err)
 	return e
 }
+
+func rsaKeyOfSize(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) }

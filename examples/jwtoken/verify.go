@@ -142,7 +142,9 @@ func (v *Verifier) VerifyToken(ctx context.Context, token string) (grant.Token, 
 	if err != nil {
 		return t, err
 	}
-	v.cache.put(k, t, pub)
+	if v.now().Before(t.ExpiresAt) { // not one past its expiry, within the skew
+		v.cache.put(k, t, pub)
+	}
 	return t, nil
 }
 
