@@ -35,9 +35,6 @@ func newClock() *clock {
 func (c *clock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
 func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
-// testKey signs the tests' tokens.
-func testKey() []byte { return []byte("demoapi test key, 32 bytes long!") }
-
 // harness is a demo server behind a real HTTP listener.
 type harness struct {
 	t     testing.TB
@@ -50,9 +47,11 @@ type harness struct {
 func newHarness(t testing.TB) harness {
 	t.Helper()
 	c := newClock()
-	s, err := newServer(config{key: testKey(), now: c.now})
+	ts := httptest.NewUnstartedServer(nil)
+	s, err := newServer(config{base: "http://" + ts.Listener.Addr().String(), now: c.now})
 	require.NoError(t, err)
-	ts := httptest.NewServer(s.handler)
+	ts.Config.Handler = s.handler
+	ts.Start()
 	t.Cleanup(ts.Close)
 	transport := ts.Client().Transport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64

@@ -41,15 +41,16 @@ func main() {
 // run serves the demo API on addr until ctx is done, after printing the
 // walkthrough to out. It logs each denial, and the reason, to logs.
 func run(ctx context.Context, addr string, out, logs io.Writer) error {
-	s, err := newServer(config{log: slog.New(slog.NewTextHandler(logs, nil))})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	s, err := newServer(config{base: "http://" + ln.Addr().String(), log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		return err
 	}
 	tokens, err := s.profileTokens(ctx)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func TestBadRequests(t *testing.T) {
 	h := newHarness(t)
 	tok := h.token("u-admin", "users:manage conversations:readonly presence:manage")
 	tampered := tok[:len(tok)-3] + map[bool]string{true: "AAA", false: "BBB"}[!strings.HasSuffix(tok, "AAA")]
-	other, err := newServer(config{key: []byte("another key of thirty-two bytes!"), now: h.clock.now})
+	other, err := newServer(config{base: h.ts.URL, now: h.clock.now}) // the same issuer's name, another key
 	require.NoError(t, err)
 	foreign, _, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
 	require.NoError(t, err)

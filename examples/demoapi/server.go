@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,7 @@ import (
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/sample"
 	"github.com/scopegate/scopegate/examples/httpmw"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -30,6 +29,8 @@ const (
 	providerOrg client.OrgID = "provider-org"
 	// redirectURI is every demo app's one redirect URI.
 	redirectURI = "https://app.example.com/callback"
+	// defaultBase is where the demo listens unless told otherwise.
+	defaultBase = "http://localhost:8080"
 )
 
 var errNotFound = errors.New("not found")
@@ -52,12 +53,13 @@ var demoUsers = []struct {
 	{"u-sales", "Sally Seller", "sales", "agent", false},
 }
 
-// config configures a server; the zero config is a server on the real
-// clock with a random key, logging nothing.
+// config configures a server; the zero config is a server at
+// defaultBase on the real clock, logging nothing. Every server signs its
+// tokens with a key of its own, made when it starts.
 type config struct {
-	// key signs tokens; at least hmactoken.MinKeyLen bytes, random when
-	// nil.
-	key []byte
+	// base is the server's URL, scheme and host: the tokens' issuer is
+	// base/oauth and their audience base/api. defaultBase when "".
+	base string
 	// now is the clock of every part; time.Now when nil.
 	now func() time.Time
 	// log receives the enforcer's decisions (denials at info level) and
@@ -70,7 +72,9 @@ type config struct {
 type server struct {
 	handler    http.Handler
 	enforcer   *enforce.Enforcer
-	codec      *hmactoken.Codec
+	keys       *jwtoken.KeySet
+	encoder    *jwtoken.Encoder
+	verifier   *jwtoken.Verifier
 	catalog    *scope.Catalog
 	access     *permission.Cache
 	orgs       []enforce.Org
@@ -92,13 +96,23 @@ func newServer(cfg config) (*server, error) {
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.key == nil {
-		cfg.key = make([]byte, 32)
-		if _, err := rand.Read(cfg.key); err != nil {
-			return nil, err
-		}
+	if cfg.base == "" {
+		cfg.base = defaultBase
 	}
-	codec, err := hmactoken.New(cfg.key)
+	key, err := jwtoken.GenerateKey(jwtoken.ES256)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := jwtoken.NewKeySet(key, cfg.now)
+	if err != nil {
+		return nil, err
+	}
+	issuer, audience := cfg.base+"/oauth", cfg.base+"/api"
+	encoder, err := jwtoken.NewEncoder(keys, issuer, audience)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: cfg.now})
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +135,13 @@ func newServer(cfg config) (*server, error) {
 	}
 
 	clients := client.NewMemStore()
-	grants := grant.NewMemStore(cfg.now)
+	// Revoking a token, or every token of a user or a client, also drops
+	// the verifier's cached verifications of them.
+	grants := verifier.Revocations(grant.NewMemStore(cfg.now))
 	s := &server{
-		codec:      codec,
+		keys:       keys,
+		encoder:    encoder,
+		verifier:   verifier,
 		catalog:    scopesample.Catalog(),
 		access:     permission.NewCache(client.PermissionStore{Users: perms, Clients: clients}, 0),
 		orgs:       []enforce.Org{{ID: demoOrg, Divisions: divs}},
@@ -145,7 +163,7 @@ func newServer(cfg config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	mw := httpmw.New(s.enforcer, codec, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
+	mw := httpmw.New(s.enforcer, verifier, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
 
 	mux := http.NewServeMux()
 	handlers := s.handlers()
@@ -257,7 +275,7 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 	if err != nil {
 		return "", grant.Token{}, err
 	}
-	bearer, err := s.codec.Sign(tok)
+	bearer, err := s.encoder.Encode(tok)
 	return bearer, tok, err
 }
 

@@ -70,8 +70,9 @@ func printWalkthrough(w io.Writer, base string, tokens []profileToken) {
 	fmt.Fprintf(w, "scopegate demo API on %s\n\n", base)
 	fmt.Fprintln(w, "Each app of the guide's \"common scope combinations\" was registered, authorized by the")
 	fmt.Fprintln(w, "demo org and issued a token for a user who holds the app's role (client credentials: for")
-	fmt.Fprintln(w, "the client itself). The tokens are HMAC-signed with a key made at start-up: they work")
-	fmt.Fprintln(w, "against this process only, for 24 hours. Paste the exports into a shell, then try the calls.")
+	fmt.Fprintln(w, "the client itself). The tokens are JWT access tokens signed (ES256) with a key made at")
+	fmt.Fprintln(w, "start-up: they work against this process only, for 24 hours. Paste the exports into a")
+	fmt.Fprintln(w, "shell, then try the calls.")
 	for _, t := range tokens {
 		who := "user " + t.user + ", role " + string(t.profile.Role)
 		if t.user == "" {

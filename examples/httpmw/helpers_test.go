@@ -17,7 +17,7 @@ import (
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/sample"
 	"github.com/scopegate/scopegate/examples/httpmw"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -50,10 +50,11 @@ func (failingAccess) Access(context.Context, permission.OrgID, permission.Subjec
 
 // fixture is a guarded mux over the sample endpoint table: handlers for a
 // few routes that answer with what the middleware put in the context,
-// the catch-all, and tokens signed with an HMAC codec.
+// the catch-all, and JWT access tokens.
 type fixture struct {
 	t        testing.TB
-	codec    *hmactoken.Codec
+	enc      *jwtoken.Encoder
+	ver      *jwtoken.Verifier
 	enforcer *enforce.Enforcer
 	mw       *httpmw.Middleware
 	mux      *http.ServeMux
@@ -97,11 +98,10 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 		Divisions:   divisions{"u-home": "home", "u-sales": "sales"},
 	}, enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
-	codec, err := hmactoken.New([]byte("0123456789abcdef0123456789abcdef"))
-	require.NoError(t, err)
+	enc, ver := newJWT(t)
 
-	f := &fixture{t: t, codec: codec, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
-	f.mw = httpmw.New(e, codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil))),
+	f := &fixture{t: t, enc: enc, ver: ver, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
+	f.mw = httpmw.New(e, ver, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil))),
 		httpmw.WithDivision(func(r *http.Request) permission.DivisionID {
 			return permission.DivisionID(r.URL.Query().Get("divisionId"))
 		}))
@@ -113,6 +113,22 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 	}
 	f.mux.Handle("/", f.mw.NotFound())
 	return f
+}
+
+// newJWT returns an encoder and a verifier of one issuer, with the
+// tests' clock.
+func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier) {
+	t.Helper()
+	key, err := jwtoken.GenerateKey(jwtoken.ES256)
+	require.NoError(t, err)
+	keys, err := jwtoken.NewKeySet(key, func() time.Time { return now })
+	require.NoError(t, err)
+	const issuer, audience = "https://auth.example.com", "https://api.example.com"
+	enc, err := jwtoken.NewEncoder(keys, issuer, audience)
+	require.NoError(t, err)
+	ver, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	return enc, ver
 }
 
 // echo answers with what the middleware left in the context.
@@ -134,7 +150,7 @@ func (f *fixture) token(user, scopes string, change ...func(*grant.Token)) strin
 	for _, c := range change {
 		c(&tok)
 	}
-	s, err := f.codec.Sign(tok)
+	s, err := f.enc.Encode(tok)
 	require.NoError(f.t, err)
 	return s
 }

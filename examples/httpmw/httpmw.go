@@ -15,15 +15,17 @@ import (
 )
 
 // A TokenVerifier turns a bearer token into the claims it stands for:
-// it checks a signed token's signature, or looks an opaque one up. The
-// service implements it over its token format; hmactoken is an example.
+// it checks a signed token's signature, or looks an opaque one up.
+// jwtoken.Verifier is one, for JWT access tokens.
 //
 // VerifyToken returns an error for a token it does not accept. An error
 // wrapping grant.ErrExpired, grant.ErrRevoked or grant.ErrClientDisabled
-// gets its own code; any other gives 401 TOKEN_INVALID. The verifier need
-// not check the token's times, revocation or client: the enforcer does.
-// Its errors must not contain the token, and it must be safe for
-// concurrent use.
+// gets its own code, one wrapping enforce.ErrVerifierUnavailable a 503;
+// any other gives 401 TOKEN_INVALID. A verifier that refuses a token for
+// its times may return the claims it read with the error, so that the
+// answer says when the token expired. The verifier need not check the
+// token's times, revocation or client: the enforcer does. Its errors must
+// not contain the token, and it must be safe for concurrent use.
 type TokenVerifier interface {
 	VerifyToken(ctx context.Context, token string) (grant.Token, error)
 }
@@ -140,7 +142,9 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		tok, err := m.verifier.VerifyToken(ctx, raw)
 		switch {
 		case err != nil:
-			req.TokenErr = err
+			// The claims, if any, only tell the enforcer's reason when
+			// the token expired: with TokenErr set, they are not judged.
+			req.Token, req.TokenErr = tok, err
 		case !tok.ID.IsValid():
 			req.TokenErr = errNoClaims
 		default:

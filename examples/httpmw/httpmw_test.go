@@ -143,7 +143,7 @@ func TestDenialIsTheEnforcersBody(t *testing.T) {
 	tok := f.token("agent", "users:readonly")
 	w := f.do("GET", "/api/v2/schedules", "Bearer "+tok)
 
-	claims, err := f.codec.VerifyToken(ctx, tok)
+	claims, err := f.ver.VerifyToken(ctx, tok)
 	require.NoError(t, err)
 	d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Pattern: "GET /api/v2/schedules", Path: "/api/v2/schedules", Token: claims})
 	require.NoError(t, err)
@@ -178,7 +178,7 @@ func TestNoPatternFailsClosed(t *testing.T) {
 	}
 	t.Run("middleware without an enforcer or a verifier", func(t *testing.T) {
 		for _, mw := range []*httpmw.Middleware{
-			httpmw.New(nil, f.codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
+			httpmw.New(nil, f.ver, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
 			httpmw.New(f.enforcer, nil, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
 		} {
 			f.logs.Reset()
