@@ -1,12 +1,13 @@
 module github.com/scopegate/scopegate/examples
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/google/go-cmp v0.7.0
 	github.com/scopegate/scopegate v0.0.0
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/oauth2 v0.38.0
 )
 
 require go.yaml.in/yaml/v3 v3.0.5 // indirect

@@ -68,9 +68,9 @@ func (h harness) url(path string) string { return h.ts.URL + path }
 // its bearer token.
 func (h harness) token(user, scopes string) string {
 	h.t.Helper()
-	bearer, _, err := h.s.issue(ctx, app{name: "Test app for " + user, grantType: client.AuthorizationCode, scopes: scope.MustParseSet(scopes), user: user})
+	is, err := h.s.issue(ctx, app{name: "Test app for " + user, grantType: client.AuthorizationCode, scopes: scope.MustParseSet(scopes), user: user})
 	require.NoError(h.t, err)
-	return bearer
+	return is.bearer
 }
 
 // response is an answer, read.

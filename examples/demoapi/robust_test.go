@@ -23,8 +23,9 @@ func TestBadRequests(t *testing.T) {
 	tampered := tok[:len(tok)-3] + map[bool]string{true: "AAA", false: "BBB"}[!strings.HasSuffix(tok, "AAA")]
 	other, err := newServer(config{base: h.ts.URL, now: h.clock.now}) // the same issuer's name, another key
 	require.NoError(t, err)
-	foreign, _, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
+	foreignApp, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
 	require.NoError(t, err)
+	foreign := foreignApp.bearer
 
 	for _, tc := range []struct {
 		name   string

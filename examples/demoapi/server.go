@@ -13,6 +13,7 @@ import (
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/examples/authserver"
 	"github.com/scopegate/scopegate/examples/httpmw"
 	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
@@ -84,6 +85,9 @@ type server struct {
 	dir        *directory
 	admin      *permission.Access // the demo org's admin, who authorizes apps and registers its own
 	vendor     *permission.Access // the provider org's admin, who registers the vendors' apps
+	auth       *authserver.Server // the OAuth 2 endpoints, under /oauth
+	sessions   *sessions          // who signed in, for the authorization endpoint
+	base       string
 	now        func() time.Time
 }
 
@@ -153,6 +157,26 @@ func newServer(cfg config) (*server, error) {
 	}
 	s.registry = client.NewRegistry(clients, s.catalog, perms, client.WithClock(cfg.now))
 	s.issuer = grant.NewIssuer(clients, clients, grants, perms, s.catalog, grant.WithClock(cfg.now))
+	s.base = cfg.base
+	if s.sessions, err = newSessions(); err != nil {
+		return nil, err
+	}
+	s.auth, err = authserver.New(authserver.Config{
+		Issuer:      issuer,
+		Grants:      s.issuer,
+		Clients:     clients,
+		Revocations: grants,
+		Validator:   grant.NewValidator(clients, grants, grant.WithClock(cfg.now)),
+		Encoder:     encoder,
+		Verifier:    verifier,
+		Keys:        keys,
+		SignIn:      s.sessions.signIn,
+		Catalog:     s.catalog,
+		Now:         cfg.now,
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	policy, err := s.newPolicy(sample.Endpoints())
 	if err != nil {
@@ -175,6 +199,10 @@ func newServer(cfg config) (*server, error) {
 		mw.HandleFunc(mux, ep, h)
 	}
 	mux.Handle("/", mw.NotFound())
+	s.auth.Register(mux)
+	mux.HandleFunc("GET /login", s.sessions.loginPage)
+	mux.HandleFunc("POST /login", s.sessions.login)
+	mux.HandleFunc("GET /callback", callbackPage)
 	s.handler = mux
 	return s, nil
 }
@@ -248,8 +276,8 @@ type app struct {
 // authorizes every scope it requests (client.Authorizer), the user sees
 // the consent prompt and approves (grant.Issuer), and the app gets its
 // token through its grant. It returns the token signed as a bearer string,
-// and its claims.
-func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) {
+// its claims, and the client with its secret.
+func (s *server) issue(ctx context.Context, a app) (issued, error) {
 	reg := client.Registration{Name: a.name, Description: "scopegate demo app", GrantType: a.grantType, TokenLifetime: a.lifetime}
 	registrar := s.vendor // a vendor's app, registered in the provider org
 	switch {
@@ -257,13 +285,14 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 		registrar = s.admin // it acts only in its own org, with its own roles
 		reg.Roles = []client.RoleAssignment{{Role: a.role}}
 	case a.grantType.UsesRedirectURIs():
-		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI}
+		// The demo's own callback page, for the flow in a browser.
+		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI, s.base + "/callback"}
 	default:
 		reg.Scopes = a.scopes
 	}
 	c, secret, err := s.registry.Create(ctx, registrar, reg)
 	if err != nil {
-		return "", grant.Token{}, err
+		return issued{}, err
 	}
 
 	var tok grant.Token
@@ -273,10 +302,18 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 		tok, err = s.userToken(ctx, c, secret, a)
 	}
 	if err != nil {
-		return "", grant.Token{}, err
+		return issued{}, err
 	}
 	bearer, err := s.encoder.Encode(tok)
-	return bearer, tok, err
+	return issued{bearer: bearer, token: tok, client: c, secret: secret}, err
+}
+
+// issued is what issue returns.
+type issued struct {
+	bearer string
+	token  grant.Token
+	client client.Client
+	secret client.Secret
 }
 
 // userToken authorizes c in the demo org and runs its user grant.
@@ -310,6 +347,8 @@ type profileToken struct {
 	profile sample.Profile
 	user    string // "" for client credentials
 	bearer  string
+	client  client.Client
+	secret  client.Secret
 }
 
 // envName is the shell variable that holds the profile's token:
@@ -330,11 +369,11 @@ func (s *server) profileTokens(ctx context.Context) ([]profileToken, error) {
 				return nil, fmt.Errorf("demoapi: no demo user holds role %s", p.Role)
 			}
 		}
-		bearer, _, err := s.issue(ctx, a)
+		is, err := s.issue(ctx, a)
 		if err != nil {
 			return nil, fmt.Errorf("demoapi: %s: %w", p.Name, err)
 		}
-		out = append(out, profileToken{profile: p, user: a.user, bearer: bearer})
+		out = append(out, profileToken{profile: p, user: a.user, bearer: is.bearer, client: is.client, secret: is.secret})
 	}
 	return out, nil
 }
