@@ -124,9 +124,10 @@ func (s *Server) writeToken(w http.ResponseWriter, tok grant.Token) {
 	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: s.expiresIn(tok), Scope: tok.Scopes.String()})
 }
 
-// expiresIn is the token's remaining lifetime in whole seconds.
+// expiresIn is the token's remaining lifetime in whole seconds, as its
+// "exp" (rounded down) counts it.
 func (s *Server) expiresIn(tok grant.Token) int64 {
-	return max(int64(tok.ExpiresAt.Sub(s.cfg.Now()).Seconds()), 0)
+	return max(tok.ExpiresAt.Unix()-s.cfg.Now().Unix(), 0)
 }
 
 // tokenError maps an issuer's refusal to RFC 6749 §5.2's errors, with a
