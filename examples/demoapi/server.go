@@ -61,6 +61,10 @@ type config struct {
 	// base is the server's URL, scheme and host: the tokens' issuer is
 	// base/oauth and their audience base/api. defaultBase when "".
 	base string
+	// alg signs the tokens; ES256 when "".
+	alg jwtoken.Algorithm
+	// cacheSize is the verifier's cache size (jwtoken.Config.CacheSize).
+	cacheSize int
 	// now is the clock of every part; time.Now when nil.
 	now func() time.Time
 	// log receives the enforcer's decisions (denials at info level) and
@@ -103,7 +107,10 @@ func newServer(cfg config) (*server, error) {
 	if cfg.base == "" {
 		cfg.base = defaultBase
 	}
-	key, err := jwtoken.GenerateKey(jwtoken.ES256)
+	if cfg.alg == "" {
+		cfg.alg = jwtoken.ES256
+	}
+	key, err := jwtoken.GenerateKey(cfg.alg)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func newServer(cfg config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	verifier, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: cfg.now})
+	verifier, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: cfg.now, CacheSize: cfg.cacheSize})
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +223,9 @@ func (s *server) newPolicy(endpoints []enforce.Endpoint) (*enforce.Policy, error
 // divisionParam is where POST endpoints whose resource's division comes
 // with the request find it: the divisionId query parameter.
 func divisionParam(r *http.Request) permission.DivisionID {
+	if r.URL.RawQuery == "" { // most requests: no query to parse
+		return ""
+	}
 	return permission.DivisionID(r.URL.Query().Get("divisionId"))
 }
 

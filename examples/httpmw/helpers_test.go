@@ -55,6 +55,7 @@ type fixture struct {
 	t        testing.TB
 	enc      *jwtoken.Encoder
 	ver      *jwtoken.Verifier
+	uncached *jwtoken.Verifier // the same, without a cache
 	enforcer *enforce.Enforcer
 	mw       *httpmw.Middleware
 	mux      *http.ServeMux
@@ -98,9 +99,9 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 		Divisions:   divisions{"u-home": "home", "u-sales": "sales"},
 	}, enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
-	enc, ver := newJWT(t)
+	enc, ver, uncached := newJWT(t)
 
-	f := &fixture{t: t, enc: enc, ver: ver, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
+	f := &fixture{t: t, enc: enc, ver: ver, uncached: uncached, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
 	f.mw = httpmw.New(e, ver, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil))),
 		httpmw.WithDivision(func(r *http.Request) permission.DivisionID {
 			return permission.DivisionID(r.URL.Query().Get("divisionId"))
@@ -115,9 +116,9 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 	return f
 }
 
-// newJWT returns an encoder and a verifier of one issuer, with the
-// tests' clock.
-func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier) {
+// newJWT returns an encoder and two verifiers of one issuer, with the
+// tests' clock: one that caches verified tokens, one that does not.
+func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier, *jwtoken.Verifier) {
 	t.Helper()
 	key, err := jwtoken.GenerateKey(jwtoken.ES256)
 	require.NoError(t, err)
@@ -126,9 +127,13 @@ func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier) {
 	const issuer, audience = "https://auth.example.com", "https://api.example.com"
 	enc, err := jwtoken.NewEncoder(keys, issuer, audience)
 	require.NoError(t, err)
-	ver, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: func() time.Time { return now }})
+	cfg := jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: func() time.Time { return now }}
+	ver, err := jwtoken.NewVerifier(cfg)
 	require.NoError(t, err)
-	return enc, ver
+	cfg.CacheSize = -1
+	uncached, err := jwtoken.NewVerifier(cfg)
+	require.NoError(t, err)
+	return enc, ver, uncached
 }
 
 // echo answers with what the middleware left in the context.

@@ -164,7 +164,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		deny(w, d, headerErr)
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxKey{}, &allowed{decision: d, token: req.Token})))
+	next.ServeHTTP(w, r.WithContext(&allowedCtx{Context: ctx, allowed: allowed{decision: d, token: req.Token}}))
 }
 
 // deny writes the enforcer's answer. A header problem gets a message that
@@ -231,6 +231,23 @@ type ctxKey struct{}
 type allowed struct {
 	decision enforce.Decision
 	token    grant.Token
+}
+
+// allowedCtx carries the decision and the token to the handler: one
+// allocation per request, where context.WithValue and the value would be
+// two.
+type allowedCtx struct {
+	context.Context
+	allowed allowed
+}
+
+// Value returns the allowed decision for ctxKey, and asks the parent for
+// anything else.
+func (c *allowedCtx) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return &c.allowed
+	}
+	return c.Context.Value(key)
 }
 
 // DecisionFrom returns the decision that let the request through, for
