@@ -2,6 +2,7 @@ package jwtoken_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"sync/atomic"
@@ -110,3 +111,11 @@ func sampleEnforcer(t testing.TB, c *clock) *enforce.Enforcer {
 }
 
 func rsaKeyOfSize(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) }
+
+func mustEd25519() ed25519.PrivateKey {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return priv
+}
