@@ -3,6 +3,7 @@ package httpmw_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -120,7 +121,9 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 // tests' clock: one that caches verified tokens, one that does not.
 func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier, *jwtoken.Verifier) {
 	t.Helper()
-	key, err := jwtoken.GenerateKey(jwtoken.ES256)
+	// Ed25519 from a fixed seed signs deterministically: the same token in
+	// every process, as the fuzz targets need.
+	key, err := jwtoken.NewKey(jwtoken.EdDSA, ed25519.NewKeyFromSeed([]byte("httpmw test key, 32 bytes long!!")), "test-key")
 	require.NoError(t, err)
 	keys, err := jwtoken.NewKeySet(key, func() time.Time { return now })
 	require.NoError(t, err)

@@ -413,7 +413,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	})
 	for _, cached := range []bool{true, false} {
-		name := "verify+enforce/uncached-ES256"
+		name := "verify+enforce/uncached"
 		mw := httpmw.New(f.enforcer, f.uncached)
 		if cached {
 			name, mw = "verify+enforce/cached", f.mw
