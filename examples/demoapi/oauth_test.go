@@ -293,3 +293,67 @@ func TestMetadata(t *testing.T) {
 	require.Equal(t, h.url("/oauth/jwks.json"), m["jwks_uri"])
 	require.Equal(t, []any{"S256"}, m["code_challenge_methods_supported"])
 }
+
+// TestPrintedOAuthFlow: the authorize URL and the curl commands the demo
+// prints work as printed: the URL leads through sign-in and consent to a
+// code, and the printed client, secret, redirect URI and verifier
+// exchange it; the client-credentials command gets a token.
+func TestPrintedOAuthFlow(t *testing.T) {
+	h := newOAuthHarness(t)
+	tokens, err := h.s.profileTokens(ctx)
+	require.NoError(t, err)
+	var out strings.Builder
+	printWalkthrough(&out, h.ts.URL, tokens)
+	var authURL string
+	var curls []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		switch {
+		case strings.HasPrefix(line, h.ts.URL+"/oauth/authorize?"):
+			authURL = line
+		case strings.HasPrefix(line, "curl -s -u '"):
+			curls = append(curls, line)
+		}
+	}
+	require.NotEmpty(t, authURL, "the authorize URL is printed")
+	require.Len(t, curls, 2)
+
+	back, shown := newBrowser(t).authorize(h.ts.URL, authURL, "u-sales", "allow")
+	require.True(t, shown)
+	require.Equal(t, "demo", back.Query().Get("state"))
+	code := back.Query().Get("code")
+	require.NotEmpty(t, code)
+
+	for i, c := range curls {
+		// curl -s -u 'ID:SECRET' -d k=v ... 'URL'
+		fields := strings.Fields(c)
+		idSecret := strings.Trim(fields[3], "'")
+		form := url.Values{}
+		for j := 4; j+1 < len(fields); j += 2 {
+			if fields[j] != "-d" {
+				break
+			}
+			k, v, _ := strings.Cut(fields[j+1], "=")
+			v, err := url.QueryUnescape(v)
+			require.NoError(t, err)
+			form.Set(k, v)
+		}
+		if i == 0 {
+			require.Equal(t, "PASTE_THE_CODE", form.Get("code"))
+			form.Set("code", code)
+		}
+		id, secret, _ := strings.Cut(idSecret, ":")
+		req, err := http.NewRequest("POST", strings.Trim(fields[len(fields)-1], "'"), strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(id, secret)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&tok))
+		res.Body.Close()
+		require.Equal(t, 200, res.StatusCode, c)
+		h.verifyJWT(t, tok.AccessToken)
+	}
+}

@@ -96,8 +96,7 @@ func TestSecretsNeverPrint(t *testing.T) {
 	require.NoError(t, err)
 	edKey, err := jwtoken.NewKey(jwtoken.EdDSA, edPriv, "")
 	require.NoError(t, err)
-	ecD, err := ecPriv.Bytes()
-	require.NoError(t, err)
+	ecD := ecPriv.D.FillBytes(make([]byte, 32))
 	ecSecrets := []string{string(ecD), ecPriv.D.Text(10), ecPriv.D.Text(16)}
 	rsaSecrets := []string{string(rsaPriv.D.Bytes()), rsaPriv.D.Text(10), rsaPriv.D.Text(16),
 		string(rsaPriv.Primes[0].Bytes()), rsaPriv.Primes[0].Text(10), rsaPriv.Primes[0].Text(16)}
