@@ -8,8 +8,13 @@
 //
 // At start-up it registers an app for each application profile of the
 // guide "OAuth Scopes and Permissions", has the demo org authorize it, issues
-// it a token, and prints the tokens with a walkthrough of curl commands and
-// the answer each gets. Its data lives in memory and is gone when it stops.
+// it a token (a JWT access token, package jwtoken), and prints the tokens
+// with a walkthrough of curl commands and the answer each gets. It also
+// serves the OAuth 2 endpoints (package authserver) under /oauth, with a
+// sign-in page that lists the demo users (/login) and a page that plays
+// the app's redirect URI (/callback), and prints the authorize URL of the
+// code flow with PKCE, for a browser, and the curl commands of the token
+// endpoint. Its data lives in memory and is gone when it stops.
 package main
 
 import (
