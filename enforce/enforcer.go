@@ -82,7 +82,11 @@ type Request struct {
 	// (malformed, bad signature, ...). Errors wrapping grant.ErrExpired,
 	// grant.ErrRevoked or grant.ErrClientDisabled get their own codes; one
 	// wrapping ErrVerifierUnavailable, a verifier that could not decide,
-	// denies with CodeUnavailable.
+	// denies with CodeUnavailable. With TokenErr set, Token is never
+	// judged; a verifier that refuses a token for its times (an error
+	// wrapping grant.ErrExpired or grant.ErrNotYetValid) may still put
+	// the claims it read in Token, and the reason then says when the
+	// token expired (Token.ExpiresAt) or was issued (Token.IssuedAt).
 	TokenErr error
 	// Division is the division of the resource, for endpoints whose
 	// Division is DivisionFromRequest.
@@ -311,7 +315,14 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		if errors.Is(r.TokenErr, ErrVerifierUnavailable) {
 			return 1 << CodeUnavailable, r.TokenErr
 		}
-		causes |= 1 << tokenErrCode(r.TokenErr)
+		code := tokenErrCode(r.TokenErr)
+		switch {
+		case code == CodeTokenExpired:
+			d.at = t.ExpiresAt
+		case errors.Is(r.TokenErr, grant.ErrNotYetValid):
+			d.at = t.IssuedAt
+		}
+		causes |= 1 << code
 	case !t.ID.IsValid():
 		causes |= 1 << CodeTokenMissing
 	default:

@@ -174,6 +174,9 @@ func (d Decision) reason(c Code, detail bool) string {
 		}
 		return "the access token is not valid"
 	case CodeTokenExpired:
+		if d.at.IsZero() { // a verifier refused it without saying when
+			return "the access token expired"
+		}
 		return "the access token expired at " + d.at.UTC().Format(time.RFC3339)
 	case CodeTokenRevoked:
 		return "the access token was revoked"

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -243,4 +244,44 @@ func TestScopeCheckedForEveryUserGrant(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTokenErrKeepsTheTokensTimes: a verifier that refuses an expired or
+// not-yet-valid token may pass its claims beside the error, and the reason
+// then says when the token expired or was issued, as it does when the
+// enforcer finds it; a verifier that passes no claims gets a reason
+// without a time, never the zero time (issue 13).
+func TestTokenErrKeepsTheTokensTimes(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token("admin", "users")
+	expiredAt := time.Date(2026, 2, 28, 9, 30, 0, 0, time.UTC)
+	issuedAt := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		token  grant.Token
+		err    error
+		code   enforce.Code
+		reason string
+	}{
+		{"expired, with its claims", withTimes(tok, tok.IssuedAt, expiredAt), fmt.Errorf("jwt: %w", grant.ErrExpired), enforce.CodeTokenExpired,
+			"the access token expired at 2026-02-28T09:30:00Z"},
+		{"expired, without claims", grant.Token{}, fmt.Errorf("jwt: %w", grant.ErrExpired), enforce.CodeTokenExpired,
+			"the access token expired"},
+		{"not yet valid, with its claims", withTimes(tok, issuedAt, issuedAt.Add(time.Hour)), fmt.Errorf("jwt: %w", grant.ErrNotYetValid), enforce.CodeTokenInvalid,
+			"the access token is not valid yet: it was issued at 2026-03-02T08:00:00Z"},
+		{"not yet valid, without claims", grant.Token{}, fmt.Errorf("jwt: %w", grant.ErrNotYetValid), enforce.CodeTokenInvalid,
+			"the access token is not valid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users", Token: tc.token, TokenErr: tc.err})
+			require.NoError(t, err)
+			require.Equal(t, tc.code.String(), d.Code().String())
+			require.Equal(t, tc.reason, d.Reason())
+		})
+	}
+}
+
+func withTimes(t grant.Token, issued, expires time.Time) grant.Token {
+	t.IssuedAt, t.ExpiresAt = issued, expires
+	return t
 }

@@ -35,9 +35,6 @@ func newClock() *clock {
 func (c *clock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
 func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
-// testKey signs the tests' tokens.
-func testKey() []byte { return []byte("demoapi test key, 32 bytes long!") }
-
 // harness is a demo server behind a real HTTP listener.
 type harness struct {
 	t     testing.TB
@@ -53,11 +50,16 @@ func newHarness(t testing.TB) harness { t.Helper(); return newHarnessOn(t, confi
 func newHarnessOn(t testing.TB, cfg config) harness {
 	t.Helper()
 	c := newClock()
-	cfg.key, cfg.now = testKey(), c.now
+	ts := httptest.NewUnstartedServer(nil)
+	if cfg.base == "" {
+		cfg.base = "http://" + ts.Listener.Addr().String()
+	}
+	cfg.now = c.now
 	s, err := newServer(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	ts := httptest.NewServer(s.handler)
+	ts.Config.Handler = s.handler
+	ts.Start()
 	t.Cleanup(ts.Close)
 	transport := ts.Client().Transport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
@@ -74,9 +76,9 @@ func (h harness) url(path string) string { return h.ts.URL + path }
 // its bearer token.
 func (h harness) token(user, scopes string) string {
 	h.t.Helper()
-	bearer, _, err := h.s.issue(ctx, app{name: "Test app for " + user, grantType: client.AuthorizationCode, scopes: scope.MustParseSet(scopes), user: user})
+	is, err := h.s.issue(ctx, app{name: "Test app for " + user, grantType: client.AuthorizationCode, scopes: scope.MustParseSet(scopes), user: user})
 	require.NoError(h.t, err)
-	return bearer
+	return is.bearer
 }
 
 // response is an answer, read.

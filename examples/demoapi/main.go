@@ -8,8 +8,13 @@
 //
 // At start-up it registers an app for each application profile of the
 // guide "OAuth Scopes and Permissions", has the demo org authorize it, issues
-// it a token, and prints the tokens with a walkthrough of curl commands and
-// the answer each gets.
+// it a token (a JWT access token, package jwtoken), and prints the tokens
+// with a walkthrough of curl commands and the answer each gets. It also
+// serves the OAuth 2 endpoints (package authserver) under /oauth, with a
+// sign-in page that lists the demo users (/login) and a page that plays
+// the app's redirect URI (/callback), and prints the authorize URL of the
+// code flow with PKCE, for a browser, and the curl commands of the token
+// endpoint.
 //
 // Its data lives in an SQLite database file: scopegate.db in DIR, or in a
 // temporary directory removed when it stops. With -postgres it lives in
@@ -51,6 +56,12 @@ func main() {
 // is done, after printing the walkthrough to out. It logs each denial, and
 // the reason, to logs.
 func run(ctx context.Context, addr string, cfg config, out, logs io.Writer) (err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	cfg.base = "http://" + ln.Addr().String()
 	cfg.log = slog.New(slog.NewTextHandler(logs, nil))
 	s, err := newServer(cfg)
 	if err != nil {
@@ -58,10 +69,6 @@ func run(ctx context.Context, addr string, cfg config, out, logs io.Writer) (err
 	}
 	defer func() { err = errors.Join(err, s.Close()) }()
 	tokens, err := s.profileTokens(ctx)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,12 @@ func TestBadRequests(t *testing.T) {
 	h := newHarness(t)
 	tok := h.token("u-admin", "users:manage conversations:readonly presence:manage")
 	tampered := tok[:len(tok)-3] + map[bool]string{true: "AAA", false: "BBB"}[!strings.HasSuffix(tok, "AAA")]
-	other, err := newServer(config{key: []byte("another key of thirty-two bytes!"), now: h.clock.now})
+	other, err := newServer(config{base: h.ts.URL, now: h.clock.now}) // the same issuer's name, another key
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, other.Close()) })
-	foreign, _, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
+	foreignApp, err := other.issue(ctx, app{name: "Elsewhere", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-admin"})
 	require.NoError(t, err)
+	foreign := foreignApp.bearer
 
 	for _, tc := range []struct {
 		name   string

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +13,9 @@ import (
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/sample"
+	"github.com/scopegate/scopegate/examples/authserver"
 	"github.com/scopegate/scopegate/examples/httpmw"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -30,6 +30,8 @@ const (
 	providerOrg client.OrgID = "provider-org"
 	// redirectURI is every demo app's one redirect URI.
 	redirectURI = "https://app.example.com/callback"
+	// defaultBase is where the demo listens unless told otherwise.
+	defaultBase = "http://localhost:8080"
 )
 
 var errNotFound = errors.New("not found")
@@ -52,12 +54,21 @@ var demoUsers = []struct {
 	{"u-sales", "Sally Seller", "sales", "agent", false},
 }
 
-// config configures a server; the zero config is a server on the real
-// clock with a random key, logging nothing.
+// config configures a server; the zero config is a server at
+// defaultBase on the real clock, logging nothing, with its data in SQLite
+// in a temporary directory. A server signs its tokens with a key of its
+// own, made when it starts, unless given one.
 type config struct {
-	// key signs tokens; at least hmactoken.MinKeyLen bytes, random when
-	// nil.
-	key []byte
+	// base is the server's URL, scheme and host: the tokens' issuer is
+	// base/oauth and their audience base/api. defaultBase when "".
+	base string
+	// alg signs the tokens; ES256 when "".
+	alg jwtoken.Algorithm
+	// key, when set, signs the tokens instead of a key of the server's
+	// own: replicas of one API share it.
+	key *jwtoken.Key
+	// cacheSize is the verifier's cache size (jwtoken.Config.CacheSize).
+	cacheSize int
 	// now is the clock of every part; time.Now when nil.
 	now func() time.Time
 	// log receives the enforcer's decisions (denials at info level) and
@@ -67,7 +78,7 @@ type config struct {
 	// database the server keeps its data in.
 	postgres string
 	// dataDir is where the SQLite database file is kept when postgres is
-	// not set; a new temporary directory, removed by close, when empty.
+	// not set; a new temporary directory, removed by Close, when empty.
 	dataDir string
 }
 
@@ -76,7 +87,9 @@ type config struct {
 type server struct {
 	handler    http.Handler
 	enforcer   *enforce.Enforcer
-	codec      *hmactoken.Codec
+	keys       *jwtoken.KeySet
+	encoder    *jwtoken.Encoder
+	verifier   *jwtoken.Verifier
 	catalog    *scope.Catalog
 	access     enforce.AccessSource
 	orgs       []enforce.Org
@@ -86,13 +99,20 @@ type server struct {
 	dir        *directory
 	admin      *permission.Access // the demo org's admin, who authorizes apps and registers its own
 	vendor     *permission.Access // the provider org's admin, who registers the vendors' apps
+	auth       *authserver.Server // the OAuth 2 endpoints, under /oauth
+	sessions   *sessions          // who signed in, for the authorization endpoint
+	base       string
 	now        func() time.Time
 	db         backend      // where everything is kept
 	close      func() error // closes the stores
 }
 
-// newServer builds the demo org and its API.
-func newServer(cfg config) (*server, error) {
+// Close closes the server's stores.
+func (s *server) Close() error { return s.close() }
+
+// newServer builds the demo org and its API over the stores cfg names.
+// Close closes them.
+func newServer(cfg config) (s *server, err error) {
 	ctx := context.Background()
 	if cfg.now == nil {
 		cfg.now = time.Now
@@ -100,13 +120,28 @@ func newServer(cfg config) (*server, error) {
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.key == nil {
-		cfg.key = make([]byte, 32)
-		if _, err := rand.Read(cfg.key); err != nil {
+	if cfg.base == "" {
+		cfg.base = defaultBase
+	}
+	if cfg.alg == "" {
+		cfg.alg = jwtoken.ES256
+	}
+	key := cfg.key
+	if key == nil {
+		if key, err = jwtoken.GenerateKey(cfg.alg); err != nil {
 			return nil, err
 		}
 	}
-	codec, err := hmactoken.New(cfg.key)
+	keys, err := jwtoken.NewKeySet(key, cfg.now)
+	if err != nil {
+		return nil, err
+	}
+	issuer, audience := cfg.base+"/oauth", cfg.base+"/api"
+	encoder, err := jwtoken.NewEncoder(keys, issuer, audience)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: cfg.now, CacheSize: cfg.cacheSize})
 	if err != nil {
 		return nil, err
 	}
@@ -115,24 +150,17 @@ func newServer(cfg config) (*server, error) {
 		return nil, err
 	}
 
+	// db keeps everything; hot answers the enforcer's questions from
+	// memory, kept current by db's changes.
 	db, hot, closeStores, err := openStores(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := build(ctx, cfg, codec, divs, db, hot)
-	if err != nil {
-		return nil, errors.Join(err, closeStores())
-	}
-	s.close = closeStores
-	return s, nil
-}
-
-// Close closes the server's stores.
-func (s *server) Close() error { return s.close() }
-
-// build builds the demo org and its API over the stores: db for the
-// library's writes and reads, hot for the enforcer's questions.
-func build(ctx context.Context, cfg config, codec *hmactoken.Codec, divs *permission.Divisions, db backend, hot hotPath) (*server, error) {
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, closeStores())
+		}
+	}()
 	if err := newDirectoryStore(ctx, db, divs); err != nil {
 		return nil, err
 	}
@@ -145,20 +173,47 @@ func build(ctx context.Context, cfg config, codec *hmactoken.Codec, divs *permis
 		return nil, err
 	}
 
-	s := &server{
-		codec:      codec,
+	clients := db
+	// Revoking a token, or every token of a user or a client, also drops
+	// the verifier's cached verifications of them.
+	grants := verifier.Revocations(db)
+	s = &server{
+		keys:       keys,
+		encoder:    encoder,
+		verifier:   verifier,
 		catalog:    scopesample.Catalog(),
 		access:     hot,
 		orgs:       []enforce.Org{{ID: demoOrg, Divisions: divs}},
-		authorizer: client.NewAuthorizer(db, db, client.WithClock(cfg.now)),
+		authorizer: client.NewAuthorizer(clients, clients, client.WithClock(cfg.now)),
 		dir:        newDirectory(divs, cfg.now()),
 		admin:      admin,
 		vendor:     vendor,
 		now:        cfg.now,
 		db:         db,
+		close:      closeStores,
 	}
-	s.registry = client.NewRegistry(db, s.catalog, db, client.WithClock(cfg.now))
-	s.issuer = grant.NewIssuer(db, db, db, db, s.catalog, grant.WithClock(cfg.now))
+	s.registry = client.NewRegistry(clients, s.catalog, db, client.WithClock(cfg.now))
+	s.issuer = grant.NewIssuer(clients, clients, grants, db, s.catalog, grant.WithClock(cfg.now))
+	s.base = cfg.base
+	if s.sessions, err = newSessions(); err != nil {
+		return nil, err
+	}
+	s.auth, err = authserver.New(authserver.Config{
+		Issuer:      issuer,
+		Grants:      s.issuer,
+		Clients:     clients,
+		Revocations: grants,
+		Validator:   grant.NewValidator(hot, hot, grant.WithClock(cfg.now)),
+		Encoder:     encoder,
+		Verifier:    verifier,
+		Keys:        keys,
+		SignIn:      s.sessions.signIn,
+		Catalog:     s.catalog,
+		Now:         cfg.now,
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	policy, err := s.newPolicy(sample.Endpoints())
 	if err != nil {
@@ -169,7 +224,7 @@ func build(ctx context.Context, cfg config, codec *hmactoken.Codec, divs *permis
 	if err != nil {
 		return nil, err
 	}
-	mw := httpmw.New(s.enforcer, codec, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
+	mw := httpmw.New(s.enforcer, verifier, httpmw.WithLogger(cfg.log), httpmw.WithDivision(divisionParam))
 
 	mux := http.NewServeMux()
 	handlers := s.handlers()
@@ -181,6 +236,10 @@ func build(ctx context.Context, cfg config, codec *hmactoken.Codec, divs *permis
 		mw.HandleFunc(mux, ep, h)
 	}
 	mux.Handle("/", mw.NotFound())
+	s.auth.Register(mux)
+	mux.HandleFunc("GET /login", s.sessions.loginPage)
+	mux.HandleFunc("POST /login", s.sessions.login)
+	mux.HandleFunc("GET /callback", callbackPage)
 	s.handler = mux
 	return s, nil
 }
@@ -194,6 +253,9 @@ func (s *server) newPolicy(endpoints []enforce.Endpoint) (*enforce.Policy, error
 // divisionParam is where POST endpoints whose resource's division comes
 // with the request find it: the divisionId query parameter.
 func divisionParam(r *http.Request) permission.DivisionID {
+	if r.URL.RawQuery == "" { // most requests: no query to parse
+		return ""
+	}
 	return permission.DivisionID(r.URL.Query().Get("divisionId"))
 }
 
@@ -254,8 +316,8 @@ type app struct {
 // authorizes every scope it requests (client.Authorizer), the user sees
 // the consent prompt and approves (grant.Issuer), and the app gets its
 // token through its grant. It returns the token signed as a bearer string,
-// and its claims.
-func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) {
+// its claims, and the client with its secret.
+func (s *server) issue(ctx context.Context, a app) (issued, error) {
 	reg := client.Registration{Name: a.name, Description: "scopegate demo app", GrantType: a.grantType, TokenLifetime: a.lifetime}
 	registrar := s.vendor // a vendor's app, registered in the provider org
 	switch {
@@ -263,13 +325,14 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 		registrar = s.admin // it acts only in its own org, with its own roles
 		reg.Roles = []client.RoleAssignment{{Role: a.role}}
 	case a.grantType.UsesRedirectURIs():
-		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI}
+		// The demo's own callback page, for the flow in a browser.
+		reg.Scopes, reg.RedirectURIs = a.scopes, []string{redirectURI, s.base + "/callback"}
 	default:
 		reg.Scopes = a.scopes
 	}
 	c, secret, err := s.registry.Create(ctx, registrar, reg)
 	if err != nil {
-		return "", grant.Token{}, err
+		return issued{}, err
 	}
 
 	var tok grant.Token
@@ -279,10 +342,18 @@ func (s *server) issue(ctx context.Context, a app) (string, grant.Token, error) 
 		tok, err = s.userToken(ctx, c, secret, a)
 	}
 	if err != nil {
-		return "", grant.Token{}, err
+		return issued{}, err
 	}
-	bearer, err := s.codec.Sign(tok)
-	return bearer, tok, err
+	bearer, err := s.encoder.Encode(tok)
+	return issued{bearer: bearer, token: tok, client: c, secret: secret}, err
+}
+
+// issued is what issue returns.
+type issued struct {
+	bearer string
+	token  grant.Token
+	client client.Client
+	secret client.Secret
 }
 
 // userToken authorizes c in the demo org and runs its user grant.
@@ -316,6 +387,8 @@ type profileToken struct {
 	profile sample.Profile
 	user    string // "" for client credentials
 	bearer  string
+	client  client.Client
+	secret  client.Secret
 }
 
 // envName is the shell variable that holds the profile's token:
@@ -336,11 +409,11 @@ func (s *server) profileTokens(ctx context.Context) ([]profileToken, error) {
 				return nil, fmt.Errorf("demoapi: no demo user holds role %s", p.Role)
 			}
 		}
-		bearer, _, err := s.issue(ctx, a)
+		is, err := s.issue(ctx, a)
 		if err != nil {
 			return nil, fmt.Errorf("demoapi: %s: %w", p.Name, err)
 		}
-		out = append(out, profileToken{profile: p, user: a.user, bearer: bearer})
+		out = append(out, profileToken{profile: p, user: a.user, bearer: is.bearer, client: is.client, secret: is.secret})
 	}
 	return out, nil
 }

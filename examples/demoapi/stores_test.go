@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/scope"
 )
@@ -18,8 +19,9 @@ import (
 func TestSQLiteKeepsTheData(t *testing.T) {
 	dir := t.TempDir()
 	h := newHarnessOn(t, config{dataDir: dir})
-	bearer, tok, err := h.s.issue(ctx, app{name: "Kept", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-agent"})
+	is, err := h.s.issue(ctx, app{name: "Kept", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-agent"})
 	require.NoError(t, err)
+	bearer, tok := is.bearer, is.token
 	require.Equal(t, http.StatusOK, h.do("GET", "/api/v2/users/me", bearer, "").status)
 	require.NoError(t, h.s.db.RevokeToken(ctx, tok))
 	require.Equal(t, http.StatusUnauthorized, h.do("GET", "/api/v2/users/me", bearer, "").status, "revoked on the server that revoked it, at once")
@@ -43,9 +45,15 @@ func TestPostgresReplicas(t *testing.T) {
 		}
 		t.Skip("SCOPEGATE_POSTGRES_DSN is not set: no PostgreSQL to test against (see .ci/start-postgres.sh)")
 	}
-	a, b := newHarnessOn(t, config{postgres: dsn}), newHarnessOn(t, config{postgres: dsn})
-	bearer, tok, err := a.s.issue(ctx, app{name: "Replicated", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-agent"})
+	// Replicas of one API share its name and its signing key, as they
+	// would share the authorization server's JWK Set.
+	key, err := jwtoken.GenerateKey(jwtoken.ES256)
 	require.NoError(t, err)
+	cfg := config{postgres: dsn, key: key, base: "http://127.0.0.1:8080"}
+	a, b := newHarnessOn(t, cfg), newHarnessOn(t, cfg)
+	is, err := a.s.issue(ctx, app{name: "Replicated", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-agent"})
+	require.NoError(t, err)
+	bearer, tok := is.bearer, is.token
 	require.Equal(t, http.StatusOK, b.do("GET", "/api/v2/users/me", bearer, "").status, "replica B accepts a token issued by replica A")
 	require.NoError(t, a.s.db.RevokeToken(ctx, grant.Token{ID: tok.ID, ExpiresAt: tok.ExpiresAt}))
 	deadline := time.Now().Add(5 * time.Second)

@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
+
+	"golang.org/x/oauth2"
 )
 
 // A step is one call of the printed walkthrough, with the answer it gets.
@@ -70,8 +73,9 @@ func printWalkthrough(w io.Writer, base string, tokens []profileToken) {
 	fmt.Fprintf(w, "scopegate demo API on %s\n\n", base)
 	fmt.Fprintln(w, "Each app of the guide's \"common scope combinations\" was registered, authorized by the")
 	fmt.Fprintln(w, "demo org and issued a token for a user who holds the app's role (client credentials: for")
-	fmt.Fprintln(w, "the client itself). The tokens are HMAC-signed with a key made at start-up: they work")
-	fmt.Fprintln(w, "against this process only, for 24 hours. Paste the exports into a shell, then try the calls.")
+	fmt.Fprintln(w, "the client itself). The tokens are JWT access tokens signed (ES256) with a key made at")
+	fmt.Fprintln(w, "start-up: they work against this process only, for 24 hours. Paste the exports into a")
+	fmt.Fprintln(w, "shell, then try the calls.")
 	for _, t := range tokens {
 		who := "user " + t.user + ", role " + string(t.profile.Role)
 		if t.user == "" {
@@ -83,6 +87,7 @@ func printWalkthrough(w io.Writer, base string, tokens []profileToken) {
 		}
 		fmt.Fprintf(w, "export %s='%s'\n", t.envName(), t.bearer)
 	}
+	printOAuth(w, base, tokens)
 	fmt.Fprintln(w, "\n# The calls, and what each answers:")
 	envs := map[string]string{}
 	for _, t := range tokens {
@@ -121,4 +126,40 @@ func (s step) curl(base, env string) string {
 	}
 	parts = append(parts, "'"+base+s.path+"'")
 	return strings.Join(parts, " ")
+}
+
+// printOAuth writes the OAuth 2 flows a person can try: the
+// authorization code flow with PKCE in a browser, then its code exchanged
+// with curl, and a client-credentials token.
+func printOAuth(w io.Writer, base string, tokens []profileToken) {
+	var desktop, automation *profileToken
+	for i := range tokens {
+		switch tokens[i].profile.Name {
+		case "Agent Desktop":
+			desktop = &tokens[i]
+		case "API Automation":
+			automation = &tokens[i]
+		}
+	}
+	if desktop == nil || automation == nil {
+		return
+	}
+	verifier := oauth2.GenerateVerifier()
+	fmt.Fprintf(w, "\n# The OAuth 2 endpoints are under %s/oauth (metadata: %s/.well-known/oauth-authorization-server/oauth).\n", base, base)
+	fmt.Fprintln(w, "# Sign in as the Agent Desktop app would have you: open this URL in a browser, pick a user")
+	fmt.Fprintln(w, "# (all but Ana Agent, who consented at start-up, see the consent page), and Allow or Deny:")
+	fmt.Fprintln(w, authorizeURL(base, desktop, verifier))
+	fmt.Fprintln(w, "# The demo's /callback page shows the code; the app exchanges it for a token (paste the code):")
+	fmt.Fprintf(w, "curl -s -u '%s:%s' -d grant_type=authorization_code -d redirect_uri=%s -d code_verifier=%s -d code=PASTE_THE_CODE '%s/oauth/token'\n",
+		desktop.client.ID, desktop.secret.Reveal(), url.QueryEscape(base+"/callback"), verifier, base)
+	fmt.Fprintln(w, "# A client-credentials token for API Automation:")
+	fmt.Fprintf(w, "curl -s -u '%s:%s' -d grant_type=client_credentials '%s/oauth/token'\n", automation.client.ID, automation.secret.Reveal(), base)
+}
+
+// authorizeURL is the authorization request of the Agent Desktop app,
+// with the PKCE challenge of verifier.
+func authorizeURL(base string, desktop *profileToken, verifier string) string {
+	cfg := oauth2.Config{ClientID: desktop.client.ID.String(), Endpoint: oauth2.Endpoint{AuthURL: base + "/oauth/authorize"},
+		RedirectURL: base + "/callback", Scopes: strings.Fields(desktop.profile.Scopes.String())}
+	return cfg.AuthCodeURL("demo", oauth2.S256ChallengeOption(verifier))
 }

@@ -67,5 +67,5 @@
 // as its TokenVerifier is. Swap the policy with [enforce.Enforcer.Swap];
 // every request is judged wholly by the old or the new one.
 //
-// The sub-package hmactoken is an example token format for the verifier.
+// Package jwtoken (in this module) is the verifier for JWT access tokens.
 package httpmw

@@ -10,7 +10,7 @@ import (
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/examples/httpmw"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -42,13 +42,28 @@ func Example() {
 		panic(err)
 	}
 
-	// The middleware, with the HMAC token format as verifier, guarding each
-	// handler inside the mux.
-	codec, err := hmactoken.New([]byte("an example key of 32 bytes, or more"))
+	// JWT access tokens: the issuer's key set and encoder, and the
+	// verifier of the API, which trusts that issuer.
+	key, err := jwtoken.GenerateKey(jwtoken.ES256)
 	if err != nil {
 		panic(err)
 	}
-	mw := httpmw.New(enforcer, codec)
+	keys, err := jwtoken.NewKeySet(key, nil)
+	if err != nil {
+		panic(err)
+	}
+	encoder, err := jwtoken.NewEncoder(keys, "https://auth.example.com", "https://api.example.com")
+	if err != nil {
+		panic(err)
+	}
+	verifier, err := jwtoken.NewVerifier(jwtoken.Config{Issuer: "https://auth.example.com", Audience: []string{"https://api.example.com"},
+		Keys: keys, Now: func() time.Time { return now }})
+	if err != nil {
+		panic(err)
+	}
+
+	// The middleware, guarding each handler inside the mux.
+	mw := httpmw.New(enforcer, verifier)
 	mux := http.NewServeMux()
 	mw.HandleFunc(mux, listUsers, func(w http.ResponseWriter, r *http.Request) {
 		d, _ := httpmw.DecisionFrom(r.Context())
@@ -59,7 +74,7 @@ func Example() {
 	call := func(path, scopes string) {
 		r := httptest.NewRequest("GET", path, nil)
 		if scopes != "" {
-			token, err := codec.Sign(grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: "org-1", GrantType: client.AuthorizationCode,
+			token, err := encoder.Encode(grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: "org-1", GrantType: client.AuthorizationCode,
 				User: "agent", Scopes: scope.MustParseSet(scopes), IssuedAt: now, ExpiresAt: now.Add(time.Hour)})
 			if err != nil {
 				panic(err)

@@ -3,6 +3,7 @@ package httpmw_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -17,7 +18,7 @@ import (
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/sample"
 	"github.com/scopegate/scopegate/examples/httpmw"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
@@ -50,10 +51,12 @@ func (failingAccess) Access(context.Context, permission.OrgID, permission.Subjec
 
 // fixture is a guarded mux over the sample endpoint table: handlers for a
 // few routes that answer with what the middleware put in the context,
-// the catch-all, and tokens signed with an HMAC codec.
+// the catch-all, and JWT access tokens.
 type fixture struct {
 	t        testing.TB
-	codec    *hmactoken.Codec
+	enc      *jwtoken.Encoder
+	ver      *jwtoken.Verifier
+	uncached *jwtoken.Verifier // the same, without a cache
 	enforcer *enforce.Enforcer
 	mw       *httpmw.Middleware
 	mux      *http.ServeMux
@@ -97,11 +100,10 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 		Divisions:   divisions{"u-home": "home", "u-sales": "sales"},
 	}, enforce.WithRealm("api"), enforce.WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
-	codec, err := hmactoken.New([]byte("0123456789abcdef0123456789abcdef"))
-	require.NoError(t, err)
+	enc, ver, uncached := newJWT(t)
 
-	f := &fixture{t: t, codec: codec, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
-	f.mw = httpmw.New(e, codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil))),
+	f := &fixture{t: t, enc: enc, ver: ver, uncached: uncached, enforcer: e, app: app, logs: &bytes.Buffer{}, mux: http.NewServeMux()}
+	f.mw = httpmw.New(e, ver, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil))),
 		httpmw.WithDivision(func(r *http.Request) permission.DivisionID {
 			return permission.DivisionID(r.URL.Query().Get("divisionId"))
 		}))
@@ -113,6 +115,28 @@ func newFixture(t testing.TB, access enforce.AccessSource) *fixture {
 	}
 	f.mux.Handle("/", f.mw.NotFound())
 	return f
+}
+
+// newJWT returns an encoder and two verifiers of one issuer, with the
+// tests' clock: one that caches verified tokens, one that does not.
+func newJWT(t testing.TB) (*jwtoken.Encoder, *jwtoken.Verifier, *jwtoken.Verifier) {
+	t.Helper()
+	// Ed25519 from a fixed seed signs deterministically: the same token in
+	// every process, as the fuzz targets need.
+	key, err := jwtoken.NewKey(jwtoken.EdDSA, ed25519.NewKeyFromSeed([]byte("httpmw test key, 32 bytes long!!")), "test-key")
+	require.NoError(t, err)
+	keys, err := jwtoken.NewKeySet(key, func() time.Time { return now })
+	require.NoError(t, err)
+	const issuer, audience = "https://auth.example.com", "https://api.example.com"
+	enc, err := jwtoken.NewEncoder(keys, issuer, audience)
+	require.NoError(t, err)
+	cfg := jwtoken.Config{Issuer: issuer, Audience: []string{audience}, Keys: keys, Now: func() time.Time { return now }}
+	ver, err := jwtoken.NewVerifier(cfg)
+	require.NoError(t, err)
+	cfg.CacheSize = -1
+	uncached, err := jwtoken.NewVerifier(cfg)
+	require.NoError(t, err)
+	return enc, ver, uncached
 }
 
 // echo answers with what the middleware left in the context.
@@ -134,7 +158,7 @@ func (f *fixture) token(user, scopes string, change ...func(*grant.Token)) strin
 	for _, c := range change {
 		c(&tok)
 	}
-	s, err := f.codec.Sign(tok)
+	s, err := f.enc.Encode(tok)
 	require.NoError(f.t, err)
 	return s
 }

@@ -16,15 +16,17 @@ import (
 )
 
 // A TokenVerifier turns a bearer token into the claims it stands for:
-// it checks a signed token's signature, or looks an opaque one up. The
-// service implements it over its token format; hmactoken is an example.
+// it checks a signed token's signature, or looks an opaque one up.
+// jwtoken.Verifier is one, for JWT access tokens.
 //
 // VerifyToken returns an error for a token it does not accept. An error
 // wrapping grant.ErrExpired, grant.ErrRevoked or grant.ErrClientDisabled
-// gets its own code; any other gives 401 TOKEN_INVALID. The verifier need
-// not check the token's times, revocation or client: the enforcer does.
-// Its errors must not contain the token, and it must be safe for
-// concurrent use.
+// gets its own code, one wrapping enforce.ErrVerifierUnavailable a 503;
+// any other gives 401 TOKEN_INVALID. A verifier that refuses a token for
+// its times may return the claims it read with the error, so that the
+// answer says when the token expired. The verifier need not check the
+// token's times, revocation or client: the enforcer does. Its errors must
+// not contain the token, and it must be safe for concurrent use.
 type TokenVerifier interface {
 	VerifyToken(ctx context.Context, token string) (grant.Token, error)
 }
@@ -166,7 +168,9 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		tok, err := m.verifier.VerifyToken(ctx, raw)
 		switch {
 		case err != nil:
-			req.TokenErr = err
+			// The claims, if any, only tell the enforcer's reason when
+			// the token expired: with TokenErr set, they are not judged.
+			req.Token, req.TokenErr = tok, err
 		case !tok.ID.IsValid():
 			req.TokenErr = errNoClaims
 		default:
@@ -193,7 +197,7 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		WriteError(w, http.StatusInternalServerError, "HANDLER_MISSING", "the route has no handler. To fix: wrap a handler, not nil.")
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxKey{}, &allowed{decision: d, token: req.Token})))
+	next.ServeHTTP(w, r.WithContext(&allowedCtx{Context: ctx, allowed: allowed{decision: d, token: req.Token}}))
 }
 
 // deny writes the enforcer's answer. A header problem gets a message that
@@ -265,6 +269,23 @@ type ctxKey struct{}
 type allowed struct {
 	decision enforce.Decision
 	token    grant.Token
+}
+
+// allowedCtx carries the decision and the token to the handler: one
+// allocation per request, where context.WithValue and the value would be
+// two.
+type allowedCtx struct {
+	context.Context
+	allowed allowed
+}
+
+// Value returns the allowed decision for ctxKey, and asks the parent for
+// anything else.
+func (c *allowedCtx) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return &c.allowed
+	}
+	return c.Context.Value(key)
 }
 
 // DecisionFrom returns the decision that let the request through, for

@@ -143,7 +143,7 @@ func TestDenialIsTheEnforcersBody(t *testing.T) {
 	tok := f.token("agent", "users:readonly")
 	w := f.do("GET", "/api/v2/schedules", "Bearer "+tok)
 
-	claims, err := f.codec.VerifyToken(ctx, tok)
+	claims, err := f.ver.VerifyToken(ctx, tok)
 	require.NoError(t, err)
 	d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Pattern: "GET /api/v2/schedules", Path: "/api/v2/schedules", Token: claims})
 	require.NoError(t, err)
@@ -178,7 +178,7 @@ func TestNoPatternFailsClosed(t *testing.T) {
 	}
 	t.Run("middleware without an enforcer or a verifier", func(t *testing.T) {
 		for _, mw := range []*httpmw.Middleware{
-			httpmw.New(nil, f.codec, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
+			httpmw.New(nil, f.ver, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
 			httpmw.New(f.enforcer, nil, httpmw.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))),
 		} {
 			f.logs.Reset()
@@ -350,20 +350,87 @@ func TestConcurrentRequests(t *testing.T) {
 	<-done
 }
 
+// The context the handler gets keeps the request's own values and its
+// cancellation, beside the decision and the token.
+func TestContextKeepsTheRequests(t *testing.T) {
+	f := newFixture(t, nil)
+	type key struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "outer"))
+	var got any
+	var done <-chan struct{}
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/v2/users", f.mw.Wrap(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got, done = r.Context().Value(key{}), r.Context().Done()
+		_, ok := httpmw.TokenFrom(r.Context())
+		require.True(t, ok)
+	})))
+	r := httptest.NewRequest("GET", "/api/v2/users", nil).WithContext(parent)
+	r.Header.Set("Authorization", "Bearer "+f.token("agent", "users:readonly"))
+	mux.ServeHTTP(httptest.NewRecorder(), r)
+	require.Equal(t, "outer", got)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler's context was not cancelled with the request's")
+	}
+}
+
+// BenchmarkMiddleware: the enforcer alone, on a token already verified,
+// beside the whole middleware path (the header, the verifier, the
+// enforcer, the context) with the verifier's cache and without it. The
+// handler does nothing; the recorder's allocations count in all but the
+// first.
 func BenchmarkMiddleware(b *testing.B) {
 	f := newFixture(b, nil)
-	tok := "Bearer " + f.token("agent", "users:readonly")
+	tok := f.token("agent", "users:readonly")
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux := http.NewServeMux()
-	mux.Handle("GET /api/v2/users", f.mw.Wrap(ok))
-	r := httptest.NewRequest("GET", "/api/v2/users", nil)
-	r.Header.Set("Authorization", tok)
-	b.ReportAllocs()
-	for b.Loop() {
-		w := httptest.NewRecorder()
-		mux.ServeHTTP(w, r)
-		if w.Code != http.StatusNoContent {
-			b.Fatal(w.Code)
+	b.Run("enforce-only", func(b *testing.B) {
+		claims, err := f.ver.VerifyToken(ctx, tok)
+		if err != nil {
+			b.Fatal(err)
 		}
+		req := enforce.Request{Method: "GET", Pattern: "GET /api/v2/users", Path: "/api/v2/users", Token: claims}
+		b.ReportAllocs()
+		for b.Loop() {
+			if d, err := f.enforcer.Enforce(ctx, &req); err != nil || !d.Allowed() {
+				b.Fatal(d.Code(), err)
+			}
+		}
+	})
+	b.Run("bare", func(b *testing.B) { // the mux and the recorder, no middleware
+		mux := http.NewServeMux()
+		mux.Handle("GET /api/v2/users", ok)
+		r := httptest.NewRequest("GET", "/api/v2/users", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		b.ReportAllocs()
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, r)
+			if w.Code != http.StatusNoContent {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+	for _, cached := range []bool{true, false} {
+		name := "verify+enforce/uncached"
+		mw := httpmw.New(f.enforcer, f.uncached)
+		if cached {
+			name, mw = "verify+enforce/cached", f.mw
+		}
+		b.Run(name, func(b *testing.B) {
+			mux := http.NewServeMux()
+			mux.Handle("GET /api/v2/users", mw.Wrap(ok))
+			r := httptest.NewRequest("GET", "/api/v2/users", nil)
+			r.Header.Set("Authorization", "Bearer "+tok)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				mux.ServeHTTP(w, r)
+				if w.Code != http.StatusNoContent {
+					b.Fatal(w.Code)
+				}
+			}
+		})
 	}
 }

@@ -29,7 +29,7 @@ import (
 var sensitiveTypes = map[string]bool{
 	"client.Secret": true, "client.SecretHash": true, "client.Credentials": true,
 	"grant.Code": true, "grant.CodeVerifier": true,
-	"redact.Text": true, "hmactoken.Codec": true,
+	"redact.Text": true, "jwtoken.Key": true,
 }
 
 // sensitiveWords name a secret, a hash of one, a PKCE challenge or

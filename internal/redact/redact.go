@@ -1,5 +1,5 @@
 // Package redact keeps secrets out of fmt, log/slog and encodings. It is
-// what client.Secret, grant.Code, grant.CodeVerifier and hmactoken.Codec
+// what client.Secret, grant.Code, grant.CodeVerifier and jwtoken.Key
 // share: a [Text] holds a secret behind a pointer, and [Format] is their
 // fmt.Formatter.
 //

@@ -2,6 +2,11 @@ package redact_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -13,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scopegate/scopegate/client"
-	"github.com/scopegate/scopegate/examples/httpmw/hmactoken"
+	"github.com/scopegate/scopegate/examples/jwtoken"
 	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/scope"
 )
@@ -74,10 +79,28 @@ func TestSecretsNeverPrint(t *testing.T) {
 		secretText   = "q7Rk2Qx9Lm4Vw8Zp1Ag7Hn3Ty6Ub5Jc0Xe2Wq7Kd8Pf"
 		codeText     = "Hn3Ty6Ub5Jc0Xe2Wq7Kd8Pf4Rs1Gm9Lz6Tb3Vn5Cx7Q"
 		verifierText = "Kd8Pf4Rs1Gm9Lz6Tb3Vn5Cx7Qw2Ej0Hy4Ua8Mo1SiZq5Xw2"
-		keyText      = "Zq5Xw2Ec8Rv4Tb7Yn1Um3Ik6Ol9Pa0SdFg4Hj7Kl2"
 	)
-	codec, err := hmactoken.New([]byte(keyText))
+	// Private keys of JWT access tokens, each with the forms its secret
+	// takes: the bytes of the private scalar or seed (and with them their
+	// hexadecimal, base64 and JWK "d" forms), and the big numbers in
+	// decimal and hexadecimal, as fmt prints a *big.Int.
+	ecPriv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
+	ecKey, err := jwtoken.NewKey(jwtoken.ES256, ecPriv, "")
+	require.NoError(t, err)
+	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	rsaKey, err := jwtoken.NewKey(jwtoken.RS256, rsaPriv, "")
+	require.NoError(t, err)
+	_, edPriv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	edKey, err := jwtoken.NewKey(jwtoken.EdDSA, edPriv, "")
+	require.NoError(t, err)
+	ecD := ecPriv.D.FillBytes(make([]byte, 32))
+	ecSecrets := []string{string(ecD), ecPriv.D.Text(10), ecPriv.D.Text(16)}
+	rsaSecrets := []string{string(rsaPriv.D.Bytes()), rsaPriv.D.Text(10), rsaPriv.D.Text(16),
+		string(rsaPriv.Primes[0].Bytes()), rsaPriv.Primes[0].Text(10), rsaPriv.Primes[0].Text(16)}
+	edSecrets := []string{string(edPriv.Seed())}
 	secret := client.SecretFrom(secretText)
 	code := grant.CodeFrom(codeText)
 	verifier := grant.CodeVerifierFrom(verifierText)
@@ -109,7 +132,9 @@ func TestSecretsNeverPrint(t *testing.T) {
 			shapes(grant.SAML2BearerRequest{Org: "org-1", Client: id, Secret: secret, User: "agent-42", Scopes: scope.MustParseSet("users:readonly")}),
 			[]string{secretText}, nil,
 		},
-		{"hmactoken.Codec", shapes(*codec), []string{keyText}, nil},
+		{"jwtoken.Key ES256", shapes(*ecKey), ecSecrets, jwtoken.ErrPrivateKey},
+		{"jwtoken.Key RS256", shapes(*rsaKey), rsaSecrets, jwtoken.ErrPrivateKey},
+		{"jwtoken.Key EdDSA", shapes(*edKey), edSecrets, jwtoken.ErrPrivateKey},
 	}
 	for _, tt := range tests {
 		var forms []string
