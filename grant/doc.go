@@ -93,6 +93,10 @@
 // amortised. The clock is injectable everywhere ([WithClock],
 // [NewMemStore]).
 //
+// Each type takes the options it understands: an Issuer its
+// [IssuerOption]s ([WithClock], [WithCodeLifetime]), a Validator its
+// [ValidatorOption]s ([WithClock], [WithClockSkew]).
+//
 // [Issuer], [Validator] and [MemStore] are safe for concurrent use.
 // [TokenID] and [Code] are immutable values; [Token], [Consent],
 // [CodeGrant], [Prompt] and the request types are plain values, safe to
@@ -103,5 +107,5 @@
 // nil or zero, refuses every token as undecidable, and an Issuer not made
 // by [NewIssuer] refuses every request. The zero MemStore is ready to use;
 // a nil *MemStore refuses every call with an error, and cannot say that a
-// token is not revoked. A nil [Option], and WithClock(nil), are skipped.
+// token is not revoked. A nil option, and WithClock(nil), are skipped.
 package grant

@@ -44,7 +44,7 @@ type fixture struct {
 	custAdmin  *permission.Access // the customer's
 }
 
-func newFixture(t testing.TB, opts ...grant.Option) *fixture {
+func newFixture(t testing.TB, opts ...grant.IssuerOption) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, clients: client.NewMemStore()}
 	perms := permission.NewMemStore()
@@ -70,9 +70,9 @@ func newFixture(t testing.TB, opts ...grant.Option) *fixture {
 	f.registry = client.NewRegistry(f.clients, catalog, perms, client.WithClock(f.clock.now))
 	f.authorizer = client.NewAuthorizer(f.clients, f.clients, client.WithClock(f.clock.now))
 	f.store = grant.NewMemStore(f.clock.now)
-	opts = append([]grant.Option{grant.WithClock(f.clock.now)}, opts...)
+	opts = append([]grant.IssuerOption{grant.WithClock(f.clock.now)}, opts...)
 	f.issuer = grant.NewIssuer(f.clients, f.clients, f.store, perms, catalog, opts...)
-	f.validator = grant.NewValidator(f.clients, f.store, opts...)
+	f.validator = grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now))
 	return f
 }
 

@@ -25,43 +25,64 @@ const (
 	DefaultCodeLifetime = time.Minute
 )
 
-// An Option configures an [Issuer] or a [Validator].
-type Option func(*options)
+// An IssuerOption configures an [Issuer]: [WithClock] and
+// [WithCodeLifetime]. A nil IssuerOption is skipped.
+type IssuerOption interface{ applyIssuer(*issuerOptions) }
 
-type options struct {
+// A ValidatorOption configures a [Validator]: [WithClock] and
+// [WithClockSkew]. A nil ValidatorOption is skipped.
+type ValidatorOption interface{ applyValidator(*validatorOptions) }
+
+type issuerOptions struct {
 	now     func() time.Time
 	codeTTL time.Duration
-	skew    time.Duration
 }
+
+type validatorOptions struct {
+	now  func() time.Time
+	skew time.Duration
+}
+
+// A ClockOption sets the clock of an [Issuer] or a [Validator], which
+// both understand it. Make one with [WithClock].
+type ClockOption struct{ now func() time.Time }
+
+func (o ClockOption) applyIssuer(s *issuerOptions)       { s.now = o.now }
+func (o ClockOption) applyValidator(s *validatorOptions) { s.now = o.now }
 
 // WithClock sets the clock; the default, and what nil means, is time.Now.
-// A nil Option is skipped.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+func WithClock(now func() time.Time) ClockOption { return ClockOption{now} }
 
-// WithCodeLifetime sets how long authorization codes live: at most
-// MaxCodeLifetime; the default is DefaultCodeLifetime. Longer values are
-// cut to MaxCodeLifetime; zero and negative values mean the default.
-func WithCodeLifetime(d time.Duration) Option {
-	return func(o *options) { o.codeTTL = min(d, MaxCodeLifetime) }
-}
+type codeLifetime time.Duration
+
+func (d codeLifetime) applyIssuer(s *issuerOptions) { s.codeTTL = min(time.Duration(d), MaxCodeLifetime) }
+
+// WithCodeLifetime sets how long an issuer's authorization codes live: at
+// most MaxCodeLifetime; the default is DefaultCodeLifetime. Longer values
+// are cut to MaxCodeLifetime; zero and negative values mean the default.
+func WithCodeLifetime(d time.Duration) IssuerOption { return codeLifetime(d) }
 
 // MaxClockSkew is the most clock skew a [Validator] allows. Stores keep a
 // revoked token's revocation until this long after its expiry.
 const MaxClockSkew = 5 * time.Minute
 
-// WithClockSkew sets how far the [Validator] lets clocks disagree when it
+type clockSkew time.Duration
+
+func (d clockSkew) applyValidator(s *validatorOptions) {
+	s.skew = min(max(time.Duration(d), 0), MaxClockSkew)
+}
+
+// WithClockSkew sets how far a [Validator] lets clocks disagree when it
 // checks a token's issue and expiry times: from zero (the default) to
 // MaxClockSkew. Negative values count as zero, longer ones are cut to
 // MaxClockSkew.
-func WithClockSkew(d time.Duration) Option {
-	return func(o *options) { o.skew = min(max(d, 0), MaxClockSkew) }
-}
+func WithClockSkew(d time.Duration) ValidatorOption { return clockSkew(d) }
 
-func buildOptions(opts []Option) options {
-	o := options{now: time.Now, codeTTL: DefaultCodeLifetime}
+func buildIssuerOptions(opts []IssuerOption) issuerOptions {
+	o := issuerOptions{now: time.Now, codeTTL: DefaultCodeLifetime}
 	for _, opt := range opts {
 		if opt != nil {
-			opt(&o)
+			opt.applyIssuer(&o)
 		}
 	}
 	if o.now == nil {
@@ -69,6 +90,19 @@ func buildOptions(opts []Option) options {
 	}
 	if o.codeTTL <= 0 {
 		o.codeTTL = DefaultCodeLifetime
+	}
+	return o
+}
+
+func buildValidatorOptions(opts []ValidatorOption) validatorOptions {
+	o := validatorOptions{now: time.Now}
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyValidator(&o)
+		}
+	}
+	if o.now == nil {
+		o.now = time.Now
 	}
 	return o
 }
@@ -83,7 +117,7 @@ type Issuer struct {
 	store   Store
 	members permission.MemberStore
 	catalog *scope.Catalog
-	options
+	issuerOptions
 }
 
 // NewIssuer returns an issuer that reads clients and org authorizations
@@ -92,8 +126,8 @@ type Issuer struct {
 // describes scopes on consent prompts from catalog (with a nil catalog,
 // prompts list the scopes without descriptions). An Issuer not made by
 // NewIssuer with all its stores refuses every request.
-func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, members permission.MemberStore, catalog *scope.Catalog, opts ...Option) *Issuer {
-	return &Issuer{clients: clients, auths: auths, store: store, members: members, catalog: catalog, options: buildOptions(opts)}
+func NewIssuer(clients client.Store, auths client.AuthorizationStore, store Store, members permission.MemberStore, catalog *scope.Catalog, opts ...IssuerOption) *Issuer {
+	return &Issuer{clients: clients, auths: auths, store: store, members: members, catalog: catalog, issuerOptions: buildIssuerOptions(opts)}
 }
 
 var errNoIssuer = errors.New("grant: the issuer lacks a store: make it with NewIssuer")

@@ -26,7 +26,7 @@ type ClientStatuses interface {
 type Validator struct {
 	clients     ClientStatuses
 	revocations Revocations
-	options
+	validatorOptions
 	ready bool // made by NewValidator with both stores and a clock
 }
 
@@ -36,8 +36,8 @@ var errUnconfigured = errors.New("grant: validator has no client states or revoc
 
 // NewValidator returns a validator that looks client statuses up in
 // clients and revocations in revocations.
-func NewValidator(clients ClientStatuses, revocations Revocations, opts ...Option) *Validator {
-	v := &Validator{clients: clients, revocations: revocations, options: buildOptions(opts)}
+func NewValidator(clients ClientStatuses, revocations Revocations, opts ...ValidatorOption) *Validator {
+	v := &Validator{clients: clients, revocations: revocations, validatorOptions: buildValidatorOptions(opts)}
 	v.ready = v.clients != nil && v.revocations != nil && v.now != nil
 	return v
 }

@@ -28,7 +28,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		grant.ExchangeRequest{}, (*grant.ExchangeRequest)(nil),
 		grant.Issuer{}, (*grant.Issuer)(nil),
 		grant.MemStore{}, (*grant.MemStore)(nil),
-		grant.Option(nil), (*grant.Option)(nil),
+		grant.ClockOption{}, (*grant.ClockOption)(nil),
 		grant.Prompt{}, (*grant.Prompt)(nil),
 		grant.SAML2BearerRequest{}, (*grant.SAML2BearerRequest)(nil),
 		grant.ScopeDescription{}, (*grant.ScopeDescription)(nil),
@@ -50,17 +50,17 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		"NewValidator":      grant.NewValidator,
 		"NewIssuer(stores)": func() *grant.Issuer { return newZeroIssuer() },
 		"NewIssuer(stores, nil options)": func() *grant.Issuer {
-			return newZeroIssuer(nil, grant.WithClock(nil), grant.WithCodeLifetime(0), grant.WithClockSkew(0))
+			return newZeroIssuer(nil, grant.WithClock(nil), grant.WithCodeLifetime(0))
 		},
 		"NewValidator(stores, nil options)": func() *grant.Validator {
 			clients := client.NewMemStore()
-			return grant.NewValidator(clients, grant.NewMemStore(nil), nil, grant.WithClock(nil))
+			return grant.NewValidator(clients, grant.NewMemStore(nil), nil, grant.WithClock(nil), grant.WithClockSkew(0))
 		},
 	})
 }
 
 // newZeroIssuer returns an issuer over empty stores.
-func newZeroIssuer(opts ...grant.Option) *grant.Issuer {
+func newZeroIssuer(opts ...grant.IssuerOption) *grant.Issuer {
 	clients := client.NewMemStore()
 	return grant.NewIssuer(clients, clients, grant.NewMemStore(nil), permission.NewMemStore(), sample.Catalog(), opts...)
 }
