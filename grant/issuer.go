@@ -55,7 +55,9 @@ func WithClock(now func() time.Time) ClockOption { return ClockOption{now} }
 
 type codeLifetime time.Duration
 
-func (d codeLifetime) applyIssuer(s *issuerOptions) { s.codeTTL = min(time.Duration(d), MaxCodeLifetime) }
+func (d codeLifetime) applyIssuer(s *issuerOptions) {
+	s.codeTTL = min(time.Duration(d), MaxCodeLifetime)
+}
 
 // WithCodeLifetime sets how long an issuer's authorization codes live: at
 // most MaxCodeLifetime; the default is DefaultCodeLifetime. Longer values
