@@ -60,5 +60,16 @@
 // as its TokenVerifier is. Swap the policy with [enforce.Enforcer.Swap];
 // every request is judged wholly by the old or the new one.
 //
+// # The shared decision path
+//
+// The middleware is the net/http adapter of package guard, which holds
+// the decision path the chi, gin, echo and gRPC adapters share: the
+// bearer token, the verifier, the enforcer, the answer and the observers.
+// TokenVerifier, VerifierFunc, HeaderError and the header's sentinel
+// errors are the guard package's. [WithObserver] adds an observer of every
+// decision (promhook for Prometheus, otelhook for OpenTelemetry), and
+// [FromGuard] builds the middleware over a guard that other adapters
+// share.
+//
 // The sub-package hmactoken is an example token format for the verifier.
 package httpmw
