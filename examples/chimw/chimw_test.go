@@ -115,3 +115,20 @@ func TestNoRouteContextFailsClosed(t *testing.T) {
 		require.Equal(t, guard.CodeMisconfigured, adaptertest.DecodeError(t, w.Body.Bytes()).Error.Code)
 	}
 }
+
+func BenchmarkMiddleware(b *testing.B) {
+	f := adaptertest.New(b, adaptertest.Options{})
+	r := chi.NewRouter()
+	r.Use(chimw.New(f.Guard).Handler)
+	r.Get("/api/v2/users/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	req := httptest.NewRequest("GET", "/api/v2/users/u-home", nil)
+	req.Header.Set("Authorization", "Bearer "+f.Token("agent", "users:readonly"))
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != http.StatusNoContent {
+			b.Fatal(w.Code, w.Body)
+		}
+	}
+}
