@@ -45,6 +45,7 @@ func TestBraceRoute(t *testing.T) {
 		{"/api/v2/users/{id:[0-9]{3}}/roles", "/api/v2/users/{id}/roles"},
 		{"/static/*", "/static/{...}"},
 		{"/a/{x:[a-z]+", guard.NoRoute},
+		{"/a/}{x}", guard.NoRoute},
 		{"/v1/things:batchGet", "/v1/things:batchGet"},
 	} {
 		require.Equal(t, tc.want, guard.BraceRoute(tc.in), tc.in)

@@ -46,9 +46,10 @@ func ColonRoute(route string) string {
 // BraceRoute translates a route in chi's syntax to http.ServeMux's: a
 // parameter with a regular expression, "{id:[0-9]+}", becomes "{id}", and
 // the catch-all "*" becomes "{...}", which matches no endpoint. Other
-// parameters are already in the enforcer's form.
+// parameters are already in the enforcer's form. Unbalanced braces, which
+// chi does not register, give NoRoute.
 func BraceRoute(route string) string {
-	if strings.IndexByte(route, ':') < 0 && strings.IndexByte(route, '*') < 0 {
+	if plainBraces(route) {
 		return route
 	}
 	var b strings.Builder
@@ -58,6 +59,8 @@ func BraceRoute(route string) string {
 		case '*':
 			b.WriteString("{...}")
 			i++
+		case '}':
+			return NoRoute // unbalanced: chi would not have registered it
 		case '{':
 			// The parameter runs to its closing brace; a regular
 			// expression may hold braces of its own.
@@ -86,4 +89,27 @@ func BraceRoute(route string) string {
 		}
 	}
 	return b.String()
+}
+
+// plainBraces reports whether route is in the enforcer's form already:
+// balanced braces, none nested, and no ':' or '*'.
+func plainBraces(route string) bool {
+	open := false
+	for i := 0; i < len(route); i++ {
+		switch route[i] {
+		case '{':
+			if open {
+				return false
+			}
+			open = true
+		case '}':
+			if !open {
+				return false
+			}
+			open = false
+		case ':', '*':
+			return false
+		}
+	}
+	return !open
 }
