@@ -14,7 +14,9 @@ import (
 	"github.com/scopegate/scopegate/permission"
 )
 
-func division(c echo.Context) permission.DivisionID { return permission.DivisionID(c.QueryParam("divisionId")) }
+func division(c echo.Context) permission.DivisionID {
+	return permission.DivisionID(c.QueryParam("divisionId"))
+}
 
 // handled answers with what the middleware left, in the request's context
 // and in echo's.

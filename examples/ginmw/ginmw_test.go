@@ -16,7 +16,9 @@ import (
 
 func init() { gin.SetMode(gin.TestMode) }
 
-func division(c *gin.Context) permission.DivisionID { return permission.DivisionID(c.Query("divisionId")) }
+func division(c *gin.Context) permission.DivisionID {
+	return permission.DivisionID(c.Query("divisionId"))
+}
 
 // handled answers with what the middleware left, in the request's context
 // and in gin's.

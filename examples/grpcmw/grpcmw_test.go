@@ -92,7 +92,9 @@ func serve(t *testing.T, ic *grpcmw.Interceptor) *grpc.ClientConn {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.UnaryInterceptor(ic.Unary), grpc.StreamInterceptor(ic.Stream),
-		grpc.UnknownServiceHandler(func(any, grpc.ServerStream) error { return status.Error(codes.Internal, "unknown service handler reached") }))
+		grpc.UnknownServiceHandler(func(any, grpc.ServerStream) error {
+			return status.Error(codes.Internal, "unknown service handler reached")
+		}))
 	directorypb.RegisterDirectoryServer(srv, directory{})
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
