@@ -35,8 +35,10 @@ type Observation struct {
 	Org       client.OrgID
 	Client    client.ID
 	GrantType client.GrantType
-	// Scope is the token's scope that satisfied the endpoint: the scope
-	// used. Zero for a denial and for client-credentials tokens.
+	// Scope is the token's scope that satisfied the endpoint, the scope
+	// used, even when the request was denied for another cause (a
+	// missing permission). Zero when none did, and for
+	// client-credentials tokens.
 	Scope scope.Scope
 	// Elapsed is how long the decision took, from reading the
 	// Authorization header to the enforcer's answer, the token's
