@@ -68,6 +68,7 @@ func TestRunPrintsWhatTheREADMESays(t *testing.T) {
 func TestDocumentedFilesExist(t *testing.T) {
 	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
 	quoted := regexp.MustCompile("`([A-Za-z0-9_./-]+\\.(?:md|go|json|jsonl|txt|proto|sh))`")
+	linkText := regexp.MustCompile(`\[[^\]]*\]\(`)
 	goRun := regexp.MustCompile(`go (?:run|test|build(?: -o \S+)?) (\./examples/[A-Za-z0-9_/.-]*[A-Za-z0-9_])`)
 	for _, doc := range []string{"README.md", "examples/README.md", "BENCHMARKS.md", "SECURITY.md"} {
 		data, err := os.ReadFile(filepath.Join("../..", doc))
@@ -85,7 +86,9 @@ func TestDocumentedFilesExist(t *testing.T) {
 		for _, m := range link.FindAllStringSubmatch(string(data), -1) {
 			check(m[1], dir)
 		}
-		for _, m := range quoted.FindAllStringSubmatch(string(data), -1) {
+		// A link's text may quote a shorter name for its target.
+		text := linkText.ReplaceAllString(string(data), "(")
+		for _, m := range quoted.FindAllStringSubmatch(text, -1) {
 			// A quoted path is relative to the repository's root, or to
 			// the document.
 			if _, err := os.Stat(filepath.Join("../..", m[1])); err == nil {
