@@ -105,3 +105,23 @@ func TestDocumentedFilesExist(t *testing.T) {
 		}
 	}
 }
+
+// The README's adapters snippet is the code of the guard package's
+// Example, between its markers, which runs it.
+func TestREADMEAdaptersIsTheExample(t *testing.T) {
+	src, err := os.ReadFile("../guard/example_test.go")
+	require.NoError(t, err)
+	code := string(src)
+	start := strings.Index(code, "\t// README:start\n")
+	end := strings.Index(code, "\t// README:end")
+	require.True(t, start >= 0 && end > start)
+	var want strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(code[start+len("\t// README:start\n"):end], "\n"), "\n") {
+		want.WriteString(strings.TrimPrefix(line, "\t") + "\n")
+	}
+	doc := readme(t)
+	i := strings.Index(doc, "\n### Framework adapters, metrics and traces\n")
+	require.GreaterOrEqual(t, i, 0)
+	require.Equal(t, want.String(), block(t, doc[i:], "go"),
+		"copy the code between the README markers of examples/guard/example_test.go into the README's adapters section")
+}
