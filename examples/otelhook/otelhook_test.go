@@ -193,3 +193,31 @@ func BenchmarkObserve(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheck is a decision through the guard without the hook and
+// with it, on a request whose span records.
+func BenchmarkCheck(b *testing.B) {
+	obs, err := otelhook.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader())))
+	require.NoError(b, err)
+	ctx, span := sdktrace.NewTracerProvider().Tracer("bench").Start(context.Background(), "request")
+	defer span.End()
+	for _, bc := range []struct {
+		name string
+		opts []guard.Option
+	}{
+		{"none", nil},
+		{"otelhook", []guard.Option{guard.WithObserver(obs)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			f := adaptertest.New(b, adaptertest.Options{Guard: bc.opts})
+			req := &guard.Request{Method: "GET", Path: "/api/v2/users/u-home", Route: "/api/v2/users/{userId}",
+				Authorization: []string{"Bearer " + f.Token("agent", "users:readonly")}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if o := f.Guard.Check(ctx, req); !o.Allowed() {
+					b.Fatal(o.Code())
+				}
+			}
+		})
+	}
+}
