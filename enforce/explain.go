@@ -46,6 +46,17 @@ func (d Decision) Message() string {
 	return d.message(false)
 }
 
+// Explain returns what [Decision.ErrorBody]'s message tells the caller,
+// in two parts: the reason and the remedy ("" when allowed). They are
+// [Decision.Message]'s, or the operator's [Decision.Reason] and
+// [Decision.Remedy] with [WithDetailedErrors]. It is for transports that
+// carry the two in separate fields, such as a gRPC status, whose message
+// is the reason, and its error details, which carry the remedy.
+func (d Decision) Explain() (reason, remedy string) {
+	detail := d.detailed()
+	return d.reasons(detail), d.remedies(detail)
+}
+
 func (d Decision) message(detail bool) string {
 	msg := d.reasons(detail)
 	if r := d.remedies(detail); r != "" {

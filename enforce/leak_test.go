@@ -1,6 +1,7 @@
 package enforce_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,16 @@ func TestDetailedErrors(t *testing.T) {
 		require.Equal(t, detailed, strings.Contains(body, "in division Home (holds it in Sales)"), body)
 		require.Contains(t, d.Reason(), "in division Home (holds it in Sales)")
 		require.NotContains(t, d.Message(), "division")
+
+		// Explain gives the body's message in two parts.
+		reason, remedy := d.Explain()
+		var parsed struct{ Error struct{ Message string } }
+		require.NoError(t, json.Unmarshal(d.ErrorBody(), &parsed))
+		require.Equal(t, parsed.Error.Message, reason+". To fix: "+remedy+".")
+		require.Equal(t, detailed, strings.Contains(reason, "(holds it in Sales)"), reason)
+		if detailed {
+			require.Equal(t, d.Reason(), reason)
+			require.Equal(t, d.Remedy(), remedy)
+		}
 	}
 }

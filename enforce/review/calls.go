@@ -128,7 +128,8 @@ func (ix *Index) resolveOne(i int, call string) (int32, error) {
 // name: templates that match it, or end with it ("/v2/users/me" for
 // "/api/v2/users/me"), comparing static segments without regard to case.
 // Routes with the same method come first, then those with more segments
-// in common, then full matches, then table order.
+// in common, then full matches, then table order. When no template
+// matches even in part, the nearest routes (nearRoutes).
 func (ix *Index) suggestRoutes(method, path string) []string {
 	var call []string
 	for seg := range strings.SplitSeq(path, "/") {
@@ -171,6 +172,9 @@ func (ix *Index) suggestRoutes(method, path string) []string {
 			hits = append(hits, hit{ep: i, same: ix.eps[i].method == method, full: off == 0, staticShared: shared})
 		}
 	}
+	if len(hits) == 0 {
+		return ix.nearRoutes(method, call)
+	}
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		switch {
 		case a.same != b.same:
@@ -192,6 +196,94 @@ func (ix *Index) suggestRoutes(method, path string) []string {
 		out = append(out, ix.eps[h.ep].route)
 	}
 	return out
+}
+
+// Costs of the segment edits nearRoutes counts, and the most it accepts:
+// a segment one letter off and a missing parameter, say, as in
+// "/users/{userId}/presence" for "/users/{userId}/presences/{sourceId}".
+const (
+	nearSegment  = 1 // a static segment a few letters off: user for users
+	otherSegment = 2 // another segment in its place
+	extraSegment = 2 // a segment too many, or too few
+	maxNear      = 3
+)
+
+// nearRoutes returns up to three routes whose templates are a few segment
+// edits from the call's segments, the nearest first: the suggestions for
+// a call that no template matches, even in part. Routes with the call's
+// method come first, and when the nearest has it, only those.
+func (ix *Index) nearRoutes(method string, call []string) []string {
+	type hit struct {
+		ep, d int
+		same  bool
+	}
+	var hits []hit
+	for i := range ix.eps {
+		if d := segmentDistance(call, ix.eps[i].segs); d <= maxNear {
+			hits = append(hits, hit{ep: i, d: d, same: ix.eps[i].method == method})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		switch {
+		case a.d != b.d:
+			return a.d - b.d
+		case a.same != b.same:
+			return boolFirst(a.same)
+		}
+		return a.ep - b.ep
+	})
+	var out []string
+	for _, h := range hits {
+		if len(out) == 3 || h.d > hits[0].d || hits[0].same && !h.same {
+			break
+		}
+		out = append(out, ix.eps[h.ep].route)
+	}
+	return out
+}
+
+// segmentDistance returns the cost of the cheapest edits that turn the
+// call's segments into the template's: nothing for a segment that matches
+// (a static one in any case, a value or a parameter for a parameter),
+// nearSegment or otherSegment for one in another's place, extraSegment
+// for one too many or too few. It returns maxNear+1 when the cost is over
+// maxNear.
+func segmentDistance(call []string, tmpl []route.Segment) int {
+	if d := len(call) - len(tmpl); d*extraSegment > maxNear || -d*extraSegment > maxNear {
+		return maxNear + 1
+	}
+	prev := make([]int, len(tmpl)+1)
+	cur := make([]int, len(tmpl)+1)
+	for j := range prev {
+		prev[j] = j * extraSegment
+	}
+	for i := 1; i <= len(call); i++ {
+		cur[0] = i * extraSegment
+		for j := 1; j <= len(tmpl); j++ {
+			cur[j] = min(prev[j-1]+segmentCost(call[i-1], tmpl[j-1]), prev[j]+extraSegment, cur[j-1]+extraSegment)
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(tmpl)], maxNear+1)
+}
+
+// segmentCost is the cost of a call's segment in the place of a
+// template's.
+func segmentCost(c string, t route.Segment) int {
+	_, param := route.ParamName(c)
+	switch {
+	case t.Param:
+		return 0 // a parameter takes any value, or another parameter
+	case param:
+		return otherSegment
+	case strings.EqualFold(c, t.Text):
+		return 0
+	}
+	limit := max(1, min(len(c), len(t.Text))/4)
+	if editDistance(strings.ToLower(c), strings.ToLower(t.Text), limit) <= limit {
+		return nearSegment
+	}
+	return otherSegment
 }
 
 func boolFirst(a bool) int {

@@ -32,7 +32,12 @@
 // as the enforcer matches requests; or an endpoint name ("getUsersMe").
 // [Index.Resolve] documents the rules. A call that reaches no endpoint is
 // never skipped: it is an error, a [*CallError] naming the call, with the
-// routes or names it was probably meant to be.
+// routes or names it was probably meant to be: the routes that end with
+// its path ("GET /v2/users/me" for "GET /api/v2/users/me"), or else the
+// nearest ones, a segment or two away ("GET /api/v2/user/{userId}" for
+// "GET /api/v2/users/{userId}"; "PATCH /api/v2/users/{userId}/presence"
+// for "PATCH /api/v2/users/{userId}/presences/{sourceId}"); names a few
+// letters off.
 //
 // # Smallest and narrowest
 //

@@ -215,7 +215,7 @@ func (ix *Index) Document(in DocInput) (Doc, error) {
 		return Doc{}, fmt.Errorf("%w: a reason was given, but the scopes did not change since %s", ErrInvalid, in.Previous.Updated)
 	case added.IsEmpty() && removed.IsEmpty():
 	case in.Reason == "":
-		return Doc{}, fmt.Errorf("%w: the scopes changed since %s (added %q, removed %q): say why in Reason", ErrInvalid, in.Previous.Updated, added, removed)
+		return Doc{}, &ChangeError{Since: in.Previous.Updated, Added: added, Removed: removed}
 	default:
 		d.Changes = append(d.Changes, Change{Date: in.Updated, Added: added.Scopes(), Removed: removed.Scopes(), Reason: in.Reason})
 	}

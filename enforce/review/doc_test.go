@@ -197,6 +197,17 @@ func TestDocumentErrors(t *testing.T) {
 		_, err := ix.Document(ok())
 		require.NoError(t, err)
 	})
+	t.Run("a change without a reason says what changed", func(t *testing.T) {
+		in := ok()
+		in.Previous, in.Calls = &prev, []string{"getConversations", "getUsers"}
+		_, err := ix.Document(in)
+		var ce *review.ChangeError
+		require.ErrorAs(t, err, &ce)
+		require.Equal(t, prev.Updated, ce.Since)
+		require.Equal(t, "users:readonly", ce.Added.String())
+		require.True(t, ce.Removed.IsEmpty())
+		require.EqualError(t, err, `review: invalid input: the scopes changed since `+prev.Updated.String()+` (added "users:readonly", removed ""): say why in Reason`)
+	})
 }
 
 func TestParseDocJSONErrors(t *testing.T) {

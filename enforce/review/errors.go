@@ -2,8 +2,11 @@ package review
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/scopegate/scopegate/scope"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them,
@@ -87,3 +90,22 @@ func (e *CallError) Unwrap() error {
 	}
 	return e.Err
 }
+
+// A ChangeError reports documented scopes that changed since the previous
+// version of a [Doc] without a [DocInput].Reason to say why. It wraps
+// [ErrInvalid].
+type ChangeError struct {
+	// Since is the previous version's date.
+	Since Date
+	// Added and Removed are the scopes added and removed since.
+	Added, Removed scope.Set
+}
+
+func (e *ChangeError) Error() string {
+	if e == nil {
+		return ErrInvalid.Error()
+	}
+	return fmt.Sprintf("%v: the scopes changed since %s (added %q, removed %q): say why in Reason", ErrInvalid, e.Since, e.Added, e.Removed)
+}
+
+func (e *ChangeError) Unwrap() error { return ErrInvalid }

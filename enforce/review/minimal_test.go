@@ -15,6 +15,7 @@ import (
 	esample "github.com/scopegate/scopegate/enforce/sample"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
+	scopesample "github.com/scopegate/scopegate/scope/sample"
 )
 
 // needDiff compares Needs, with scope sets compared by their text.
@@ -185,7 +186,12 @@ func TestMinimalErrors(t *testing.T) {
 		{"the seed's short path", "GET /v2/users/me", review.ErrUnknownCall, []string{"GET /api/v2/users/me"}},
 		{"the seed's shorter path", "GET /conversations", review.ErrUnknownCall, []string{"GET /api/v2/conversations"}},
 		{"wrong method", "POST /api/v2/users/me", review.ErrUnknownCall, []string{"GET /api/v2/users/me"}},
-		{"unknown template", "GET /api/v2/users/{userId}/friends", review.ErrUnknownCall, nil},
+		{"unknown template: the nearest routes", "GET /api/v2/users/{userId}/friends", review.ErrUnknownCall,
+			[]string{"GET /api/v2/users/{userId}", "GET /api/v2/users/{userId}/roles", "GET /api/v2/users/{userId}/presence"}},
+		{"a segment one letter off", "GET /api/v2/user/{userId}", review.ErrUnknownCall, []string{"GET /api/v2/users/{userId}"}},
+		{"a request one letter off", "GET /api/v2/user/123", review.ErrUnknownCall, []string{"GET /api/v2/users/{userId}"}},
+		{"a segment one letter off, another method", "PUT /api/v2/user/me", review.ErrUnknownCall, []string{"PUT /api/v2/users/{userId}"}},
+		{"nothing near", "GET /api/v3/things/1/parts/2", review.ErrUnknownCall, nil},
 		{"lower-case method", "get /api/v2/users", review.ErrMalformedCall, []string{"GET /api/v2/users"}},
 		{"not a method", "GET! /api/v2/users", review.ErrMalformedCall, nil},
 		{"no method", "/api/v2/users", review.ErrMalformedCall, []string{"GET /api/v2/users", "POST /api/v2/users"}},
@@ -212,6 +218,26 @@ func TestMinimalErrors(t *testing.T) {
 		})
 	}
 
+	t.Run("near misses of a table with sub-resources", func(t *testing.T) {
+		ix := newIndex(t, scopesample.Catalog(), []enforce.Endpoint{
+			{Method: "GET", Path: "/api/v2/users/{userId}", Scopes: []scope.Scope{scope.MustParse("users:readonly")}, Permissions: permission.NoneRequired()},
+			{Method: "GET", Path: "/api/v2/users/me", Scopes: []scope.Scope{scope.MustParse("users:readonly")}, Permissions: permission.NoneRequired()},
+			{Method: "PATCH", Path: "/api/v2/users/{userId}/presences/{sourceId}", Scopes: []scope.Scope{scope.MustParse("presence:manage")},
+				Permissions: permission.NoneRequired()},
+		})
+		for call, want := range map[string][]string{
+			"PATCH /api/v2/users/{userId}/presence": {"PATCH /api/v2/users/{userId}/presences/{sourceId}"},
+			"PATCH /api/v2/users/123/presence":      {"PATCH /api/v2/users/{userId}/presences/{sourceId}"},
+			"GET /api/v2/user/{userId}":             {"GET /api/v2/users/{userId}"},
+			"GET /v2/users/me":                      {"GET /api/v2/users/me"},
+			"DELETE /orders/{orderId}/lines/{line}": nil,
+		} {
+			_, err := ix.Resolve([]string{call})
+			var ce *review.CallError
+			require.ErrorAs(t, err, &ce, call)
+			require.Equal(t, want, ce.Suggestions, call)
+		}
+	})
 	t.Run("every bad call is reported", func(t *testing.T) {
 		_, err := ix.Minimal([]string{"getUserMe", "GET /api/v2/users", "GET /v2/users/me"})
 		var calls []int

@@ -22,6 +22,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		review.Breadth{}, (*review.Breadth)(nil),
 		review.CallError{}, (*review.CallError)(nil),
 		review.Change{}, (*review.Change)(nil),
+		review.ChangeError{}, (*review.ChangeError)(nil),
 		review.Date{}, (*review.Date)(nil),
 		review.Denial{}, (*review.Denial)(nil),
 		review.Doc{}, (*review.Doc)(nil),

@@ -54,18 +54,22 @@
 // header problems are described, not quoted, and the enforcer's messages
 // hold none.
 //
-// Zero values refuse; none panics while serving. A nil or zero Middleware,
-// or one without an enforcer or a verifier, answers every request with
-// 500 MIDDLEWARE_MISCONFIGURED, a nil handler with 500 HANDLER_MISSING,
-// and a nil [VerifierFunc] with 503 UNAVAILABLE. Only Handle and
-// HandleFunc panic, as http.ServeMux.Handle does, on a nil mux or handler
-// or a malformed pattern: a mistake in the program, found when it starts.
-//
 // # Concurrency
 //
 // A Middleware is immutable once built and safe for concurrent use, as long
 // as its TokenVerifier is. Swap the policy with [enforce.Enforcer.Swap];
 // every request is judged wholly by the old or the new one.
 //
-// Package jwtoken (in this module) is the verifier for JWT access tokens.
+// # The shared decision path
+//
+// The middleware is the net/http adapter of package guard, which holds
+// the decision path the chi, gin, echo and gRPC adapters share: the
+// bearer token, the verifier, the enforcer, the answer and the observers.
+// TokenVerifier, VerifierFunc, HeaderError and the header's sentinel
+// errors are the guard package's. [WithObserver] adds an observer of every
+// decision (promhook for Prometheus, otelhook for OpenTelemetry), and
+// [FromGuard] builds the middleware over a guard that other adapters
+// share.
+//
+// Package jwtoken verifies JWT access tokens for it.
 package httpmw

@@ -18,7 +18,9 @@ import (
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/examples/httpmw"
+	"github.com/scopegate/scopegate/examples/internal/adaptertest"
 	"github.com/scopegate/scopegate/grant"
+	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -432,5 +434,35 @@ func BenchmarkMiddleware(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The middleware answers the cases every adapter of the guard package
+// answers alike, over real HTTP, with the route's parameter renamed.
+func TestSharedCases(t *testing.T) {
+	f := adaptertest.New(t, adaptertest.Options{})
+	mw := httpmw.FromGuard(f.Guard, httpmw.WithDivision(func(r *http.Request) permission.DivisionID {
+		return permission.DivisionID(r.URL.Query().Get("divisionId"))
+	}))
+	mux := http.NewServeMux()
+	handled := func(w http.ResponseWriter, r *http.Request) { adaptertest.WriteHandled(w, r.Context()) }
+	for _, route := range adaptertest.Routes {
+		mux.Handle(strings.ReplaceAll(route, "{userId}", "{id}"), mw.Wrap(http.HandlerFunc(handled)))
+	}
+	mux.Handle("/", mw.NotFound())
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f.Run(t, srv.URL, f.Cases())
+}
+
+// A nil or zero Middleware refuses rather than panics.
+func TestZeroMiddlewareRefuses(t *testing.T) {
+	for _, mw := range []*httpmw.Middleware{nil, {}} {
+		mux := http.NewServeMux()
+		mux.Handle("GET /api/v2/users", mw.Wrap(http.HandlerFunc(echo)))
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", "/api/v2/users", nil))
+		require.Equal(t, 500, w.Code)
+		require.Equal(t, "MIDDLEWARE_MISCONFIGURED", decodeError(t, w.Body.Bytes()).Error.Code)
 	}
 }

@@ -137,8 +137,8 @@ func TestWriteErrorRefusesBadStatus(t *testing.T) {
 // TestEmptyHeaderErrorReads: a HeaderError left empty, or nil, still says
 // what kind of error it is and matches ErrMalformed.
 func TestEmptyHeaderErrorReads(t *testing.T) {
-	require.Equal(t, "httpmw: malformed Authorization header: refused (at offset 0)", (&httpmw.HeaderError{}).Error())
-	require.Equal(t, "httpmw: malformed Authorization header", (*httpmw.HeaderError)(nil).Error())
+	require.Equal(t, "guard: malformed Authorization header: refused (at offset 0)", (&httpmw.HeaderError{}).Error())
+	require.Equal(t, "guard: malformed Authorization header", (*httpmw.HeaderError)(nil).Error())
 	require.ErrorIs(t, &httpmw.HeaderError{}, httpmw.ErrMalformed)
 	require.ErrorIs(t, (*httpmw.HeaderError)(nil), httpmw.ErrMalformed)
 	_, err := httpmw.VerifierFunc(nil).VerifyToken(ctx, "t")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/scopegate/scopegate/enforce/review"
 	"github.com/scopegate/scopegate/scope"
@@ -20,6 +21,18 @@ func (e *env) doc(args []string) int {
 		return e.stop(err)
 	}
 	d, err := e.index.Document(in)
+	var change *review.ChangeError
+	if errors.As(err, &change) {
+		// The library names its field; the user knows the flag.
+		var what []string
+		if !change.Added.IsEmpty() {
+			what = append(what, "added "+change.Added.String())
+		}
+		if !change.Removed.IsEmpty() {
+			what = append(what, "removed "+change.Removed.String())
+		}
+		err = fmt.Errorf("the scopes changed since %s (%s): say why with -reason TEXT", change.Since, strings.Join(what, "; "))
+	}
 	if err != nil {
 		return e.stop(err)
 	}
@@ -48,7 +61,7 @@ func (e *env) parseDoc(args []string) (review.DocInput, error) {
 	if err := e.parse(args); err != nil {
 		return review.DocInput{}, err
 	}
-	calls, prof, err := cf.calls(e.args)
+	calls, prof, err := cf.calls(e)
 	if err != nil {
 		return review.DocInput{}, err
 	}

@@ -9,7 +9,45 @@
 //	go run ./examples/scopegate doc -profile admin-dashboard -updated 2026-03-01
 //
 // It uses the sample catalog and endpoint table unless -catalog and
-// -endpoints name JSON files. Run it without arguments for the usage text.
+// -endpoints name JSON files; give both, as they must fit each other.
+// Run it without arguments for the usage text.
+//
+// # Input files
+//
+// A scope catalog (-catalog, read by scope.ParseCatalogJSON) is an object
+// with the list of scopes, each with its description and the scopes it
+// implies, and the convention rules (testdata/shop-catalog.json):
+//
+//	{
+//	  "rules": [{"action": "manage", "implies": "readonly"}],
+//	  "scopes": [
+//	    {"scope": "orders:readonly", "description": "View orders"},
+//	    {"scope": "orders:manage", "description": "Create, change and cancel orders", "implies": ["orders:readonly"]}
+//	  ]
+//	}
+//
+// An endpoint table (-endpoints, read by enforce.ParseEndpointsJSON) is an
+// object with the list of endpoints (testdata/shop-endpoints.json): each
+// with its method, path template, the scopes any one of which it accepts,
+// the permissions it requires ({"all": [...]}, {"any": [...]} or {"none":
+// true}), and optionally a name, "user_required", "read_only" and where
+// its resource's division comes from ("division": "{param}" or "request"):
+//
+//	{"endpoints": [
+//	  {"name": "getOrder", "method": "GET", "path": "/v1/orders/{orderId}",
+//	   "scopes": ["orders:readonly"], "permissions": {"all": ["shop:order:view"]}}
+//	]}
+//
+// Calls (-calls) are one a line, # starting a comment (testdata/calls.txt).
+// Decision records (-records) are enforce.Record values, one JSON object a
+// line, as a decision hook writes them (testdata/agent-desktop-q1.jsonl).
+// A previous scope documentation (-previous) is the JSON doc -json wrote
+// (testdata/admin-dashboard-2026-03.json), and notes (-notes) an object of
+// scopes to {"used_for": ..., "rationale": ...} (testdata/notes.json).
+//
+// An input error names the file, the line and column, and the entry, and
+// says what was expected there; a call that reaches no endpoint names its
+// line of the -calls file, or its argument, with the nearest routes.
 //
 // Exit status: 0 when there is nothing to report, 1 for findings (lint
 // problems, scopes to remove or add), 2 for a usage or input error.
@@ -24,6 +62,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/scopegate/scopegate/enforce"
@@ -59,9 +98,14 @@ or an endpoint name ("getUsersMe"). Give calls as arguments, in a file (-calls F
 one per line, # for comments), or as a sample profile (-profile agent-desktop).
 
 Every command takes:
-  -catalog FILE    scope catalog JSON (default: the sample catalog)
-  -endpoints FILE  endpoint table JSON (default: the sample table)
+  -catalog FILE    scope catalog JSON (default: the sample catalog), such as
+                   {"scopes": [{"scope": "orders:readonly", "description": "View orders"}]}
+  -endpoints FILE  endpoint table JSON (default: the sample table), such as
+                   {"endpoints": [{"method": "GET", "path": "/v1/orders",
+                    "scopes": ["orders:readonly"], "permissions": {"all": ["shop:order:view"]}}]}
   -json            write JSON instead of text
+Give -catalog and -endpoints together: the table's scopes must be the catalog's.
+examples/scopegate/testdata has a complete pair: shop-catalog.json, shop-endpoints.json.
 Flags may come before or after the calls.
 
 Exit status: 0 nothing to report, 1 findings (lint problems, scopes to remove
@@ -111,6 +155,7 @@ type env struct {
 	asJSON         bool
 	catalog        *scope.Catalog
 	index          *review.Index
+	origins        []callOrigin // where each call came from, for errors
 }
 
 // flags returns the command's flag set, with the flags every command has.
@@ -179,6 +224,7 @@ func (e *env) stop(err error) int {
 	case errors.Is(err, errFlags):
 		return exitUsage
 	}
+	err = callErrors(err, e.origins)
 	for _, line := range strings.Split(err.Error(), "\n") {
 		fmt.Fprintf(e.stderr, "scopegate %s: %s\n", e.name, line)
 	}
@@ -195,34 +241,42 @@ func status(findings bool) int {
 }
 
 // load reads the catalog, and, when table is set, the endpoint table,
-// and builds the index.
+// and builds the index. Every problem with an input file is said in the
+// file's terms, with where it is (readCatalog, readEndpoints).
 func (e *env) load(table bool) error {
 	e.catalog = sample.Catalog()
 	if e.catalogFile != "" {
 		data, err := os.ReadFile(e.catalogFile)
 		if err != nil {
-			return err
+			return fmt.Errorf("-catalog: %w", err)
 		}
-		if e.catalog, err = scope.ParseCatalogJSON(data); err != nil {
-			return fmt.Errorf("%s: %w", e.catalogFile, err)
+		if e.catalog, err = readCatalog(e.catalogFile, data); err != nil {
+			return err
 		}
 	}
 	if !table {
 		return nil
 	}
 	endpoints := esample.Endpoints()
+	var file *jsonFile
 	if e.endpointsFile != "" {
 		data, err := os.ReadFile(e.endpointsFile)
 		if err != nil {
-			return err
+			return fmt.Errorf("-endpoints: %w", err)
 		}
-		if endpoints, err = enforce.ParseEndpointsJSON(data); err != nil {
-			return fmt.Errorf("%s: %w", e.endpointsFile, err)
+		if endpoints, file, err = readEndpoints(e.endpointsFile, data); err != nil {
+			return err
 		}
 	}
 	policy, err := newPolicy(e.catalog, endpoints)
 	if err != nil {
-		return fmt.Errorf("endpoint table: %w", err)
+		if hint := mismatch(err, e.catalogFile, e.endpointsFile); hint != "" && e.endpointsFile == "" {
+			// The sample table's problems are not the user's to fix.
+			return errors.New(hint)
+		} else if hint != "" {
+			return endpointErrors(err, file, hint)
+		}
+		return endpointErrors(err, file, "")
 	}
 	e.index, err = review.New(policy)
 	return err
@@ -265,11 +319,12 @@ func (c *callFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.profile, "profile", "", "use the calls (and scopes) of a sample application `PROFILE`: "+strings.Join(profileNames(), ", "))
 }
 
-// calls gathers the calls from the profile, the file and the arguments,
-// in that order.
-func (c *callFlags) calls(args []string) ([]string, *esample.Profile, error) {
+// calls gathers the calls from the profile, the file and the arguments
+// (e.args), in that order, and notes where each came from in e.origins.
+func (c *callFlags) calls(e *env) ([]string, *esample.Profile, error) {
 	var calls []string
 	var prof *esample.Profile
+	e.origins = nil
 	if c.profile != "" {
 		p, ok := findProfile(c.profile)
 		if !ok {
@@ -277,24 +332,31 @@ func (c *callFlags) calls(args []string) ([]string, *esample.Profile, error) {
 		}
 		prof = &p
 		calls = append(calls, p.Calls...)
+		for range p.Calls {
+			e.origins = append(e.origins, callOrigin("profile "+c.profile))
+		}
 	}
 	if c.file != "" {
 		data, err := os.ReadFile(c.file)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("-calls: %w", err)
 		}
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		for sc.Scan() {
+		for n := 1; sc.Scan(); n++ {
 			line := strings.TrimSpace(sc.Text())
 			if line != "" && !strings.HasPrefix(line, "#") {
 				calls = append(calls, line)
+				e.origins = append(e.origins, callOrigin(c.file+":"+strconv.Itoa(n)))
 			}
 		}
 		if err := sc.Err(); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", c.file, err)
 		}
 	}
-	return append(calls, args...), prof, nil
+	for i := range e.args {
+		e.origins = append(e.origins, callOrigin("argument "+strconv.Itoa(i+1)))
+	}
+	return append(calls, e.args...), prof, nil
 }
 
 func slug(name string) string { return strings.ReplaceAll(strings.ToLower(name), " ", "-") }

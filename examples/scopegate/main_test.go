@@ -68,10 +68,10 @@ func TestRun(t *testing.T) {
 		{name: "command help", args: []string{"minimal", "-h"}, code: exitOK, has: []string{"usage: scopegate minimal", "-profile PROFILE"}},
 		{name: "unknown flag", args: []string{"minimal", "-frobnicate"}, code: exitUsage, errHas: []string{"flag provided but not defined: -frobnicate"}},
 		{name: "flags after the arguments", args: []string{"minimal", "GET /api/v2/users", "-catalog", "testdata/shop-catalog.json", "getUsers"}, code: exitUsage,
-			errHas: []string{`unknown scope "users"`}},
+			errHas: []string{`the sample endpoint table does not fit the catalog of testdata/shop-catalog.json`}},
 		{name: "help after an argument", args: []string{"minimal", "getUsers", "-h"}, code: exitOK, has: []string{"usage: scopegate minimal"}},
 		{name: "nothing is a flag after --", args: []string{"minimal", "getUsers", "--", "-json"}, code: exitUsage,
-			errHas: []string{`call 1 "-json": no endpoint is named "-json"`}},
+			errHas: []string{`argument 2: call "-json": no endpoint is named "-json"`}},
 	})
 }
 

@@ -34,7 +34,7 @@ func (e *env) parseMinimal(args []string) ([]string, error) {
 	if err := e.parse(args); err != nil {
 		return nil, err
 	}
-	calls, _, err := cf.calls(e.args)
+	calls, _, err := cf.calls(e)
 	if err != nil {
 		return nil, err
 	}

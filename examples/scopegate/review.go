@@ -89,7 +89,7 @@ func (e *env) parseReview(args []string) (reviewInput, error) {
 	if err := e.parse(args); err != nil {
 		return in, err
 	}
-	calls, prof, err := cf.calls(e.args)
+	calls, prof, err := cf.calls(e)
 	if err != nil {
 		return in, err
 	}
@@ -217,11 +217,14 @@ func times(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// recordShape is what a line of a records file holds.
+const recordShape = `{"time": "2026-01-05T09:12:00Z", "allowed": true, "status": 200, "code": "ALLOWED", "client": "...", "route": "GET /api/v2/users/me", ...}`
+
 // readRecords reads enforce.Record values, one JSON object per line.
 func readRecords(path string) ([]enforce.Record, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-records: %w", err)
 	}
 	var recs []enforce.Record
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -235,7 +238,7 @@ func readRecords(path string) ([]enforce.Record, error) {
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&r); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			return nil, fmt.Errorf("%s:%d: %s; want one decision record, as a hook writes it, on each line: %s", path, line, describe(err), recordShape)
 		}
 		if dec.More() {
 			return nil, fmt.Errorf("%s:%d: more than one record on the line", path, line)
@@ -269,8 +272,16 @@ func usageQuery(recs []enforce.Record, held scope.Set, clientID, org, from, to s
 				ids = append(ids, r.Client)
 			}
 		}
-		if len(ids) != 1 {
-			return q, fmt.Errorf("the records hold %d clients; pick one with -client", len(ids))
+		switch len(ids) {
+		case 0:
+			return q, errors.New("the records name no client: a usage review is of one client's records")
+		case 1:
+		default:
+			names := make([]string, len(ids))
+			for i, id := range ids {
+				names[i] = id.String()
+			}
+			return q, fmt.Errorf("the records hold %d clients, %s; pick one with -client ID", len(ids), strings.Join(names, ", "))
 		}
 		q.Client = ids[0]
 	}

@@ -49,7 +49,7 @@ func TestReview(t *testing.T) {
 			"-records", "testdata/agent-desktop-q1.jsonl", "-client", desktopClient, "-from", "2026-03-20", "-to", "2026-03-31"}, code: exitFindings,
 			has: []string{"unused  conversations:readonly: no call used it in the period: remove it\n"}},
 		{name: "review: two clients in the records", args: []string{"review", "-profile", "agent-desktop", "-records", "testdata/agent-desktop-q1.jsonl"}, code: exitUsage,
-			errHas: []string{"the records hold 2 clients; pick one with -client"}},
+			errHas: []string{"the records hold 2 clients, 0b7e8f3a-5c1d-4e2f-9a6b-7c8d9e0f1a2b, 5d2c9a41-7e3b-4f60-8a1d-2b3c4d5e6f70; pick one with -client ID"}},
 		{name: "review: a client-credentials profile", args: []string{"review", "-profile", "api-automation"}, code: exitUsage,
 			errHas: []string{"api-automation uses client_credentials: its access comes from roles, not scopes"}},
 		{name: "review: nothing to review", args: []string{"review", "-scopes", "users:readonly"}, code: exitUsage, errHas: []string{"nothing to review"}},

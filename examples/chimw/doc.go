@@ -1,0 +1,39 @@
+// Package chimw puts the scopegate enforcer in front of a chi router
+// (github.com/go-chi/chi/v5), through the decision path of package guard,
+// which the net/http, gin, echo and gRPC adapters share.
+//
+//	g := guard.New(enforcer, verifier)
+//	r := chi.NewRouter()
+//	r.Use(chimw.New(g, chimw.WithDivision(fromQuery)).Handler)
+//	r.Get("/api/v2/users/{id}", getUser) // any parameter names
+//
+// # What it reads
+//
+// The route chi matched, in chi's syntax: "/api/v2/users/{id}", a
+// regular expression "{id:[0-9]+}" read as "{id}", the catch-all "*"
+// matching no endpoint. The middleware may sit anywhere chi runs
+// middleware. In a route's own chain (r.With, r.Group) chi has routed the
+// request, and the route is [chi.Context.RoutePattern]. On a router's
+// Use, before chi routes, the root router finds the route the request
+// will reach ([chi.Routes.Find]), as chi is about to: a request that
+// reaches no route is judged as an unknown endpoint, and denied. A
+// middleware that runs outside chi, with no route context, refuses with
+// 500 ROUTE_PATTERN_MISSING.
+//
+// The route's parameters come from chi's context, by chi's names, decoded
+// (chi routes the escaped path when there is one), for the division
+// resolver; the division of endpoints that take it from the request comes
+// from [WithDivision]. The bearer token comes from the Authorization
+// header, through the guard's token verifier.
+//
+// # What it writes
+//
+// A denial gets the enforcer's status, JSON body and WWW-Authenticate
+// header ([guard.Outcome.WriteHTTP]); the handler is not called. An
+// allowed request reaches the handler with the decision and the token in
+// its context: [guard.DecisionFrom] and [guard.TokenFrom] read them.
+//
+// A Middleware is immutable and safe for concurrent use. A nil one, or
+// one over a nil guard, refuses every request with 500
+// MIDDLEWARE_MISCONFIGURED.
+package chimw
