@@ -81,6 +81,66 @@ func BenchmarkCheck(b *testing.B) {
 	run("all-of-3/org-wide", allow, permission.OrgWide(), true)
 }
 
+// BenchmarkCheckAny is an ANY requirement as long lists of real APIs
+// have them (Genesys's WFM endpoints accept any of up to 68), on the
+// subject of BenchmarkCheck, in division div0. In last-held only the last
+// permission is held (in div0, through role 0) and the others nowhere: the
+// case where every permission before it must be found missing. In
+// held-elsewhere the others are held, but only in other divisions.
+func BenchmarkCheckAny(b *testing.B) {
+	s, who := benchStore(b, 50)
+	a, err := permission.Compile(ctx, s, org, who)
+	if err != nil {
+		b.Fatal(err)
+	}
+	div := permission.In("div0")
+	held := benchPerm(13)
+	nowhere := func(n int) []permission.Permission {
+		var ps []permission.Permission
+		for i := range n {
+			ps = append(ps, permission.MustParse(fmt.Sprintf("wfm:entity%d:action%d", i/5, i%5)))
+		}
+		return ps
+	}
+	// Roles 1 to 4 hold permissions 20 to 99 in div3 to div14 only, and
+	// no wildcard policy grants them in div0.
+	elsewhere := func(n int) []permission.Permission {
+		var ps []permission.Permission
+		for i := range n {
+			ps = append(ps, benchPerm(20+i))
+		}
+		return ps
+	}
+	for _, tc := range []struct {
+		name  string
+		perms []permission.Permission
+	}{
+		{"any-1", []permission.Permission{held}},
+		{"any-64/last-held", append(nowhere(63), held)},
+		{"any-64/held-elsewhere", append(elsewhere(63), held)},
+		{"any-256/last-held", append(nowhere(255), held)},
+	} {
+		req, err := permission.AnyOf(tc.perms...)
+		if err != nil {
+			b.Run(tc.name, func(b *testing.B) { b.Skip(err) })
+			continue
+		}
+		for _, p := range tc.perms[:len(tc.perms)-1] {
+			if a.Has(p, div) {
+				b.Fatalf("%s is held in div0", p)
+			}
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !a.Check(req, div).Satisfied() {
+					b.Fatal("want allow")
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkCheckRoles shows the check's cost as the subject's roles grow:
 // compilation merges them, so it stays flat.
 func BenchmarkCheckRoles(b *testing.B) {
