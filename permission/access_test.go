@@ -383,6 +383,10 @@ func TestCheckAgreesWithCovers(t *testing.T) {
 			}
 		}
 	}
+	// Legacy one-word permissions are matched only by themselves: not by
+	// a policy whose domain is the same word, nor by any wildcard.
+	policies = append(policies, p("admin"), p("admin:*:*"), p("content_management_user"))
+	perms = append(perms, p("admin"), p("content_management_user"))
 	for _, pol := range policies {
 		s := store(t, []permission.Role{role("r", pol.String())}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
 		a, err := permission.Compile(ctx, s, org, alice)

@@ -6,12 +6,26 @@
 //
 // A [Permission] is domain:entity:action (directory:user:add), shown in the
 // admin UI as Directory > User > Add. [Parse] reads both forms; each
-// canonical part is an ASCII lower-case letter followed by letters and
-// digits (Genesys uses camelCase: routing:directRoutingBackup:selfDelete).
-// A role's policies may put [Wildcard] in the entity, the action or both
-// (directory:user:*, routing:*:*); the domain never. A rejection is a
-// [*ParseError] with the offset and, where it can tell, the permission
-// probably meant.
+// canonical part is ASCII letters and digits (Genesys uses camelCase,
+// routing:directRoutingBackup:selfDelete, and some parts start with a
+// digit or a capital: chat:1on1Message:add, messaging:XIntegration:edit).
+// Names are case-sensitive and kept exactly as written: the canonical form
+// round-trips, and so does [Permission.Label], which gives the canonical
+// form for a name the case-folding admin-UI form cannot spell. A role's
+// policies may put [Wildcard] in the entity, the action or both
+// (directory:user:*, routing:*:*); the domain never.
+//
+// Genesys still lists a few legacy one-word permissions beside the
+// three-part ones (admin, content_management_user): lower-case letters,
+// digits and '_'. They are a kind of their own ([Permission.IsLegacy]):
+// roles hold them and requirements name them, but only a policy of the
+// same word grants one; no wildcard policy does.
+//
+// A rejection is a [*ParseError] with the offset and, where it can tell,
+// the permission probably meant: a suggestion only ever changes
+// separators (directory.user.add suggests directory:user:add), never the
+// case or letters of a name. Prose where a permission should be ("They
+// are enforced by the backend") is refused without a suggestion.
 //
 // # Requirements
 //
