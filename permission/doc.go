@@ -31,7 +31,9 @@
 //
 // A [Requirement] is what an endpoint demands: [NoneRequired], [AnyOf] or
 // [AllOf] a list of concrete permissions (no wildcards, at most
-// [MaxRequirement]). The zero Requirement is invalid and never satisfied.
+// [MaxRequirement] distinct ones: 256, where real APIs list up to 68). A
+// permission listed twice counts once, as it changes nothing. The zero
+// Requirement is invalid and never satisfied.
 //
 // # Orgs, roles, divisions and grants
 //
@@ -72,7 +74,12 @@
 // directory:user:edit, but not in division Sales". Check never allocates;
 // Missing and String do the explaining, and the allocating, only when
 // called. Its cost does not grow with the number of roles: a few hash
-// probes per permission, about 65 ns for an ALL-of-3 requirement.
+// probes per permission of an ALL requirement, about 65 ns for ALL-of-3.
+// Nor does an ANY requirement's cost grow with its list: the check
+// intersects the requirement's policy keys with the subject's, 64 at a
+// time, so that ANY-1 and ANY-256 cost the same, about 30 ns; only a
+// permission of the list that the subject holds somewhere, but not in all
+// divisions, is looked at on its own.
 //
 // # Storage and caching
 //
@@ -96,6 +103,11 @@
 // immutable and safe for concurrent use, as are [Divisions], [MemStore]
 // and [Cache]. [Role], [Grant], [Subject], [Division] and [Missing] are
 // plain structs: share them freely, but do not modify one while other
-// goroutines read it. The package keeps no global state beyond the hash
-// seed it makes at start-up.
+// goroutines read it. The package keeps two pieces of global state: the
+// hash seed it makes at start-up, and the numbers it gives the policy keys
+// that ANY requirements name (a permission and its wildcard shapes), so
+// that an access and a requirement built apart share them. The numbers
+// only grow when an ANY requirement names a new key, never on a check or
+// a compilation, and stop at 65,536 keys: a requirement built past that
+// is checked permission by permission, with the same answers.
 package permission
