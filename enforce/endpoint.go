@@ -1,8 +1,6 @@
 package enforce
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -75,10 +73,18 @@ type EndpointError struct {
 	Index int
 	// Route is its method and path, as given.
 	Route string
+	// Field is the field at fault, as the JSON table names it
+	// ("permissions.any[2]", "scopes", "division"), when the error is
+	// about one field; "" when it is about the entry as a whole, or about
+	// several fields, all in Err.
+	Field string
 	Err   error
 }
 
 func (e *EndpointError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("enforce: endpoint %d (%s), %s: %v", e.Index, e.Route, e.Field, e.Err)
+	}
 	return fmt.Sprintf("enforce: endpoint %d (%s): %v", e.Index, e.Route, e.Err)
 }
 
@@ -88,10 +94,6 @@ func (e *EndpointError) Unwrap() error { return e.Err }
 // definition that is not an error of another package (such as an unknown
 // scope, which is a *scope.UnknownError).
 var ErrInvalidEndpoint = errors.New("enforce: invalid endpoint")
-
-type endpointsJSON struct {
-	Endpoints []Endpoint `json:"endpoints"`
-}
 
 // ParseEndpointsJSON reads endpoints from JSON of the form
 //
@@ -103,37 +105,15 @@ type endpointsJSON struct {
 //	  ...
 //	]}
 //
-// Unknown fields and trailing data are errors, and a malformed scope or
-// permission is an error naming its endpoint. The endpoints are checked
-// fully when the policy is built.
+// Each entry's keys are the JSON names of [Endpoint]'s fields: name,
+// method, path, scopes, permissions ({"none": true}, {"any": [...]} or
+// {"all": [...]}), user_required, read_only and division. Unknown or
+// repeated keys and trailing data are errors, and so is a malformed scope
+// or permission, each an [*EndpointError] naming its entry and field. It
+// is [ReadEndpointsJSON] in Strict mode; Lenient mode loads the good
+// entries of a table with bad ones. The endpoints are checked fully when
+// the policy is built.
 func ParseEndpointsJSON(data []byte) ([]Endpoint, error) {
-	var raw struct {
-		Endpoints []json.RawMessage `json:"endpoints"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("enforce: reading endpoints JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("enforce: reading endpoints JSON: data after the object")
-	}
-	if raw.Endpoints == nil {
-		return nil, errors.New("enforce: reading endpoints JSON: no \"endpoints\" list")
-	}
-	out := make([]Endpoint, len(raw.Endpoints))
-	var errs []error
-	for i, msg := range raw.Endpoints {
-		d := json.NewDecoder(bytes.NewReader(msg))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&out[i]); err != nil {
-			var peek struct{ Method, Path string }
-			_ = json.Unmarshal(msg, &peek)
-			errs = append(errs, &EndpointError{Index: i, Route: peek.Method + " " + peek.Path, Err: err})
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	eps, _, err := ReadEndpointsJSON(data, Strict)
+	return eps, err
 }
