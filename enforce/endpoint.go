@@ -111,8 +111,12 @@ var ErrInvalidEndpoint = errors.New("enforce: invalid endpoint")
 // repeated keys and trailing data are errors, and so is a malformed scope
 // or permission, each an [*EndpointError] naming its entry and field. It
 // is [ReadEndpointsJSON] in Strict mode; Lenient mode loads the good
-// entries of a table with bad ones. The endpoints are checked fully when
-// the policy is built.
+// entries of a table with bad ones. A table may also list, under
+// "refused", the routes of entries left out (["GET /api/v2/users/me"]):
+// ParseEndpointsJSON returns the endpoints only, so read such a table
+// with ReadEndpointsJSON or [LoadPolicyJSON], which pass the routes on to
+// [Config].Refused. The endpoints are checked fully when the policy is
+// built.
 func ParseEndpointsJSON(data []byte) ([]Endpoint, error) {
 	eps, _, err := ReadEndpointsJSON(data, Strict)
 	return eps, err

@@ -52,6 +52,8 @@ type LoadReport struct {
 	// permission listed twice in one list (it counts once), a legacy
 	// one-word permission (admin).
 	Notes []Note
+
+	declared []string // the table's own "refused" list
 }
 
 // A Note is something about an entry that loaded.
@@ -85,15 +87,16 @@ func (r *LoadReport) Skipped() []int {
 	return out
 }
 
-// Refused returns the routes of the entries with a problem, as
-// [Config].Refused takes them: pass them on, so that requests for them are
-// denied rather than reach another endpoint. Entries whose method or
-// path could not be read have no route to give.
+// Refused returns the routes the table lists as refused, then those of
+// the entries with a problem, as [Config].Refused takes them: pass them
+// on, so that requests for them are denied rather than reach another
+// endpoint. Entries whose method or path could not be read have no route
+// to give.
 func (r *LoadReport) Refused() []string {
 	if r == nil {
 		return nil
 	}
-	var out []string
+	out := slices.Clone(r.declared)
 	for _, p := range r.Problems {
 		method, path, _ := strings.Cut(p.Route, " ")
 		if method != "" && path != "" && !slices.Contains(out, p.Route) {
@@ -132,7 +135,9 @@ func (e *fieldError) Error() string { return e.err.Error() }
 func (e *fieldError) Unwrap() error { return e.err }
 
 // ReadEndpointsJSON reads an endpoint table from the JSON that
-// [ParseEndpointsJSON] documents, checking every field of every entry:
+// [ParseEndpointsJSON] documents, with its optional "refused" list of
+// routes left out ([Config].Refused; an importer writes one), checking
+// every field of every entry:
 // an unknown or repeated key, a value of the wrong type, a malformed
 // scope, each malformed permission of a list (prose included), an empty
 // or too long list. Each problem is an [*EndpointError] in the report,
@@ -148,6 +153,7 @@ func (e *fieldError) Unwrap() error { return e.err }
 func ReadEndpointsJSON(data []byte, mode LoadMode) ([]Endpoint, *LoadReport, error) {
 	var raw struct {
 		Endpoints []json.RawMessage `json:"endpoints"`
+		Refused   []string          `json:"refused"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -160,7 +166,7 @@ func ReadEndpointsJSON(data []byte, mode LoadMode) ([]Endpoint, *LoadReport, err
 	if raw.Endpoints == nil {
 		return nil, nil, errors.New("enforce: reading endpoints JSON: no \"endpoints\" list")
 	}
-	report := &LoadReport{}
+	report := &LoadReport{declared: raw.Refused}
 	out := make([]Endpoint, 0, len(raw.Endpoints))
 	for i, msg := range raw.Endpoints {
 		e, problems, notes := readEndpoint(msg)

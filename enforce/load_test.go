@@ -261,3 +261,22 @@ func TestLoadPolicyJSONStrict(t *testing.T) {
 	_, _, err = enforce.LoadPolicyJSON([]byte(`{"endpoints": []}`), enforce.Config{Catalog: sample.Catalog(), Endpoints: []enforce.Endpoint{{}}}, enforce.Strict)
 	require.ErrorContains(t, err, "must be empty")
 }
+
+// TestRefusedList: a table's "refused" routes are denied, like those of
+// the entries left out.
+func TestRefusedList(t *testing.T) {
+	doc := []byte(`{"endpoints": [
+	  {"method": "GET", "path": "/api/v2/users/{userId}", "scopes": ["users:readonly"], "permissions": {"all": ["directory:user:view"]}}
+	], "refused": ["GET /api/v2/users/me", "not a route"]}`)
+	_, report, err := enforce.ReadEndpointsJSON(doc, enforce.Strict)
+	require.NoError(t, err)
+	require.Equal(t, []string{"GET /api/v2/users/me", "not a route"}, report.Refused())
+	for _, mode := range []enforce.LoadMode{enforce.Strict, enforce.Lenient} {
+		p, _, err := enforce.LoadPolicyJSON(doc, enforce.Config{Catalog: sample.Catalog()}, mode)
+		require.NoError(t, err)
+		_, ok := p.Match("GET", "/api/v2/users/me")
+		require.False(t, ok, mode.String())
+		_, ok = p.Match("GET", "/api/v2/users/u-1")
+		require.True(t, ok, mode.String())
+	}
+}
