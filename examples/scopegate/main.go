@@ -84,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmds := map[string]func(*env, []string) int{
-		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc,
+		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc, "import": (*env).importDoc,
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
