@@ -263,24 +263,29 @@ func (a *Access) Check(r Requirement, t Target) Result {
 			}
 		}
 	}
-	if r.r.kind == Any {
-		held, known := a.anyHeld(r.r, anywhere, inAll, dn)
-		if !known {
-			for i := range r.r.probes {
-				if held = a.holds(&r.r.probes[i], anywhere, inAll, dn); held {
-					break
-				}
+	if r.r.kind == All {
+		for i := range r.r.probes {
+			if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
+				return res
 			}
 		}
-		res.ok = held
+		res.ok = true
 		return res
 	}
-	for i := range r.r.probes {
-		if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
+	if r.r.keys.limit != 0 {
+		// ANY of several permissions, their keys numbered.
+		if held, known := a.anyHeld(r.r, anywhere, inAll, dn); known {
+			res.ok = held
 			return res
 		}
 	}
-	res.ok = true
+	// ANY permission by permission, to the first held.
+	for i := range r.r.probes {
+		if a.holds(&r.r.probes[i], anywhere, inAll, dn) {
+			res.ok = true
+			return res
+		}
+	}
 	return res
 }
 

@@ -57,8 +57,8 @@ type requirement struct {
 	// itself, then with a wildcard entity, action, or both. A legacy
 	// permission has only itself, in all four.
 	probes [][shapes]probe
-	// keys numbers the probes of an ANY requirement, for a check whose
-	// cost does not grow with the list.
+	// keys numbers the probes of an ANY requirement of several
+	// permissions, for a check whose cost does not grow with the list.
 	keys keyIndex
 }
 
@@ -127,7 +127,7 @@ func newRequirement(k Kind, ps []Permission) (Requirement, error) {
 		r.perms = append(r.perms, p)
 		r.probes = append(r.probes, pr)
 	}
-	if k == Any {
+	if k == Any && len(r.perms) > 1 {
 		r.keys = newKeyIndex(r)
 	}
 	return Requirement{r}, nil
