@@ -3,6 +3,7 @@ package enforce_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -279,4 +280,30 @@ func TestRefusedList(t *testing.T) {
 		_, ok = p.Match("GET", "/api/v2/users/u-1")
 		require.True(t, ok, mode.String())
 	}
+}
+
+// TestReadmeJSONFormats: the README's endpoint table and scope catalog
+// load, strictly, into a policy.
+func TestReadmeJSONFormats(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(data), "#### The endpoint table and the scope catalog in JSON\n")
+	require.True(t, ok)
+	var blocks []string
+	for range 2 {
+		var block string
+		_, section, _ = strings.Cut(section, "```json\n")
+		block, section, ok = strings.Cut(section, "```")
+		require.True(t, ok)
+		blocks = append(blocks, block)
+	}
+	catalog, err := scope.ParseCatalogJSON([]byte(blocks[1]))
+	require.NoError(t, err)
+	p, report, err := enforce.LoadPolicyJSON([]byte(blocks[0]), enforce.Config{Catalog: catalog}, enforce.Strict)
+	require.NoError(t, err)
+	require.Len(t, p.Endpoints(), 3)
+	require.Equal(t, []string{"GET /api/v2/users/{userId}/externalid"}, report.Refused())
+	e, ok := p.Route("GET /api/v2/users/me")
+	require.True(t, ok)
+	require.True(t, e.UserRequired)
 }

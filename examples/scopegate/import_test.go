@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -110,4 +111,24 @@ func TestImportStandardInput(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	require.Contains(t, stdout, `"name": "getPetById"`)
 	require.Contains(t, stderr, "imported 8 endpoints and 2 scopes from - (Swagger/OpenAPI 3.0.2)")
+}
+
+// TestImportReadme: the README's import command prints what the README
+// shows of its report.
+func TestImportReadme(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	_, shown, ok := strings.Cut(string(data), "examples/openapi/testdata/genesys2.json\n```\n\n```text\n")
+	require.True(t, ok, "the README shows the import command, then its output")
+	shown, _, _ = strings.Cut(shown, "```")
+	dir := t.TempDir()
+	t.Chdir(filepath.Join("..", ".."))
+	code, stdout, stderr := runImport(t, "import", "-lenient", "-catalog-out", filepath.Join(dir, "catalog.json"), "-o", filepath.Join(dir, "endpoints.json"),
+		"examples/openapi/testdata/genesys2.json")
+	require.Equal(t, exitFindings, code, stderr)
+	for _, line := range strings.Split(strings.TrimSpace(shown), "\n") {
+		if line != "..." {
+			require.Contains(t, stdout, line+"\n")
+		}
+	}
 }
