@@ -206,8 +206,9 @@ func newChecker(t *testing.T) *checker {
 		dir = parent
 	}
 
-	// The export data of the standard library packages the module uses,
-	// from one go list rather than one for each import.
+	// The export data of the packages from outside the module that it
+	// uses (the standard library, and the examples module's third-party
+	// dependencies), from one go list rather than one for each import.
 	// The patterns cover the modules nested under the root too, which the
 	// workspace (go.work) makes one build; and the packages the checker's
 	// own test source imports.
@@ -219,7 +220,7 @@ func newChecker(t *testing.T) *checker {
 		require.NoError(t, err)
 		patterns = append(patterns, "./"+filepath.ToSlash(rel)+"/...")
 	}
-	cmd := exec.Command("go", append([]string{"list", "-deps", "-export", "-f", "{{if .Standard}}{{.ImportPath}}={{.Export}}{{end}}"}, patterns...)...)
+	cmd := exec.Command("go", append([]string{"list", "-deps", "-export", "-f", "{{if .Export}}{{.ImportPath}}={{.Export}}{{end}}"}, patterns...)...)
 	cmd.Dir = c.root
 	out, err := cmd.Output()
 	require.NoError(t, err, "go list: %s", out)
@@ -240,7 +241,7 @@ func newChecker(t *testing.T) *checker {
 }
 
 // Import implements types.Importer: the module's packages from source,
-// the standard library from export data.
+// the others from export data.
 func (c *checker) Import(path string) (*types.Package, error) {
 	rel, ok := strings.CutPrefix(path, c.module)
 	if !ok || rel != "" && rel[0] != '/' {
