@@ -89,7 +89,9 @@ func (e *OperationError) Error() string {
 	if e.Field != "" {
 		b.WriteString(", " + e.Field)
 	}
-	b.WriteString(": " + e.Err.Error())
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
 	return b.String()
 }
 
@@ -504,9 +506,14 @@ func description(name, d string) (string, string) {
 	return d[:cut] + ellipsis, fmt.Sprintf("the description of scope %q is longer than %d bytes: cut", name, scope.MaxDescription)
 }
 
+var errNoResult = errors.New("openapi: no result: Import returned an error")
+
 // TableJSON returns the endpoint table as the JSON
 // [enforce.ReadEndpointsJSON] reads, with the refused routes.
 func (r *Result) TableJSON() ([]byte, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
 	eps := r.Endpoints
 	if eps == nil {
 		eps = []enforce.Endpoint{}
@@ -521,6 +528,9 @@ func (r *Result) TableJSON() ([]byte, error) {
 // CatalogJSON returns the catalog as the JSON [scope.ParseCatalogJSON]
 // reads.
 func (r *Result) CatalogJSON() ([]byte, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
 	entries := r.Catalog
 	if entries == nil {
 		entries = []scope.Entry{}

@@ -330,3 +330,26 @@ func TestImportDescriptions(t *testing.T) {
 	_, err = scope.NewCatalog(res.Catalog)
 	require.NoError(t, err)
 }
+
+// TestZeroValues: the zero and nil values refuse or write nothing; none
+// panics.
+func TestZeroValues(t *testing.T) {
+	var nilResult *openapi.Result
+	_, err := nilResult.TableJSON()
+	require.Error(t, err)
+	_, err = nilResult.CatalogJSON()
+	require.Error(t, err)
+
+	table, err := (&openapi.Result{}).TableJSON()
+	require.NoError(t, err)
+	eps, _, err := enforce.ReadEndpointsJSON(table, enforce.Strict)
+	require.NoError(t, err)
+	require.Empty(t, eps)
+	catalog, err := (&openapi.Result{}).CatalogJSON()
+	require.NoError(t, err)
+	require.JSONEq(t, `{"scopes": []}`, string(catalog))
+
+	require.Equal(t, "openapi: GET /x", (&openapi.OperationError{Method: "GET", Path: "/x"}).Error())
+	require.True(t, openapi.Bad(errors.New("anything else")))
+	require.False(t, openapi.Bad(&openapi.OperationError{Err: openapi.ErrNoSecurity}))
+}
