@@ -13,7 +13,18 @@
 // with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
 // [scope.Catalog] and per-org settings ([Org]) into a [Policy]. Every
 // problem with an entry is reported at once, each an [*EndpointError]
-// naming the entry.
+// naming the entry and, where it is one field's, the field
+// ("permissions.any[2]").
+//
+// Loading is strict by default: one bad entry fails the table. A real
+// table, as written, may have a few ([Lenient] mode): [ReadEndpointsJSON],
+// [NewPolicyLenient] and, in one step, [LoadPolicyJSON] leave each bad
+// entry out whole and report it in a [LoadReport], with notes on what the
+// good ones say that deserves a look (a permission listed twice, a legacy
+// one-word permission). An entry is never loaded in part, nor with a
+// weaker requirement than it states, and the route of one left out is
+// kept as refused ([Config].Refused): it matches nothing and is denied,
+// rather than reach another endpoint whose template would take it.
 //
 // A Policy is data, and only data: it reads nothing, so it can be built,
 // inspected ([Policy.Match], [Policy.Route], [Policy.Accepted]) and

@@ -1,8 +1,6 @@
 package enforce
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -76,6 +74,11 @@ type EndpointError struct {
 	Index int
 	// Route is its method and path, as given.
 	Route string
+	// Field is the field at fault, as the JSON table names it
+	// ("permissions.any[2]", "scopes", "division"), when the error is
+	// about one field; "" when it is about the entry as a whole, or about
+	// several fields, all in Err.
+	Field string
 	Err   error
 }
 
@@ -88,7 +91,11 @@ func (e *EndpointError) Error() string {
 		err = e.Err
 	}
 	// The package's own errors say "enforce:" once, at the front.
-	return fmt.Sprintf("enforce: endpoint %d (%s): %s", e.Index, e.Route, strings.TrimPrefix(err.Error(), "enforce: "))
+	msg := strings.TrimPrefix(err.Error(), "enforce: ")
+	if e.Field != "" {
+		return fmt.Sprintf("enforce: endpoint %d (%s), %s: %s", e.Index, e.Route, e.Field, msg)
+	}
+	return fmt.Sprintf("enforce: endpoint %d (%s): %s", e.Index, e.Route, msg)
 }
 
 // Unwrap returns Err; for an EndpointError left empty, or a nil one,
@@ -105,10 +112,6 @@ func (e *EndpointError) Unwrap() error {
 // scope, which is a *scope.UnknownError).
 var ErrInvalidEndpoint = errors.New("enforce: invalid endpoint")
 
-type endpointsJSON struct {
-	Endpoints []Endpoint `json:"endpoints"`
-}
-
 // ParseEndpointsJSON reads endpoints from JSON of the form
 //
 //	{"endpoints": [
@@ -119,37 +122,19 @@ type endpointsJSON struct {
 //	  ...
 //	]}
 //
-// Unknown fields and trailing data are errors, and a malformed scope or
-// permission is an error naming its endpoint. The endpoints are checked
-// fully when the policy is built.
+// Each entry's keys are the JSON names of [Endpoint]'s fields: name,
+// method, path, scopes, permissions ({"none": true}, {"any": [...]} or
+// {"all": [...]}), user_required, read_only and division. Unknown or
+// repeated keys and trailing data are errors, and so is a malformed scope
+// or permission, each an [*EndpointError] naming its entry and field. It
+// is [ReadEndpointsJSON] in Strict mode; Lenient mode loads the good
+// entries of a table with bad ones. A table may also list, under
+// "refused", the routes of entries left out (["GET /api/v2/users/me"]):
+// ParseEndpointsJSON returns the endpoints only, so read such a table
+// with ReadEndpointsJSON or [LoadPolicyJSON], which pass the routes on to
+// [Config].Refused. The endpoints are checked fully when the policy is
+// built.
 func ParseEndpointsJSON(data []byte) ([]Endpoint, error) {
-	var raw struct {
-		Endpoints []json.RawMessage `json:"endpoints"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("enforce: reading endpoints JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("enforce: reading endpoints JSON: data after the object")
-	}
-	if raw.Endpoints == nil {
-		return nil, errors.New("enforce: reading endpoints JSON: no \"endpoints\" list")
-	}
-	out := make([]Endpoint, len(raw.Endpoints))
-	var errs []error
-	for i, msg := range raw.Endpoints {
-		d := json.NewDecoder(bytes.NewReader(msg))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&out[i]); err != nil {
-			var peek struct{ Method, Path string }
-			_ = json.Unmarshal(msg, &peek)
-			errs = append(errs, &EndpointError{Index: i, Route: peek.Method + " " + peek.Path, Err: err})
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	eps, _, err := ReadEndpointsJSON(data, Strict)
+	return eps, err
 }

@@ -1,6 +1,7 @@
 package enforce_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -138,6 +139,47 @@ func FuzzParseEndpointsJSON(f *testing.F) {
 		for _, e := range p.Endpoints() {
 			if _, ok := p.Match(e.Method, strings.ReplaceAll(strings.ReplaceAll(e.Path, "{", "x"), "}", "x")); !ok {
 				t.Fatalf("endpoint %s does not match its own path", e.Route())
+			}
+		}
+	})
+}
+
+// FuzzReadEndpointsJSON: reading never panics; in Lenient mode every
+// entry is either loaded or reported, and Strict mode loads the same
+// table exactly when nothing was reported.
+func FuzzReadEndpointsJSON(f *testing.F) {
+	data, err := os.ReadFile("testdata/endpoints.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(data))
+	f.Add(`{"endpoints":[{"method":"GET","path":"/a","scopes":["users"],"permissions":{"any":["a:b:c","admin","a:b:c"]}},"x",{"method":"GET"}]}`)
+	f.Add(`{"endpoints":[{"method":"GET","path":"/a","scopes":["users"],"permissions":{"any":["They are enforced by the backend"]},"Method":"PUT"}]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		eps, report, err := enforce.ReadEndpointsJSON([]byte(in), enforce.Lenient)
+		strict, _, strictErr := enforce.ReadEndpointsJSON([]byte(in), enforce.Strict)
+		if err != nil {
+			if strictErr == nil {
+				t.Fatalf("lenient failed (%v) where strict did not", err)
+			}
+			return
+		}
+		var raw struct{ Endpoints []json.RawMessage }
+		if json.Unmarshal([]byte(in), &raw) != nil {
+			t.Fatalf("loaded %q, which does not decode", in)
+		}
+		if len(eps)+len(report.Skipped()) != len(raw.Endpoints) {
+			t.Fatalf("%d loaded and %d skipped of %d", len(eps), len(report.Skipped()), len(raw.Endpoints))
+		}
+		if (strictErr == nil) != (len(report.Problems) == 0) {
+			t.Fatalf("strict: %v; lenient reported %d problems", strictErr, len(report.Problems))
+		}
+		if strictErr == nil && len(strict) != len(eps) {
+			t.Fatalf("strict loaded %d, lenient %d", len(strict), len(eps))
+		}
+		for _, e := range eps {
+			if !e.Permissions.IsValid() || len(e.Scopes) == 0 {
+				t.Fatalf("loaded %s without a requirement or a scope", e.Route())
 			}
 		}
 	})

@@ -42,6 +42,14 @@ type Config struct {
 	Endpoints []Endpoint
 	// Orgs holds per-org settings.
 	Orgs []Org
+	// Refused lists the routes ("GET /api/v2/users/me") of entries left
+	// out of the table because they were bad ([Lenient] loading,
+	// [LoadReport.Refused]). A request for one matches nothing and is
+	// denied, as for an unknown endpoint, rather than reach another
+	// endpoint whose template would otherwise take it
+	// (GET /api/v2/users/{userId}). A route that is not a valid method and
+	// template, or that an endpoint of the table has, is ignored.
+	Refused []string
 }
 
 // A Policy is the data the enforcer decides with, compiled: the endpoint
@@ -95,7 +103,7 @@ func NewPolicy(cfg Config) (*Policy, error) {
 		ep, err := compileEndpoint(cfg.Catalog, e)
 		if err == nil && e.Name != "" {
 			if j, dup := names[e.Name]; dup {
-				err = fmt.Errorf("%w: name %q also used by endpoint %d", ErrInvalidEndpoint, e.Name, j)
+				err = &fieldError{"name", fmt.Errorf("%w: name %q also used by endpoint %d", ErrInvalidEndpoint, e.Name, j)}
 			}
 			names[e.Name] = i
 		}
@@ -106,7 +114,7 @@ func NewPolicy(cfg Config) (*Policy, error) {
 		ep.index = i
 		if other := p.table.Add(e.Method, e.Path, ep.segs, len(p.endpoints)); other >= 0 {
 			o := p.endpoints[other]
-			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: fmt.Errorf("%w: same method and path shape as endpoint %d (%s)", ErrInvalidEndpoint, o.index, o.route)})
+			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: &fieldError{"path", fmt.Errorf("%w: same method and path shape as endpoint %d (%s)", ErrInvalidEndpoint, o.index, o.route)}})
 			continue
 		}
 		p.endpoints = append(p.endpoints, ep)
@@ -114,30 +122,33 @@ func NewPolicy(cfg Config) (*Policy, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	p.refuse(cfg.Refused)
 	return p, nil
 }
 
 func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 	var problems []error
-	bad := func(format string, args ...any) {
-		problems = append(problems, fmt.Errorf("%w: "+format, append([]any{ErrInvalidEndpoint}, args...)...))
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, &fieldError{field, fmt.Errorf("%w: "+format, append([]any{ErrInvalidEndpoint}, args...)...)})
 	}
 	if !route.IsMethod(e.Method) {
-		bad("method %q is not an upper-case HTTP method", e.Method)
+		bad("method", "method %q is not an upper-case HTTP method", e.Method)
 	}
 	segs, templateErr := route.ParseTemplate(e.Path)
 	if templateErr != nil {
-		bad("%v", templateErr)
+		bad("path", "%v", templateErr)
 	}
 	var err error
 	var accepted scope.Accepted
 	if len(e.Scopes) == 0 {
-		bad("no scope: an endpoint accepts at least one")
+		bad("scopes", "no scope: an endpoint accepts at least one")
 	} else if accepted, err = cat.Accept(e.Scopes...); err != nil {
-		problems = append(problems, err)
+		problems = append(problems, &fieldError{"scopes", err})
 	}
 	if !e.Permissions.IsValid() {
-		bad("no permission requirement: use permission.NoneRequired() if none is needed")
+		// Never advise an open endpoint: a requirement that could not
+		// be read must not become "none" by a fix in haste.
+		bad("permissions", "no permission requirement (the zero Requirement, never satisfied): state what the endpoint requires; an entry without one is refused, never opened to every caller")
 	}
 	divParam := -1
 	switch d := e.Division; {
@@ -146,10 +157,10 @@ func compileEndpoint(cat *scope.Catalog, e Endpoint) (*endpoint, error) {
 		name := d[1 : len(d)-1]
 		divParam = slices.IndexFunc(segs, func(s route.Segment) bool { return s.Param && s.Text == name })
 		if divParam < 0 && templateErr == nil {
-			bad("division %s names no parameter of the path", d)
+			bad("division", "division %s names no parameter of the path", d)
 		}
 	default:
-		bad("division %q: want \"\", %q or a path parameter such as {userId}", d, DivisionFromRequest)
+		bad("division", "division %q: want \"\", %q or a path parameter such as {userId}", d, DivisionFromRequest)
 	}
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
@@ -215,7 +226,7 @@ func (p *Policy) Accepted(r string) (scope.Accepted, bool) {
 		return scope.Accepted{}, false
 	}
 	method, _, _ := strings.Cut(r, " ")
-	if i := p.table.LookupPattern(method, r); i >= 0 {
+	if i := p.at(p.table.LookupPattern(method, r)); i >= 0 {
 		return p.endpoints[i].accepted, true
 	}
 	return scope.Accepted{}, false
@@ -226,14 +237,14 @@ func (p *Policy) Accepted(r string) (scope.Accepted, bool) {
 // segs.
 func (p *Policy) lookup(r *Request, segs *route.Segments) int {
 	if r.Pattern != "" {
-		return p.table.LookupPattern(r.Method, r.Pattern)
+		return p.at(p.table.LookupPattern(r.Method, r.Pattern))
 	}
-	return p.table.LookupPath(r.Method, r.Path, segs)
+	return p.at(p.table.LookupPath(r.Method, r.Path, segs))
 }
 
 // endpointAt returns a copy of endpoint i, or false for -1.
 func (p *Policy) endpointAt(i int) (Endpoint, bool) {
-	if i < 0 {
+	if i = p.at(i); i < 0 {
 		return Endpoint{}, false
 	}
 	e := p.endpoints[i].Endpoint

@@ -59,6 +59,7 @@ func TestNewPolicyRejects(t *testing.T) {
 			require.ErrorAs(t, err, &ee)
 			require.Equal(t, 1, ee.Index, "the error names the entry")
 			require.Contains(t, err.Error(), "enforce: endpoint 1 (")
+			require.NotContains(t, err.Error(), "NoneRequired", "never advise opening an endpoint")
 		})
 	}
 }

@@ -46,7 +46,10 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		enforce.EndpointError{}, (*enforce.EndpointError)(nil),
 		enforce.Enforcer{}, (*enforce.Enforcer)(nil),
 		enforce.Hook(nil), (*enforce.Hook)(nil),
+		enforce.LoadMode(0), (*enforce.LoadMode)(nil), enforce.LoadMode(255),
+		enforce.LoadReport{}, (*enforce.LoadReport)(nil),
 		enforce.MissingPermission{}, (*enforce.MissingPermission)(nil),
+		enforce.Note{}, (*enforce.Note)(nil),
 		enforce.Option(nil), (*enforce.Option)(nil),
 		enforce.Org{}, (*enforce.Org)(nil),
 		enforce.Policy{}, (*enforce.Policy)(nil),
@@ -56,6 +59,9 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	)
 	nopanic.CheckFuncs(t, map[string]any{
 		"ParseEndpointsJSON":        enforce.ParseEndpointsJSON,
+		"ReadEndpointsJSON":         enforce.ReadEndpointsJSON,
+		"NewPolicyLenient":          enforce.NewPolicyLenient,
+		"LoadPolicyJSON":            enforce.LoadPolicyJSON,
 		"WithClock":                 enforce.WithClock,
 		"WithClockSkew":             enforce.WithClockSkew,
 		"WithUnknownEndpointStatus": enforce.WithUnknownEndpointStatus,

@@ -28,6 +28,7 @@ type Access struct {
 	orgDivs *Divisions // all of the org's divisions: what "all divisions" means
 	hasAll  bool       // some policy is held in all divisions
 	shapes  [shapes]bool
+	keys    keyBits                // the numbered keys held, for ANY checks
 	roles   map[RoleID]roleHolding // for HasRole, off the checks' path
 }
 
@@ -154,6 +155,7 @@ func Compile(ctx context.Context, st Store, org OrgID, s Subject) (*Access, erro
 			a.perms.slots[i].all = all[s.n-1]
 		}
 	}
+	a.keys = lookupKeys(a.perms.keys, func(n int) bool { return all[n] })
 	return a, nil
 }
 
@@ -226,27 +228,30 @@ func (a *Access) HasRole(id RoleID, t Target) bool {
 // Requirement and the zero Target are never satisfied, and an Access that
 // [Compile] did not make (nil or zero) satisfies nothing, not even
 // [NoneRequired].
+//
+// An ALL requirement costs a few hash probes per permission. An ANY
+// requirement costs about the same whatever its length: the check
+// intersects the requirement's policy keys with the access's, a machine
+// word (64 keys) at a time, and looks at a key on its own only when the
+// subject holds it somewhere but not in all divisions, to see whether it
+// holds it in the target division. (An ANY requirement built after the
+// access was compiled, with keys that no requirement had named before, is
+// checked permission by permission until the access is compiled again,
+// with the same answers.)
 func (a *Access) Check(r Requirement, t Target) Result {
 	res := Result{access: a, req: r.r, target: t}
 	if a == nil || len(a.perms.slots) == 0 || r.r == nil || !t.IsValid() {
-		if r.r != nil {
-			res.missing = allMask(len(r.r.perms))
-		}
 		return res
 	}
 	if r.r.kind == None {
 		res.ok = true
 		return res
 	}
-	// Where a grant applies: anywhere (org-wide), in all divisions (held
-	// in all divisions, and the target is one of the org's divisions or
-	// all of them), or in local division dn.
+	// Where a grant applies, as where says; written out here, where a
+	// call would cost the hot path.
 	anywhere, inAll, dn := t.orgWide, t.all, -1
 	if t.div != "" {
 		dn = a.divs.find(t.hash, string(t.div))
-		// A division the subject holds something in is the org's; else
-		// ask the org's list, and only when a grant in all divisions
-		// could use the answer.
 		switch {
 		case dn >= 0:
 			inAll, res.div = true, divInOrg
@@ -258,29 +263,56 @@ func (a *Access) Check(r Requirement, t Target) Result {
 			}
 		}
 	}
-	var missing uint64
-	for i := range r.r.probes {
-		if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
-			missing |= 1 << i
+	if r.r.kind == All {
+		for i := range r.r.probes {
+			if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
+				return res
+			}
+		}
+		res.ok = true
+		return res
+	}
+	if r.r.keys.limit != 0 {
+		// ANY of several permissions, their keys numbered.
+		if held, known := a.anyHeld(r.r, anywhere, inAll, dn); known {
+			res.ok = held
+			return res
 		}
 	}
-	switch r.r.kind {
-	case All:
-		res.ok = missing == 0
-	case Any:
-		res.ok = missing != allMask(len(r.r.perms))
-	}
-	if !res.ok {
-		res.missing = missing
+	// ANY permission by permission, to the first held.
+	for i := range r.r.probes {
+		if a.holds(&r.r.probes[i], anywhere, inAll, dn) {
+			res.ok = true
+			return res
+		}
 	}
 	return res
 }
 
-func allMask(n int) uint64 {
-	if n >= 64 {
-		return ^uint64(0)
+// where says where a grant applies for target t: anywhere (org-wide),
+// in all divisions (held in all divisions, and the target is one of the
+// org's divisions or all of them), or in local division dn (-1 when a has
+// no grant in the target division); and, when it had to find out,
+// whether the target division is the org's.
+func (a *Access) where(t Target) (anywhere, inAll bool, dn int, div divState) {
+	anywhere, inAll, dn = t.orgWide, t.all, -1
+	if t.div != "" {
+		dn = a.divs.find(t.hash, string(t.div))
+		// A division the subject holds something in is the org's; else
+		// ask the org's list, and only when a grant in all divisions
+		// could use the answer.
+		switch {
+		case dn >= 0:
+			inAll, div = true, divInOrg
+		case a.hasAll:
+			inAll = a.orgDivs.has(t.hash, t.div)
+			div = divNotInOrg
+			if inAll {
+				div = divInOrg
+			}
+		}
 	}
-	return 1<<n - 1
+	return anywhere, inAll, dn, div
 }
 
 // holds reports whether a policy of one of the four shapes grants the
@@ -350,12 +382,11 @@ func (a *Access) heldIn(pr *[shapes]probe) []DivisionID {
 // A Result says whether a subject meets a requirement and, if not, what it
 // lacks. The zero Result is not satisfied.
 type Result struct {
-	access  *Access
-	req     *requirement
-	target  Target
-	missing uint64
-	ok      bool
-	div     divState // whether the target division is the org's, if Check found out
+	access *Access
+	req    *requirement
+	target Target
+	ok     bool
+	div    divState // whether the target division is the org's, if Check found out
 }
 
 // A divState says whether a Result's target division is one of the org's,
@@ -405,14 +436,22 @@ func (r Result) DivisionUnknown() bool {
 // Missing lists what the subject lacks: for an ALL requirement the
 // permissions not held at the target, for an ANY requirement all of them.
 // It is nil when the requirement is met. Unlike the check itself, it
-// allocates.
+// allocates: it finds again, permission by permission, what the check
+// found (an access never changes, so the answer is the same).
 func (r Result) Missing() []Missing {
 	if r.ok || r.req == nil {
 		return nil
 	}
+	a := r.access
+	checked := a != nil && len(a.perms.slots) > 0 && r.target.IsValid()
+	var anywhere, inAll bool
+	dn := -1
+	if checked {
+		anywhere, inAll, dn, _ = a.where(r.target)
+	}
 	var out []Missing
 	for i, p := range r.req.perms {
-		if r.missing&(1<<i) == 0 {
+		if checked && r.req.kind == All && a.holds(&r.req.probes[i], anywhere, inAll, dn) {
 			continue
 		}
 		m := Missing{Permission: p}

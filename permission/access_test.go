@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -383,6 +384,10 @@ func TestCheckAgreesWithCovers(t *testing.T) {
 			}
 		}
 	}
+	// Legacy one-word permissions are matched only by themselves: not by
+	// a policy whose domain is the same word, nor by any wildcard.
+	policies = append(policies, p("admin"), p("admin:*:*"), p("content_management_user"))
+	perms = append(perms, p("admin"), p("content_management_user"))
 	for _, pol := range policies {
 		s := store(t, []permission.Role{role("r", pol.String())}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
 		a, err := permission.Compile(ctx, s, org, alice)
@@ -392,4 +397,151 @@ func TestCheckAgreesWithCovers(t *testing.T) {
 			require.False(t, a.Has(q, permission.In("sales")), "%v grants %v only in home", pol, q)
 		}
 	}
+}
+
+// TestLongAnyAgreesWithEachPermission: an ANY check, which intersects
+// bit sets of policy keys, says exactly what asking for each permission
+// on its own says, and an ALL check what asking for all of them says: on
+// random subjects (wildcard and legacy policies, grants in some divisions
+// or in all), random lists of up to MaxRequirement permissions with
+// repeats, and every kind of target.
+func TestLongAnyAgreesWithEachPermission(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 34))
+	universe := []string{"admin", "content_management_user", "employee"}
+	for _, d := range []string{"wfm", "routing", "directory", "chat"} {
+		for _, e := range []string{"agent", "queue", "user", "1on1Message", "XIntegration"} {
+			for _, act := range []string{"view", "edit", "add", "delete"} {
+				universe = append(universe, d+":"+e+":"+act)
+			}
+		}
+	}
+	policy := func() string {
+		s := universe[rng.IntN(len(universe))]
+		q := p(s)
+		if q.IsLegacy() || rng.IntN(4) > 0 {
+			return s
+		}
+		switch rng.IntN(3) {
+		case 0:
+			return q.Domain() + ":" + q.Entity() + ":*"
+		case 1:
+			return q.Domain() + ":*:" + q.Action()
+		}
+		return q.Domain() + ":*:*"
+	}
+	// Number every key before the accesses are compiled, as a policy
+	// built at start-up does: the checks below then intersect bit sets.
+	// (TestAnyBuiltAfterCompile covers the other order.)
+	var all []permission.Permission
+	for _, s := range universe {
+		all = append(all, p(s))
+	}
+	permission.MustAnyOf(all...)
+	targets := []permission.Target{permission.In("home"), permission.In("sales"), permission.In("support"),
+		permission.In("created-tomorrow"), permission.In("other-orgs-division"), permission.OrgWide(), permission.AllDivisions()}
+	named := []string{"home", "sales", "support", "marketing"}
+	for subject := range 40 {
+		var roles []permission.Role
+		var grants []permission.Grant
+		for r := range 1 + rng.IntN(4) {
+			id := fmt.Sprint("role", r)
+			var pols []string
+			for range rng.IntN(12) {
+				pols = append(pols, policy())
+			}
+			roles = append(roles, role(id, pols...))
+			g := permission.Grant{Subject: alice, Role: permission.RoleID(id)}
+			if rng.IntN(3) == 0 {
+				g.AllDivisions = true
+			} else {
+				for _, d := range named {
+					if rng.IntN(2) == 0 {
+						g.Divisions = append(g.Divisions, permission.DivisionID(d))
+					}
+				}
+				if len(g.Divisions) == 0 {
+					g.Divisions = divs("marketing")
+				}
+			}
+			grants = append(grants, g)
+		}
+		a, err := permission.Compile(ctx, store(t, roles, grants...), org, alice)
+		require.NoError(t, err)
+		has := make(map[permission.Target]map[string]bool)
+		for _, tg := range targets {
+			has[tg] = make(map[string]bool)
+			for _, q := range universe {
+				has[tg][q] = a.Has(p(q), tg)
+			}
+		}
+		for range 20 {
+			var list []permission.Permission
+			for range 1 + rng.IntN(permission.MaxRequirement) {
+				list = append(list, p(universe[rng.IntN(len(universe))]))
+			}
+			anyOf, allOf := permission.MustAnyOf(list...), permission.MustAllOf(list...)
+			for _, tg := range targets {
+				some, every := false, true
+				for _, q := range list {
+					some, every = some || has[tg][q.String()], every && has[tg][q.String()]
+				}
+				require.Equal(t, some, a.Check(anyOf, tg).Satisfied(), "subject %d, %v at %v", subject, anyOf, tg)
+				require.Equal(t, every, a.Check(allOf, tg).Satisfied(), "subject %d, %v at %v", subject, allOf, tg)
+			}
+		}
+	}
+}
+
+// TestAnyBuiltAfterCompile: an ANY requirement that names keys no
+// requirement had named when the access was compiled is decided all the
+// same, and so it is once the access is compiled again.
+func TestAnyBuiltAfterCompile(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "late:entity:view", "late:*:edit", "late_legacy")},
+		permission.Grant{Subject: alice, Role: "r", Divisions: divs("sales")})
+	before, err := permission.Compile(ctx, s, org, alice)
+	require.NoError(t, err)
+	var list []permission.Permission
+	for i := range 100 {
+		list = append(list, p(fmt.Sprintf("late:entity%d:view", i)))
+	}
+	for _, tc := range []struct {
+		last permission.Permission
+		want bool
+	}{
+		{p("late:entity:view"), true},
+		{p("late:other:edit"), true},
+		{p("late_legacy"), true},
+		{p("late:entity:delete"), false},
+	} {
+		r := permission.MustAnyOf(append(list, tc.last)...)
+		after, err := permission.Compile(ctx, s, org, alice)
+		require.NoError(t, err)
+		for _, a := range []*permission.Access{before, after} {
+			require.Equal(t, tc.want, a.Check(r, permission.In("sales")).Satisfied(), tc.last.String())
+			require.False(t, a.Check(r, permission.In("home")).Satisfied(), tc.last.String())
+			require.Equal(t, tc.want, a.Check(r, permission.OrgWide()).Satisfied(), tc.last.String())
+		}
+	}
+}
+
+// TestLongAnyDoesNotAllocate: an ANY check of MaxRequirement permissions
+// allocates nothing, held or not.
+func TestLongAnyDoesNotAllocate(t *testing.T) {
+	s := store(t, []permission.Role{role("r", "wfm:agent:view", "routing:*:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
+	a, err := permission.Compile(ctx, s, org, alice)
+	require.NoError(t, err)
+	var list []permission.Permission
+	for i := range permission.MaxRequirement - 1 {
+		list = append(list, p(fmt.Sprintf("wfm:entity%d:view", i)))
+	}
+	req := permission.MustAnyOf(append(list, p("wfm:agent:view"))...)
+	var res permission.Result
+	for _, tc := range []struct {
+		target permission.Target
+		want   bool
+	}{{permission.In("home"), true}, {permission.In("sales"), false}, {permission.OrgWide(), true}, {permission.AllDivisions(), false}} {
+		require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, tc.target) }))
+		require.Equal(t, tc.want, res.Satisfied(), tc.target.String())
+	}
+	require.Len(t, res.Missing(), permission.MaxRequirement, "a denied ANY lacks every one")
 }

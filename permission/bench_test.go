@@ -54,14 +54,16 @@ func benchStore(b *testing.B, roles int) (*permission.MemStore, permission.Subje
 // subject with 50 roles over 100 divisions.
 func BenchmarkCheck(b *testing.B) {
 	s, who := benchStore(b, 50)
-	a, err := permission.Compile(ctx, s, org, who)
-	if err != nil {
-		b.Fatal(err)
-	}
 	// Role 0 holds permissions 0..19 in div0, div1 and div2.
 	allow := permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13))
 	deny := permission.MustAllOf(benchPerm(1), benchPerm(7), permission.MustParse("other:entity:nothing"))
 	anyOf := permission.MustAnyOf(permission.MustParse("other:entity:nothing"), benchPerm(13))
+	// The requirements are built first, as a policy is at start-up, and
+	// the access compiled after, as a cache does on a request.
+	a, err := permission.Compile(ctx, s, org, who)
+	if err != nil {
+		b.Fatal(err)
+	}
 	div := permission.In("div0")
 	run := func(name string, r permission.Requirement, t permission.Target, want bool) {
 		b.Run(name, func(b *testing.B) {
@@ -79,6 +81,71 @@ func BenchmarkCheck(b *testing.B) {
 	run("all-of-3/other-division", allow, permission.In("div-new"), false)
 	run("any-of-2/allow", anyOf, div, true)
 	run("all-of-3/org-wide", allow, permission.OrgWide(), true)
+}
+
+// BenchmarkCheckAny is an ANY requirement as long lists of real APIs
+// have them (Genesys's WFM endpoints accept any of up to 68), on the
+// subject of BenchmarkCheck, in division div0. In last-held only the last
+// permission is held (in div0, through role 0) and the others nowhere: the
+// case where every permission before it must be found missing. In
+// held-elsewhere the others are held, but only in other divisions.
+func BenchmarkCheckAny(b *testing.B) {
+	s, who := benchStore(b, 50)
+	div := permission.In("div0")
+	held := benchPerm(13)
+	nowhere := func(n int) []permission.Permission {
+		var ps []permission.Permission
+		for i := range n {
+			ps = append(ps, permission.MustParse(fmt.Sprintf("wfm:entity%d:action%d", i/5, i%5)))
+		}
+		return ps
+	}
+	// Roles 1 to 4 hold permissions 20 to 99 in div3 to div14 only, and
+	// no wildcard policy grants them in div0.
+	elsewhere := func(n int) []permission.Permission {
+		var ps []permission.Permission
+		for i := range n {
+			ps = append(ps, benchPerm(20+i))
+		}
+		return ps
+	}
+	cases := []struct {
+		name  string
+		perms []permission.Permission
+		req   permission.Requirement
+	}{
+		{name: "any-1", perms: []permission.Permission{held}},
+		{name: "any-64/last-held", perms: append(nowhere(63), held)},
+		{name: "any-64/held-elsewhere", perms: append(elsewhere(63), held)},
+		{name: "any-256/last-held", perms: append(nowhere(255), held)},
+	}
+	// The requirements are built first, as a policy is at start-up, and
+	// the access compiled after, as a cache does on a request.
+	for i := range cases {
+		var err error
+		if cases[i].req, err = permission.AnyOf(cases[i].perms...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a, err := permission.Compile(ctx, s, org, who)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range cases {
+		for _, p := range tc.perms[:len(tc.perms)-1] {
+			if a.Has(p, div) {
+				b.Fatalf("%s is held in div0", p)
+			}
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !a.Check(tc.req, div).Satisfied() {
+					b.Fatal("want allow")
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkCheckRoles shows the check's cost as the subject's roles grow:

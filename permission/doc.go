@@ -6,18 +6,34 @@
 //
 // A [Permission] is domain:entity:action (directory:user:add), shown in the
 // admin UI as Directory > User > Add. [Parse] reads both forms; each
-// canonical part is an ASCII lower-case letter followed by letters and
-// digits (Genesys uses camelCase: routing:directRoutingBackup:selfDelete).
-// A role's policies may put [Wildcard] in the entity, the action or both
-// (directory:user:*, routing:*:*); the domain never. A rejection is a
-// [*ParseError] with the offset and, where it can tell, the permission
-// probably meant.
+// canonical part is ASCII letters and digits (Genesys uses camelCase,
+// routing:directRoutingBackup:selfDelete, and some parts start with a
+// digit or a capital: chat:1on1Message:add, messaging:XIntegration:edit).
+// Names are case-sensitive and kept exactly as written: the canonical form
+// round-trips, and so does [Permission.Label], which gives the canonical
+// form for a name the case-folding admin-UI form cannot spell. A role's
+// policies may put [Wildcard] in the entity, the action or both
+// (directory:user:*, routing:*:*); the domain never.
+//
+// Genesys still lists a few legacy one-word permissions beside the
+// three-part ones (admin, content_management_user): lower-case letters,
+// digits and '_'. They are a kind of their own ([Permission.IsLegacy]):
+// roles hold them and requirements name them, but only a policy of the
+// same word grants one; no wildcard policy does.
+//
+// A rejection is a [*ParseError] with the offset and, where it can tell,
+// the permission probably meant: a suggestion only ever changes
+// separators (directory.user.add suggests directory:user:add), never the
+// case or letters of a name. Prose where a permission should be ("They
+// are enforced by the backend") is refused without a suggestion.
 //
 // # Requirements
 //
 // A [Requirement] is what an endpoint demands: [NoneRequired], [AnyOf] or
 // [AllOf] a list of concrete permissions (no wildcards, at most
-// [MaxRequirement]). The zero Requirement is invalid and never satisfied.
+// [MaxRequirement] distinct ones: 256, where real APIs list up to 68). A
+// permission listed twice counts once, as it changes nothing. The zero
+// Requirement is invalid and never satisfied.
 //
 // # Orgs, roles, divisions and grants
 //
@@ -58,7 +74,12 @@
 // directory:user:edit, but not in division Sales". Check never allocates;
 // Missing and String do the explaining, and the allocating, only when
 // called. Its cost does not grow with the number of roles: a few hash
-// probes per permission, about 65 ns for an ALL-of-3 requirement.
+// probes per permission of an ALL requirement, about 65 ns for ALL-of-3.
+// Nor does an ANY requirement's cost grow with its list: the check
+// intersects the requirement's policy keys with the subject's, 64 at a
+// time, so that ANY-1 and ANY-256 cost the same, about 30 ns; only a
+// permission of the list that the subject holds somewhere, but not in all
+// divisions, is looked at on its own.
 //
 // # Storage and caching
 //
@@ -91,6 +112,11 @@
 // immutable and safe for concurrent use, as are [Divisions], [MemStore]
 // and [Cache]. [Role], [Grant], [Subject], [Division] and [Missing] are
 // plain structs: share them freely, but do not modify one while other
-// goroutines read it. The package keeps no global state beyond the hash
-// seed it makes at start-up.
+// goroutines read it. The package keeps two pieces of global state: the
+// hash seed it makes at start-up, and the numbers it gives the policy keys
+// that ANY requirements name (a permission and its wildcard shapes), so
+// that an access and a requirement built apart share them. The numbers
+// only grow when an ANY requirement names a new key, never on a check or
+// a compilation, and stop at 65,536 keys: a requirement built past that
+// is checked permission by permission, with the same answers.
 package permission

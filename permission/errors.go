@@ -24,7 +24,10 @@ var (
 	ErrWildcard = errors.New("permission: wildcard not allowed here")
 	// ErrTooLong reports a permission longer than MaxLen bytes.
 	ErrTooLong = errors.New("permission: too long")
-	// ErrDuplicate reports a permission listed twice in a requirement.
+	// ErrDuplicate reported a permission listed twice in a requirement.
+	//
+	// Deprecated: a repeat in a requirement counts once, and nothing
+	// returns ErrDuplicate any more.
 	ErrDuplicate = errors.New("permission: duplicate")
 	// ErrTooMany reports a requirement of more than MaxRequirement
 	// permissions.

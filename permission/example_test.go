@@ -8,7 +8,7 @@ import (
 )
 
 func ExampleParse() {
-	for _, s := range []string{"directory:user:add", "Routing > Direct Routing Backup > Self Delete", "routing:*:*", "Directory:User:Add"} {
+	for _, s := range []string{"directory:user:add", "Routing > Direct Routing Backup > Self Delete", "routing:*:*", "chat:1on1Message:add", "messaging:XIntegration:edit", "admin", "directory.user.add"} {
 		p, err := permission.Parse(s)
 		if err != nil {
 			fmt.Println(err)
@@ -20,7 +20,10 @@ func ExampleParse() {
 	// directory:user:add  (Directory > User > Add)
 	// routing:directRoutingBackup:selfDelete  (Routing > Direct Routing Backup > Self Delete)
 	// routing:*:*  (Routing > * > *)
-	// permission: parsing "Directory:User:Add" at offset 0: domain "Directory" must start with a lower-case letter; did you mean "directory:user:add"?
+	// chat:1on1Message:add  (Chat > 1on1 Message > Add)
+	// messaging:XIntegration:edit  (messaging:XIntegration:edit)
+	// admin  (admin)
+	// permission: parsing "directory.user.add" at offset 9: '.' is not a separator; the parts of a permission are separated by ':'; did you mean "directory:user:add"?
 }
 
 func ExampleAllOf() {

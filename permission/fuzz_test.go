@@ -3,6 +3,7 @@ package permission_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/scopegate/scopegate/permission"
@@ -12,7 +13,8 @@ import (
 // parses back to the same value, and so does its admin-UI label.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"directory:user:add", "Directory > User > Add", "routing:*:*", "*:a:b", "a:b", "a::b:c",
-		"Directory:User:Add", "directory.user.add", "a:b*:c", "Routing > Direct Routing Backup > Self Delete", "a>b>c>d", " > > ", "é:b:c"} {
+		"Directory:User:Add", "directory.user.add", "a:b*:c", "Routing > Direct Routing Backup > Self Delete", "a>b>c>d", " > > ", "é:b:c",
+		"chat:1on1Message:add", "messaging:XIntegration:edit", "admin", "content_management_user", "They are enforced by the backend"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -29,8 +31,13 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q): input %q, offset %d", in, pe.Input, pe.Offset)
 			}
 			if pe.Suggestion != "" {
-				if h, err := permission.Parse(pe.Suggestion); err != nil || h.String() != pe.Suggestion {
-					t.Fatalf("Parse(%q) hints %q, which is not a canonical permission: %v", in, pe.Suggestion, err)
+				if h, err := permission.Parse(pe.Suggestion); err != nil || h.String() != pe.Suggestion || h.IsLegacy() {
+					t.Fatalf("Parse(%q) hints %q, which is not a canonical three-part permission: %v", in, pe.Suggestion, err)
+				}
+				// A suggestion changes separators only: never the case
+				// or the letters of a name.
+				if alnum(pe.Suggestion) != alnum(in) {
+					t.Fatalf("Parse(%q) hints %q, which changes the name", in, pe.Suggestion)
 				}
 			}
 			_ = err.Error()
@@ -48,6 +55,16 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("wildcard domain in %v", p)
 		}
 	})
+}
+
+// alnum keeps the ASCII letters and digits of s, in order.
+func alnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // FuzzRequirementJSON: decoding never panics, and what decodes encodes to

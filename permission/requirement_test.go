@@ -2,6 +2,7 @@ package permission_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,7 +24,6 @@ func TestRequirementRejects(t *testing.T) {
 		{name: "zero permission", perms: []permission.Permission{{}}, err: permission.ErrEmpty},
 		{name: "wildcard action", perms: []permission.Permission{p("directory:user:*")}, err: permission.ErrWildcard},
 		{name: "wildcard entity", perms: []permission.Permission{p("routing:*:view")}, err: permission.ErrWildcard},
-		{name: "duplicate", perms: []permission.Permission{p("a:b:c"), p("a:b:c")}, err: permission.ErrDuplicate},
 		{name: "too many", perms: many, err: permission.ErrTooMany},
 	}
 	for _, tt := range tests {
@@ -37,7 +37,37 @@ func TestRequirementRejects(t *testing.T) {
 	}
 	_, err := permission.AllOf(many[:permission.MaxRequirement]...)
 	require.NoError(t, err, "exactly MaxRequirement is fine")
+	_, err = permission.AnyOf(append(many[:permission.MaxRequirement:permission.MaxRequirement], many[0])...)
+	require.NoError(t, err, "MaxRequirement distinct permissions and a repeat are fine")
 	require.Panics(t, func() { permission.MustAllOf() })
+}
+
+// TestMaxRequirementFitsRealTables: Genesys's longest ANY list has 68
+// permissions, which the limit of 64 refused.
+func TestMaxRequirementFitsRealTables(t *testing.T) {
+	require.GreaterOrEqual(t, permission.MaxRequirement, 256)
+	var wfm []permission.Permission
+	for i := range 68 {
+		wfm = append(wfm, p(fmt.Sprintf("wfm:entity%d:view", i)))
+	}
+	r, err := permission.AnyOf(wfm...)
+	require.NoError(t, err)
+	require.Len(t, r.Permissions(), 68)
+}
+
+// TestRequirementRepeatsCountOnce: a permission listed twice in an ANY or
+// ALL list (a real table lists wfm:timeOffRequest:view twice in one) is
+// accepted and counts once.
+func TestRequirementRepeatsCountOnce(t *testing.T) {
+	view, edit := p("wfm:timeOffRequest:view"), p("wfm:timeOffRequest:edit")
+	for _, build := range []func(...permission.Permission) (permission.Requirement, error){permission.AnyOf, permission.AllOf} {
+		r, err := build(view, edit, view)
+		require.NoError(t, err)
+		require.Equal(t, []permission.Permission{view, edit}, r.Permissions(), "each once, in the order first listed")
+		out, err := json.Marshal(r)
+		require.NoError(t, err)
+		require.Contains(t, string(out), `["wfm:timeOffRequest:view","wfm:timeOffRequest:edit"]`)
+	}
 }
 
 func TestRequirementValues(t *testing.T) {

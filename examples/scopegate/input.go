@@ -278,19 +278,27 @@ func readCatalog(name string, data []byte) (*scope.Catalog, error) {
 	return nil, joinCapped(errs)
 }
 
-// readEndpoints reads an endpoint table file (-endpoints). The file it
-// returns says where each endpoint is, for the errors of the policy.
-func readEndpoints(name string, data []byte) ([]enforce.Endpoint, *jsonFile, error) {
+// An endpointTable is an endpoint table file as read: its endpoints, the
+// routes it lists as refused (an import writes them), and the file, which
+// says where each endpoint is, for the errors of the policy.
+type endpointTable struct {
+	endpoints []enforce.Endpoint
+	refused   []string
+	file      *jsonFile
+}
+
+// readEndpoints reads an endpoint table file (-endpoints).
+func readEndpoints(name string, data []byte) (endpointTable, error) {
 	f := &jsonFile{name: name, data: data}
-	if err := f.checkShape("an endpoint table", endpointsShape, []string{"endpoints"}, "endpoints", true,
+	if err := f.checkShape("an endpoint table", endpointsShape, []string{"endpoints", "refused"}, "endpoints", true,
 		"endpoint", `{"method": "GET", "path": "/v1/orders", "scopes": [...], "permissions": {...}}`, jsonFields(enforce.Endpoint{})); err != nil {
-		return nil, nil, err
+		return endpointTable{}, err
 	}
-	eps, err := enforce.ParseEndpointsJSON(data)
+	eps, report, err := enforce.ReadEndpointsJSON(data, enforce.Strict)
 	if err != nil {
-		return nil, nil, endpointErrors(err, f, "")
+		return endpointTable{}, endpointErrors(err, f, "")
 	}
-	return eps, f, nil
+	return endpointTable{endpoints: eps, refused: report.Refused(), file: f}, nil
 }
 
 // endpointErrors says where in the file each problem with an endpoint is;
@@ -307,21 +315,64 @@ func endpointErrors(err error, f *jsonFile, hint string) error {
 		if f != nil {
 			where = f.entryPos(ee.Index)
 			var te *json.UnmarshalTypeError
-			if errors.As(ee.Err, &te) && ee.Index < len(f.entries) {
-				where = f.pos(f.entries[ee.Index] + te.Offset - 1)
+			if errors.As(ee.Err, &te) {
+				// The offset counts from the start of the field's value.
+				if off, ok := f.fieldOffset(ee.Index, ee.Field); ok {
+					where = f.pos(off + te.Offset - 1)
+				}
 			}
 		}
 		what := fmt.Sprintf("endpoint %d", ee.Index)
 		if r := strings.TrimSpace(ee.Route); r != "" {
 			what += " (" + r + ")"
 		}
-		errs = append(errs, fmt.Errorf("%s: %s: %s", where, what, describe(ee.Err)))
+		msg := describe(ee.Err)
+		var te *json.UnmarshalTypeError
+		if errors.As(ee.Err, &te) && te.Field == "" && ee.Field != "" {
+			msg = describe(&json.UnmarshalTypeError{Value: te.Value, Type: te.Type, Field: ee.Field})
+		} else if ee.Field != "" && !errors.As(ee.Err, &te) {
+			what += ", " + ee.Field
+		}
+		errs = append(errs, fmt.Errorf("%s: %s: %s", where, what, msg))
 	}
 	err = joinCapped(errs)
 	if hint != "" {
 		err = errors.Join(err, errors.New(hint))
 	}
 	return err
+}
+
+// fieldOffset returns where the value of entry i's field starts; field
+// may name a place inside it ("permissions.any[3]"), of which the top
+// field counts.
+func (f *jsonFile) fieldOffset(i int, field string) (int64, bool) {
+	if i < 0 || i >= len(f.entries) || field == "" {
+		return 0, false
+	}
+	key := field
+	if j := strings.IndexAny(key, ".["); j >= 0 {
+		key = key[:j]
+	}
+	start := f.entries[i]
+	dec := json.NewDecoder(bytes.NewReader(f.data[start:]))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return 0, false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return 0, false
+		}
+		valOff := start + skip(f.data[start:], dec.InputOffset())
+		if k, _ := t.(string); k == key {
+			return valOff, true
+		}
+		var skipped json.RawMessage
+		if err := dec.Decode(&skipped); err != nil {
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // unjoin returns the errors joined in err, or err alone.

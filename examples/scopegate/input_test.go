@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/scopegate/scopegate/scope/sample"
 )
 
 // write writes a file in a temporary directory and returns its path.
@@ -121,9 +123,14 @@ func FuzzInputFiles(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		eps, file, err := readEndpoints("f.json", data)
-		if (err == nil) != (file != nil) || err != nil && eps != nil {
-			t.Fatalf("endpoints %v, file %v, error %v", eps, file, err)
+		table, err := readEndpoints("f.json", data)
+		if (err == nil) != (table.file != nil) || err != nil && (table.endpoints != nil || table.refused != nil) {
+			t.Fatalf("table %+v, error %v", table, err)
+		}
+		if err == nil {
+			// What is read builds a policy or is refused with an error:
+			// it never panics.
+			_, _ = newPolicy(sample.Catalog(), table)
 		}
 		cat, err := readCatalog("f.json", data)
 		if (err == nil) == (cat == nil) {

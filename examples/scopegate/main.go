@@ -1,12 +1,14 @@
 // Command scopegate helps choose, review and document an app's OAuth
 // scopes, with the enforce/review package: lint a scope string, compute
 // the minimal scopes for a list of calls, review a client's scopes against
-// its calls and its usage records, and print the scope documentation.
+// its calls and its usage records, print the scope documentation, and
+// import an OpenAPI document's endpoint table and scope catalog.
 //
 //	go run ./examples/scopegate lint "users :manage conversation:view"
 //	go run ./examples/scopegate minimal "GET /api/v2/conversations" "GET /api/v2/users/me"
 //	go run ./examples/scopegate review -profile agent-desktop -scopes "users:manage conversations:readonly"
 //	go run ./examples/scopegate doc -profile admin-dashboard -updated 2026-03-01
+//	go run ./examples/scopegate import -catalog-out catalog.json -o endpoints.json openapi.json
 //
 // It uses the sample catalog and endpoint table unless -catalog and
 // -endpoints name JSON files; give both, as they must fit each other.
@@ -26,17 +28,19 @@
 //	  ]
 //	}
 //
-// An endpoint table (-endpoints, read by enforce.ParseEndpointsJSON) is an
+// An endpoint table (-endpoints, read by enforce.ReadEndpointsJSON) is an
 // object with the list of endpoints (testdata/shop-endpoints.json): each
 // with its method, path template, the scopes any one of which it accepts,
 // the permissions it requires ({"all": [...]}, {"any": [...]} or {"none":
 // true}), and optionally a name, "user_required", "read_only" and where
-// its resource's division comes from ("division": "{param}" or "request"):
+// its resource's division comes from ("division": "{param}" or "request");
+// and, as import writes it, the routes it refuses outright ("refused"):
 //
 //	{"endpoints": [
 //	  {"name": "getOrder", "method": "GET", "path": "/v1/orders/{orderId}",
 //	   "scopes": ["orders:readonly"], "permissions": {"all": ["shop:order:view"]}}
-//	]}
+//	],
+//	 "refused": ["DELETE /v1/orders/{orderId}"]}
 //
 // Calls (-calls) are one a line, # starting a comment (testdata/calls.txt).
 // Decision records (-records) are enforce.Record values, one JSON object a
@@ -92,6 +96,7 @@ Commands:
   minimal  the smallest scopes that let a list of calls pass, and which call uses which
   review   a client's scopes against its calls (-scopes) and its usage records (-records)
   doc      print the scope documentation of an app, as Markdown or JSON
+  import   turn an OpenAPI document into an endpoint table and a scope catalog
 
 A call is a route ("GET /api/v2/users/{userId}"), a request ("GET /api/v2/users/123")
 or an endpoint name ("getUsersMe"). Give calls as arguments, in a file (-calls FILE,
@@ -128,7 +133,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmds := map[string]func(*env, []string) int{
-		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc,
+		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc, "import": (*env).importDoc,
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -257,18 +262,18 @@ func (e *env) load(table bool) error {
 	if !table {
 		return nil
 	}
-	endpoints := esample.Endpoints()
-	var file *jsonFile
+	tab := endpointTable{endpoints: esample.Endpoints()}
 	if e.endpointsFile != "" {
 		data, err := os.ReadFile(e.endpointsFile)
 		if err != nil {
 			return fmt.Errorf("-endpoints: %w", err)
 		}
-		if endpoints, file, err = readEndpoints(e.endpointsFile, data); err != nil {
+		if tab, err = readEndpoints(e.endpointsFile, data); err != nil {
 			return err
 		}
 	}
-	policy, err := newPolicy(e.catalog, endpoints)
+	file := tab.file
+	policy, err := newPolicy(e.catalog, tab)
 	if err != nil {
 		if hint := mismatch(err, e.catalogFile, e.endpointsFile); hint != "" && e.endpointsFile == "" {
 			// The sample table's problems are not the user's to fix.
@@ -284,8 +289,8 @@ func (e *env) load(table bool) error {
 
 // newPolicy is the one place the command builds its policy, for the
 // index. A policy is data: a review needs no store.
-func newPolicy(catalog *scope.Catalog, endpoints []enforce.Endpoint) (*enforce.Policy, error) {
-	return enforce.NewPolicy(enforce.Config{Catalog: catalog, Endpoints: endpoints})
+func newPolicy(catalog *scope.Catalog, table endpointTable) (*enforce.Policy, error) {
+	return enforce.NewPolicy(enforce.Config{Catalog: catalog, Endpoints: table.endpoints, Refused: table.refused})
 }
 
 // output writes a command's result: as indented JSON with -json, else with

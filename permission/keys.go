@@ -1,0 +1,194 @@
+package permission
+
+import (
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// keys numbers the policy keys that ANY requirements probe: each
+// permission's own name and its three wildcard shapes. An ANY check is
+// then the intersection of two bit sets over these numbers, the
+// requirement's (sparse, a few words) and the access's (dense), so that
+// its cost does not grow with the length of the list.
+//
+// The numbers are the package's only state beyond the hash seed. They
+// grow only when an ANY requirement names a key not seen before; compiling
+// an access only looks keys up. At most maxKeys are numbered: past that a
+// requirement is checked permission by permission, as ALL requirements
+// always are, with the same answers.
+var keys struct {
+	sync.RWMutex
+	ids map[string]uint32
+}
+
+// maxKeys bounds the numbered keys: 65,536 keys, a bit set of at most
+// 8 KiB per compiled access. A real API's ANY lists name a few thousand.
+const maxKeys = 1 << 16
+
+// internKeys numbers ks, in order, adding those not seen before. ok is
+// false, and ids meaningless, when the table is full.
+func internKeys(ks []string) (ids []uint32, ok bool) {
+	ids = make([]uint32, len(ks))
+	keys.RLock()
+	missing := 0
+	for i, k := range ks {
+		id, found := keys.ids[k]
+		if !found {
+			missing++
+		}
+		ids[i] = id
+	}
+	keys.RUnlock()
+	if missing == 0 {
+		return ids, true
+	}
+	keys.Lock()
+	defer keys.Unlock()
+	if keys.ids == nil {
+		keys.ids = make(map[string]uint32)
+	}
+	for i, k := range ks {
+		id, found := keys.ids[k]
+		if !found {
+			if len(keys.ids) >= maxKeys {
+				return nil, false
+			}
+			id = uint32(len(keys.ids))
+			keys.ids[k] = id
+		}
+		ids[i] = id
+	}
+	return ids, true
+}
+
+// keyBits is an access's side of the ANY check: which numbered keys it
+// holds as a policy, somewhere and in all divisions.
+type keyBits struct {
+	n       uint32   // how many keys were numbered when the access was compiled
+	held    []uint64 // bit id: a policy of key id is held, somewhere
+	heldAll []uint64 // bit id: a policy of key id is held in all divisions
+}
+
+// lookupKeys fills the key bits of an access whose policy keys are ks,
+// allAt[i] telling whether ks[i] is held in all divisions.
+func lookupKeys(ks []string, allAt func(i int) bool) keyBits {
+	keys.RLock()
+	defer keys.RUnlock()
+	n := len(keys.ids)
+	kb := keyBits{n: uint32(n)}
+	if n == 0 {
+		return kb
+	}
+	words := (n + 63) / 64
+	buf := make([]uint64, 2*words)
+	kb.held, kb.heldAll = buf[:words:words], buf[words:]
+	for i, k := range ks {
+		id, ok := keys.ids[k]
+		if !ok {
+			continue
+		}
+		kb.held[id/64] |= 1 << (id % 64)
+		if allAt(i) {
+			kb.heldAll[id/64] |= 1 << (id % 64)
+		}
+	}
+	return kb
+}
+
+// keyIndex is an ANY requirement's side: its probe keys' numbers as a
+// sparse bit set, and for each bit the probe it stands for.
+type keyIndex struct {
+	words  []keyWord
+	probes []uint16 // perm*shapes + shape, in the order of the bits
+	limit  uint32   // the largest number + 1; 0 when the keys are not numbered
+}
+
+// A keyWord is one non-zero word of the sparse bit set: word w of the
+// dense set, and where its bits' probes start in keyIndex.probes.
+type keyWord struct {
+	mask  uint64
+	w     uint32
+	first uint32
+}
+
+// newKeyIndex numbers the distinct probe keys of r, an ANY requirement.
+func newKeyIndex(r *requirement) keyIndex {
+	type ref struct {
+		key string
+		x   uint16
+	}
+	var refs []ref
+	seen := make(map[string]bool, len(r.perms)*shapes)
+	for i := range r.probes {
+		n := shapes
+		if r.perms[i].IsLegacy() {
+			n = 1 // only the name itself grants a legacy permission
+		}
+		for shape := range n {
+			k := r.probes[i][shape].key
+			if !seen[k] {
+				seen[k] = true
+				refs = append(refs, ref{k, uint16(i*shapes + shape)})
+			}
+		}
+	}
+	ks := make([]string, len(refs))
+	for i, rf := range refs {
+		ks[i] = rf.key
+	}
+	ids, ok := internKeys(ks)
+	if !ok {
+		return keyIndex{}
+	}
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(ids[a]) - int(ids[b]) })
+	x := keyIndex{probes: make([]uint16, 0, len(refs))}
+	for _, i := range order {
+		id := ids[i]
+		if len(x.words) == 0 || x.words[len(x.words)-1].w != id/64 {
+			x.words = append(x.words, keyWord{w: id / 64, first: uint32(len(x.probes))})
+		}
+		x.words[len(x.words)-1].mask |= 1 << (id % 64)
+		x.probes = append(x.probes, refs[i].x)
+		x.limit = max(x.limit, id+1)
+	}
+	return x
+}
+
+// anyHeld reports whether a holds one of the permissions of r, an ANY
+// requirement, where a grant counts (see [Access.grants]), and whether it
+// could tell: it cannot when r or a was built without the key numbers
+// that the other uses. It intersects the two bit sets a word at a time;
+// only a key held somewhere, but not in all divisions, is looked at on
+// its own, to see whether it is held in division dn.
+func (a *Access) anyHeld(r *requirement, anywhere, inAll bool, dn int) (held, known bool) {
+	x := &r.keys
+	if x.limit == 0 || x.limit > a.keys.n {
+		return false, false
+	}
+	for _, kw := range x.words {
+		c := a.keys.held[kw.w] & kw.mask
+		if c == 0 {
+			continue
+		}
+		if anywhere || inAll && a.keys.heldAll[kw.w]&c != 0 {
+			return true, true
+		}
+		if dn < 0 {
+			continue
+		}
+		for ; c != 0; c &= c - 1 {
+			b := bits.TrailingZeros64(c)
+			ref := x.probes[kw.first+uint32(bits.OnesCount64(kw.mask&(1<<b-1)))]
+			pr := &r.probes[ref/shapes][ref%shapes]
+			if n := a.perms.find(pr.hash, pr.key); n >= 0 && a.bits[n*a.words+dn/64]&(1<<(dn%64)) != 0 {
+				return true, true
+			}
+		}
+	}
+	return false, true
+}
