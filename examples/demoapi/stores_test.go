@@ -54,7 +54,8 @@ func TestPostgresReplicas(t *testing.T) {
 	is, err := a.s.issue(ctx, app{name: "Replicated", grantType: client.AuthorizationCode, scopes: scope.MustParseSet("users:readonly"), user: "u-agent"})
 	require.NoError(t, err)
 	bearer, tok := is.bearer, is.token
-	require.Equal(t, http.StatusOK, b.do("GET", "/api/v2/users/me", bearer, "").status, "replica B accepts a token issued by replica A")
+	rb := b.do("GET", "/api/v2/users/me", bearer, "")
+	require.Equal(t, http.StatusOK, rb.status, "replica B accepts a token issued by replica A: %s", rb.body)
 	require.NoError(t, a.s.db.RevokeToken(ctx, grant.Token{ID: tok.ID, ExpiresAt: tok.ExpiresAt}))
 	deadline := time.Now().Add(5 * time.Second)
 	for {

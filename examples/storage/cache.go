@@ -172,15 +172,22 @@ func (c *Cache) IsRevoked(ctx context.Context, t grant.Token) (bool, error) {
 	return c.revoked.Load().IsRevoked(ctx, t)
 }
 
-// ClientStatus implements grant.ClientStatuses, from memory: it takes no
-// lock and allocates nothing. An unknown client is client.ErrNotFound.
-func (c *Cache) ClientStatus(_ context.Context, id client.ID) (client.Status, error) {
+// ClientStatus implements grant.ClientStatuses, from memory for a client
+// the cache knows: it takes no lock and allocates nothing. A client it
+// does not know is asked of the source, every time: one registered on
+// another replica a moment ago, whose change has not arrived yet, works
+// at once rather than being refused until it does; an unknown one is
+// client.ErrNotFound, and a source that fails is an error, which denies.
+// The answer is not kept: only a change from the feed updates the cache,
+// so a read that raced with a change cannot bring back a status the
+// change replaced.
+func (c *Cache) ClientStatus(ctx context.Context, id client.ID) (client.Status, error) {
 	if c.stale.Load() {
 		return client.Status{}, errStale
 	}
 	v, ok := c.statuses.Load().Load(id)
 	if !ok {
-		return client.Status{}, client.ErrNotFound
+		return c.src.ClientStatus(ctx, id)
 	}
 	st, _ := v.(client.Status)
 	return st, nil

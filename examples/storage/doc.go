@@ -22,7 +22,11 @@
 // the change itself; a changed client's status is read again from the
 // store; a changed subject's, or org's, compiled permissions are dropped
 // and compiled again on the next request. [Cache.Resync] reloads
-// everything from one [Snapshot].
+// everything from one [Snapshot]. A client the cache does not know is
+// asked of the store on each request, without keeping the answer: a
+// client registered through another replica works there at once, before
+// its change arrives, and an unknown one costs a query (its token had to
+// verify first).
 //
 // # Staleness
 //
