@@ -8,8 +8,10 @@
 //
 // An [Endpoint] maps a method and a path template
 // (GET /api/v2/users/{userId}) to the scopes any one of which suffices,
-// the [permission.Requirement], whether the call needs a user, and where
-// the resource's division comes from. Build the table in code or read it
+// the [permission.Requirement], whether the call needs a user, where the
+// resource's division comes from, and whether an operation sent with a
+// method that usually writes only reads (ReadOnly: an analytics query
+// sent with POST), for the reviews that count what a scope lets write. Build the table in code or read it
 // with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
 // [scope.Catalog] and per-org settings ([Org]) into a [Policy]. Every
 // problem with an entry is reported at once, each an [*EndpointError]

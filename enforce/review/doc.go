@@ -40,7 +40,8 @@
 // implies. The [Breadth] of a scope counts, in this order of importance:
 //
 //  1. Writes: the endpoints it unlocks whose method is not GET, HEAD or
-//     OPTIONS;
+//     OPTIONS, unless the table marks them [enforce.Endpoint].ReadOnly
+//     (an analytics query sent with POST only reads);
 //  2. Endpoints: all the endpoints it unlocks;
 //  3. Grants: the catalog scopes it grants, itself and those it implies.
 //

@@ -42,8 +42,9 @@ func WithSearchLimit(steps int) Option {
 // the endpoints of the table it unlocks, how many of those write, and the
 // catalog scopes it grants. A scope with a smaller Breadth is narrower.
 type Breadth struct {
-	// Writes counts the endpoints it unlocks whose method is not GET,
-	// HEAD or OPTIONS.
+	// Writes counts the endpoints it unlocks that write: those whose
+	// method is not GET, HEAD or OPTIONS, unless the table marks them
+	// [enforce.Endpoint].ReadOnly.
 	Writes int `json:"writes"`
 	// Endpoints counts the endpoints it unlocks: those that accept it, or
 	// a scope it implies.
@@ -153,7 +154,7 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 			name:     e.Name,
 			method:   e.Method,
 			segs:     segs,
-			write:    isWrite(e.Method),
+			write:    isWrite(e),
 			accepts:  accepted.Scopes(),
 			accepted: accepted,
 		}
@@ -176,10 +177,10 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	return ix, nil
 }
 
-// isWrite reports whether an endpoint with this method changes something,
-// as far as its method tells.
-func isWrite(method string) bool {
-	return method != "GET" && method != "HEAD" && method != "OPTIONS"
+// isWrite reports whether an endpoint changes something: its method says
+// so, and the table does not mark it read-only (a query sent with POST).
+func isWrite(e enforce.Endpoint) bool {
+	return !e.ReadOnly && e.Method != "GET" && e.Method != "HEAD" && e.Method != "OPTIONS"
 }
 
 // Catalog returns the scope catalog the index was built with.
