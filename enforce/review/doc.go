@@ -16,10 +16,16 @@
 //     a [Finding] with its reason;
 //   - [Index.ReviewUsage]: the quarterly review, from the [enforce.Record]
 //     values a decision hook collected over a period: the scopes a client
-//     holds but never used, and the calls refused for want of a scope or
-//     that no scope it holds serves any more; removing the first and
-//     adding what it advises for the others leaves every scope-checked
-//     call of the period a scope that serves it;
+//     holds but never used, and the calls refused for want of a scope (or
+//     let through by the report-only mode) or that no scope it holds
+//     serves any more; removing the first and adding what it advises for
+//     the others leaves every scope-checked call of the period a scope
+//     that serves it;
+//   - [Index.ReviewRollout]: before an org's scope enforcement is turned
+//     on, from the records of a period in report-only mode
+//     ([enforce.Org].ScopeReportOnly), per client, the calls enforcement
+//     would refuse for want of a scope and the smallest set of scopes to
+//     add so that none is;
 //   - [Index.Document]: the guide's "Document Your Scopes" record, as
 //     Markdown ([Doc.Markdown]) or JSON, with a change log entry when the
 //     scopes change.
