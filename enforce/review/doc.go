@@ -26,6 +26,13 @@
 //     ([enforce.Org].ScopeReportOnly), per client, the calls enforcement
 //     would refuse for want of a scope and the smallest set of scopes to
 //     add so that none is;
+//   - [Index.Scrutinize]: when an org's admin reviews an app's request
+//     for authorization, a risk summary of the scopes it requests (data,
+//     and text with [Scrutiny.Text]): what each unlocks in the table, how
+//     many of those write, the admin-grade endpoints among them (see
+//     [WithAdminGrade]), bare read-write scopes where a :readonly form
+//     exists, scopes another requested scope implies, and, when the
+//     app's vendor declares its calls, the scopes none of them needs;
 //   - [Index.Document]: the guide's "Document Your Scopes" record, as
 //     Markdown ([Doc.Markdown]) or JSON, with a change log entry when the
 //     scopes change.

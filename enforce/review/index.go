@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/internal/route"
@@ -23,6 +24,7 @@ type Option func(*settings)
 
 type settings struct {
 	searchLimit int
+	adminGrade  func(enforce.Endpoint) bool
 }
 
 // WithSearchLimit sets how many branch-and-bound steps a minimal-scope
@@ -36,6 +38,44 @@ func WithSearchLimit(steps int) Option {
 			s.searchLimit = steps
 		}
 	}
+}
+
+// WithAdminGrade sets which endpoints are admin-grade, for
+// [Index.Scrutinize]: those that change who may do what, or the org
+// itself. The default is [DefaultAdminGrade]. A nil function is ignored.
+func WithAdminGrade(f func(enforce.Endpoint) bool) Option {
+	return func(s *settings) {
+		if f != nil {
+			s.adminGrade = f
+		}
+	}
+}
+
+// adminDomains are the permission domains, and adminSegments the path
+// segments, of admin-grade endpoints by default.
+var (
+	adminDomains  = []string{"authorization", "oauth", "admin"}
+	adminSegments = []string{"authorization", "oauth", "organization", "organizations"}
+)
+
+// DefaultAdminGrade reports whether an endpoint is admin-grade by
+// default: it changes who may do what, or the org itself. That is, it
+// requires a permission of the authorization, oauth or admin domains, or
+// one on the organization entity (directory:organization:admin), or its
+// path has a static segment authorization, oauth, organization or
+// organizations (/api/v2/oauth/clients, /api/v2/organizations/settings).
+func DefaultAdminGrade(e enforce.Endpoint) bool {
+	for _, p := range e.Permissions.Permissions() {
+		if slices.Contains(adminDomains, p.Domain()) || p.Entity() == "organization" {
+			return true
+		}
+	}
+	for seg := range strings.SplitSeq(e.Path, "/") {
+		if slices.Contains(adminSegments, seg) {
+			return true
+		}
+	}
+	return false
 }
 
 // Breadth measures how much access a scope, or a set of scopes, grants:
@@ -110,6 +150,7 @@ type endpoint struct {
 	method     string
 	segs       []route.Segment // the path template's segments
 	write      bool
+	admin      bool // admin-grade, for scrutiny
 	accepts    scope.Set
 	accepted   scope.Accepted
 	satisfiers []int32 // ids of the scopes that satisfy it, ascending
@@ -121,7 +162,7 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	if p == nil {
 		return nil, fmt.Errorf("%w: nil policy", ErrInvalid)
 	}
-	set := settings{searchLimit: DefaultSearchLimit}
+	set := settings{searchLimit: DefaultSearchLimit, adminGrade: DefaultAdminGrade}
 	for _, o := range opts {
 		if o != nil {
 			o(&set)
@@ -155,6 +196,7 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 			method:   e.Method,
 			segs:     segs,
 			write:    isWrite(e),
+			admin:    set.adminGrade(e),
 			accepts:  accepted.Scopes(),
 			accepted: accepted,
 		}
