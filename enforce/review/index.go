@@ -9,6 +9,7 @@ import (
 
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/internal/route"
+	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -141,6 +142,11 @@ type Index struct {
 	eps     []endpoint
 	byRoute map[string]int32
 	byName  map[string]int32
+	// The concrete permissions the table's requirements name, for role
+	// reviews: a permission's position is its id.
+	perms    []permission.Permission
+	permIDs  map[permission.Permission]int32
+	byDomain map[string][]int32 // a domain's permission ids, ascending
 }
 
 // endpoint is one endpoint of the table, as reviews see it.
@@ -154,6 +160,12 @@ type endpoint struct {
 	accepts    scope.Set
 	accepted   scope.Accepted
 	satisfiers []int32 // ids of the scopes that satisfy it, ascending
+	// For role reviews: how the requirement combines its permissions,
+	// their ids, and whether it must hold in the resource's division.
+	req   permission.Requirement
+	kind  permission.Kind
+	need  []int32
+	aware bool
 }
 
 // New builds an index over the endpoint table and scope catalog of p.
@@ -170,12 +182,14 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	}
 	cat := p.Catalog()
 	ix := &Index{
-		policy:  p,
-		catalog: cat,
-		limit:   set.searchLimit,
-		ids:     make(map[scope.Scope]int32, cat.Len()),
-		byRoute: make(map[string]int32),
-		byName:  make(map[string]int32),
+		policy:   p,
+		catalog:  cat,
+		limit:    set.searchLimit,
+		ids:      make(map[scope.Scope]int32, cat.Len()),
+		byRoute:  make(map[string]int32),
+		byName:   make(map[string]int32),
+		permIDs:  make(map[permission.Permission]int32),
+		byDomain: make(map[string][]int32),
 	}
 	for e := range cat.All() {
 		ix.ids[e.Scope] = int32(len(ix.scopes))
@@ -199,6 +213,19 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 			admin:    set.adminGrade(e),
 			accepts:  accepted.Scopes(),
 			accepted: accepted,
+			req:      e.Permissions,
+			kind:     e.Permissions.Kind(),
+			aware:    e.Division != "",
+		}
+		for _, perm := range e.Permissions.Permissions() {
+			id, ok := ix.permIDs[perm]
+			if !ok {
+				id = int32(len(ix.perms))
+				ix.permIDs[perm] = id
+				ix.perms = append(ix.perms, perm)
+				ix.byDomain[perm.Domain()] = append(ix.byDomain[perm.Domain()], id)
+			}
+			ep.need = append(ep.need, id)
 		}
 		for s := range accepted.Satisfiers().All() {
 			id := ix.ids[s]
