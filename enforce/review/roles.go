@@ -291,6 +291,7 @@ type rolePlan struct {
 	needs   []RoleNeed
 	atomsOf [][]int32 // per need, its atoms
 	atoms   []atom
+	holders [][]int32 // per atom, the roles that hold it, ascending
 	elemOf  [][]int32 // per atom, its elements: one per division for an aware atom
 	cands   []roleCand
 	p       *problem
@@ -310,8 +311,8 @@ func (q RoleQuery) slots() (n int, all int) {
 }
 
 // plan resolves the calls, works out the atoms, and builds the set-cover
-// instance, preferring the roles in prefer on ties.
-func (rx *RoleIndex) plan(q RoleQuery, prefer map[permission.RoleID]bool) (*rolePlan, error) {
+// instance, preferring on ties the grants the client holds already.
+func (rx *RoleIndex) plan(q RoleQuery, held []client.RoleAssignment) (*rolePlan, error) {
 	ix := rx.ix
 	eps, err := ix.resolve(q.Calls)
 	if err != nil {
@@ -396,6 +397,7 @@ func (rx *RoleIndex) plan(q RoleQuery, prefer map[permission.RoleID]bool) (*role
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	pl.holders = holdersOf
 
 	// The elements: an org-wide atom once, an aware atom once per
 	// division (once for all divisions).
@@ -440,7 +442,7 @@ func (rx *RoleIndex) plan(q RoleQuery, prefer map[permission.RoleID]bool) (*role
 				n = int64(len(q.Divisions)) + 1
 			}
 			w := cost{n * int64(b.Writes), n * int64(b.Endpoints), n, 1, 0, 0}
-			if prefer[rx.roles[r].role.ID] {
+			if holds(held, rx.roles[r].role.ID, q.slotGrant(slot)) {
 				w[3] = 0
 			}
 			var el []int32
@@ -465,6 +467,39 @@ func (rx *RoleIndex) plan(q RoleQuery, prefer map[permission.RoleID]bool) (*role
 	pl.p = newProblem(nElems, cands)
 	pl.p.strong = true
 	return pl, nil
+}
+
+// slotGrant returns where a division slot grants a role: in one of the
+// query's divisions, in all divisions, or, with none named, unnamed (the
+// Home division).
+func (q RoleQuery) slotGrant(slot int32) client.RoleAssignment {
+	_, all := q.slots()
+	switch {
+	case slot == int32(all):
+		return client.RoleAssignment{AllDivisions: true}
+	case len(q.Divisions) > 0:
+		return client.RoleAssignment{Divisions: []permission.DivisionID{q.Divisions[slot]}}
+	}
+	return client.RoleAssignment{}
+}
+
+// holds reports whether the held grants give role id where g does: in
+// all divisions, in g's one division (or all), or, for a grant without a
+// division, anywhere.
+func holds(held []client.RoleAssignment, id permission.RoleID, g client.RoleAssignment) bool {
+	for _, h := range held {
+		if h.Role != id {
+			continue
+		}
+		switch {
+		case g.AllDivisions:
+			return h.AllDivisions
+		case len(g.Divisions) == 0:
+			return true
+		}
+		return h.AllDivisions || slices.Contains(h.Divisions, g.Divisions[0])
+	}
+	return false
 }
 
 // selection solves the plan.
