@@ -171,10 +171,10 @@
 // a 3,000-endpoint table, Minimal for a 100-endpoint app takes well under
 // a millisecond (about 75 µs on a small VM), and an instance built to
 // defeat the reductions stops at the search limit after a few
-// milliseconds. [Index.Roles] arranges 200 roles over that table in
-// about 15 ms, once per set of roles, and [RoleIndex.Minimal] for a
-// 100-call app acting in two divisions takes about 2 ms. BENCHMARKS.md
-// has the figures.
+// milliseconds. [Index.Roles] arranges 200 roles over that table in a
+// few milliseconds, once per set of roles, and [RoleIndex.Minimal] for a
+// 100-call app acting in two divisions takes about 1.3 ms, exactly.
+// BENCHMARKS.md has the figures.
 //
 // # Concurrency
 //
