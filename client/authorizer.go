@@ -49,6 +49,11 @@ func (a *Authorizer) ready() error {
 //
 // Client-credentials clients are not authorized: they act only in their
 // own org, with the roles assigned to them.
+//
+// The admin should scrutinize what the client requests first, and deny
+// what it does not need: package enforce/review's Index.Scrutinize
+// summarizes what each requested scope reaches in the org's endpoint
+// table, for an admin UI or a log.
 func (a *Authorizer) Authorize(ctx context.Context, actor *permission.Access, id ID, grant scope.Set) (Authorization, error) {
 	if err := a.ready(); err != nil {
 		return Authorization{}, err

@@ -174,6 +174,7 @@ type Decision struct {
 	org       client.OrgID
 	user      string
 	grantType client.GrantType
+	reported  bool      // the token lacked an accepted scope, which the org's report-only mode let through
 	at        time.Time // the token's expiry, or its issue time when not yet valid
 	method    string
 	path      string

@@ -8,8 +8,10 @@
 //
 // An [Endpoint] maps a method and a path template
 // (GET /api/v2/users/{userId}) to the scopes any one of which suffices,
-// the [permission.Requirement], whether the call needs a user, and where
-// the resource's division comes from. Build the table in code or read it
+// the [permission.Requirement], whether the call needs a user, where the
+// resource's division comes from, and whether an operation sent with a
+// method that usually writes only reads (ReadOnly: an analytics query
+// sent with POST), for the reviews that count what a scope lets write. Build the table in code or read it
 // with [ParseEndpointsJSON]. [NewPolicy] compiles it with a
 // [scope.Catalog] and per-org settings ([Org]) into a [Policy]. Every
 // problem with an entry is reported at once, each an [*EndpointError]
@@ -168,11 +170,26 @@
 // an app then has its user's access, and only the permission check applies.
 // It is on by default.
 //
+// Turning it on for an org that had it off breaks the apps whose scopes
+// were never checked. The rollout mode ([Org].ScopeReportOnly) comes
+// between the two: every decision checks the scope in full, and a token
+// without an accepted scope is let through the scope check, the decision
+// saying what enforcement would have answered ([Decision.Unenforced], and
+// [Record].Unenforced for the hook). The permission check is enforced as
+// usual, and what the caller is told is what it would be told with scope
+// enforcement off. A review of the hook's records (package review) lists,
+// per client, the scopes to add; then a new policy without the mode,
+// installed with [Enforcer.Swap], turns enforcement on. The switch is a
+// policy swap like any other: a decision sees the org in one mode or the
+// other, never a mix. An org in neither mode pays nothing for it: the
+// mode is read only when a token lacks an accepted scope.
+//
 // # Audit and usage
 //
 // [WithHook] calls a [Hook] with a [Record] of every decision: which
 // client, for which user, called which endpoint with which scope, and the
-// outcome. [SlogHook] logs records with log/slog. A Record holds no token
+// outcome, with what scope enforcement would have answered in an org in
+// report-only mode. [SlogHook] logs records with log/slog. A Record holds no token
 // and no secret.
 //
 // # Zero values

@@ -119,6 +119,10 @@ var ErrInvalidEndpoint = errors.New("enforce: invalid endpoint")
 //	   "scopes": ["users", "users:readonly"],
 //	   "permissions": {"all": ["directory:user:view"]},
 //	   "division": "{userId}"},
+//	  {"method": "POST", "path": "/api/v2/analytics/conversations/details/query",
+//	   "scopes": ["analytics:conversationDetail"],
+//	   "permissions": {"all": ["analytics:conversationDetail:view"]},
+//	   "read_only": true},
 //	  ...
 //	]}
 //

@@ -366,7 +366,11 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		return 1 << CodeUnavailable, err
 	}
 	if !scopeOK {
-		causes |= 1 << CodeScopeMissing
+		// An org in report-only mode records the refusal instead, and the
+		// decision goes on as if the scope were there (rollout.go).
+		if scopeOK = d.reportOnly(p); !scopeOK {
+			causes |= 1 << CodeScopeMissing
+		}
 	}
 
 	// 5. The permission, in the resource's division.

@@ -33,7 +33,9 @@ func (d Decision) Reason() string { return d.reasons(true) }
 
 // Remedy says what would make the request succeed, for the operator: "add
 // scope users:manage to the OAuth client, then re-authenticate"; "assign
-// a role with directory:user:add in division Sales".
+// a role with directory:user:add in division Sales". For a scope refusal
+// the org's report-only mode let through ([Decision.Unenforced]), it
+// also says which scope keeps the call working once scopes are enforced.
 func (d Decision) Remedy() string { return d.remedies(true) }
 
 // Message is what the caller is told: the reason and the remedy, naming
@@ -70,11 +72,17 @@ func (d Decision) detailed() bool { return d.settings != nil && d.settings.detai
 
 func (d Decision) reasons(detail bool) string {
 	if d.Allowed() {
+		if d.reported {
+			return "allowed: " + d.reportedScope(detail) + "; and " + d.permissionGranted(detail)
+		}
 		return "allowed: " + d.scopeGranted() + ", and " + d.permissionGranted(detail)
 	}
 	var parts []string
 	for _, c := range d.causes.Codes() {
 		parts = append(parts, d.reason(c, detail))
+	}
+	if d.reported && detail && d.Unenforced() != 0 {
+		parts = append(parts, d.reportedScope(true))
 	}
 	if len(parts) == 0 {
 		return "no decision was made"
@@ -84,6 +92,9 @@ func (d Decision) reasons(detail bool) string {
 
 func (d Decision) remedies(detail bool) string {
 	if d.Allowed() {
+		if d.reported && detail {
+			return d.reportedRemedy()
+		}
 		return ""
 	}
 	var parts []string
@@ -91,6 +102,9 @@ func (d Decision) remedies(detail bool) string {
 		if r := d.remedy(c, detail); r != "" {
 			parts = append(parts, r)
 		}
+	}
+	if d.reported && detail && d.Unenforced() != 0 {
+		parts = append(parts, d.reportedRemedy())
 	}
 	return strings.Join(parts, "; and ")
 }

@@ -40,6 +40,11 @@ type Record struct {
 	// narrowest when several did: the scope the client used.
 	Scope    scope.Scope           `json:"scope,omitzero"`
 	Division permission.DivisionID `json:"division,omitempty"`
+	// Unenforced is what scope enforcement would have answered, for a
+	// scope refusal an org's report-only mode let through
+	// ([Decision.Unenforced]): SCOPE_INSUFFICIENT or
+	// SCOPE_AND_PERMISSIONS_INSUFFICIENT. Zero otherwise.
+	Unenforced Code `json:"unenforced,omitzero"`
 }
 
 // A Hook receives a [Record] of every decision, for audit logs and usage
@@ -60,6 +65,9 @@ func (d *Decision) record(r *Request, now time.Time) Record {
 		Scope:     d.scope,
 		Division:  d.perm.Target().Division(),
 	}
+	if d.reported {
+		rec.Unenforced = d.Unenforced()
+	}
 	if d.ep != nil {
 		rec.Route, rec.Endpoint = d.ep.route, d.ep.Name
 	} else {
@@ -69,7 +77,8 @@ func (d *Decision) record(r *Request, now time.Time) Record {
 }
 
 // SlogHook returns a Hook that logs each decision to logger: allowed
-// requests at debug level, denials at info level. It logs who called which
+// requests at debug level, denials, and scope refusals let through by an
+// org's report-only mode, at info level. It logs who called which
 // endpoint with which scope and the outcome; never a token or a secret.
 // A nil logger means slog.Default().
 func SlogHook(logger *slog.Logger) Hook {
@@ -79,7 +88,7 @@ func SlogHook(logger *slog.Logger) Hook {
 			logger = slog.Default()
 		}
 		level := slog.LevelInfo
-		if r.Allowed {
+		if r.Allowed && r.Unenforced == 0 {
 			level = slog.LevelDebug
 		}
 		if !logger.Enabled(ctx, level) {
@@ -89,8 +98,11 @@ func SlogHook(logger *slog.Logger) Hook {
 			slog.Bool("allowed", r.Allowed),
 			slog.Int("status", r.Status),
 			slog.String("code", r.Code.String()),
-			slog.String("method", r.Method),
 		}
+		if r.Unenforced != 0 {
+			attrs = append(attrs, slog.String("unenforced", r.Unenforced.String()))
+		}
+		attrs = append(attrs, slog.String("method", r.Method))
 		if r.Route != "" {
 			attrs = append(attrs, slog.String("route", r.Route))
 		} else {

@@ -29,6 +29,17 @@ type Org struct {
 	// Genesys Cloud allows: an app then has the same access as its user,
 	// and only the permission check applies.
 	DisableScopeEnforcement bool
+	// ScopeReportOnly is the rollout mode, for turning scope enforcement
+	// on in an org that had it off without breaking the apps whose
+	// scopes were never checked: every decision checks the scope in full
+	// and says what enforcement would have answered
+	// ([Decision.Unenforced], [Record].Unenforced), but a token without
+	// an accepted scope is not refused for it. The permission check
+	// still applies and is enforced. Once a review of the records shows
+	// the scopes each client must add (package review), switch it off
+	// with [Enforcer.Swap]. It cannot be combined with
+	// DisableScopeEnforcement.
+	ScopeReportOnly bool
 	// Divisions, if set, names the org's divisions in reasons and
 	// remedies ("in division Sales" rather than an ID).
 	Divisions *permission.Divisions
@@ -94,6 +105,9 @@ func NewPolicy(cfg Config) (*Policy, error) {
 	for _, o := range cfg.Orgs {
 		if _, dup := p.orgs[o.ID]; dup || o.ID == "" {
 			return nil, fmt.Errorf("enforce: org %q listed twice or without an ID", o.ID)
+		}
+		if o.DisableScopeEnforcement && o.ScopeReportOnly {
+			return nil, fmt.Errorf("enforce: org %q: scope enforcement cannot be both off and report-only", o.ID)
 		}
 		p.orgs[o.ID] = o
 	}

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -103,6 +104,45 @@ type problem struct {
 	words  int
 	cands  []candidate
 	byElem [][]int32 // per element, the candidates covering it, ascending
+	// strong, for role problems, adds reductions and a bound that pay for
+	// themselves there: their elements repeat a few candidate sets (so
+	// reduce drops the elements another implies, see dropImplied), and
+	// one broad role may cover every element at a cost no narrow set
+	// reaches (so candidates the bound rules out are dropped, see
+	// pruneByBound, and the search bounds by shares as well, see
+	// shareBound).
+	strong bool
+}
+
+// newProblem builds an instance over n elements from candidates whose
+// id, w and elems (ascending) are set, in ascending id order.
+func newProblem(n int, cands []candidate) *problem {
+	words := (n + 63) / 64
+	p := &problem{n: n, words: words, cands: cands, byElem: make([][]int32, n)}
+	slab := make(bitset, len(cands)*words)
+	counts := make([]int, n)
+	pairs := 0
+	for i := range p.cands {
+		c := &p.cands[i]
+		c.cover, c.alive = slab[i*words:(i+1)*words:(i+1)*words], true
+		for _, e := range c.elems {
+			c.cover.set(int(e))
+			counts[e]++
+		}
+		pairs += len(c.elems)
+	}
+	backing := make([]int32, pairs)
+	off := 0
+	for e := range p.byElem {
+		p.byElem[e] = backing[off : off : off+counts[e]]
+		off += counts[e]
+	}
+	for i := range p.cands {
+		for _, e := range p.cands[i].elems {
+			p.byElem[e] = append(p.byElem[e], int32(i))
+		}
+	}
+	return p
 }
 
 // solution is the chosen candidates, as sorted indices into problem.cands.
@@ -123,6 +163,9 @@ func (p *problem) solve(budget int) solution {
 	}
 	var chosen []int32
 	p.reduce(uncov, &chosen)
+	for p.strong && !uncov.empty() && p.pruneByBound(uncov) {
+		p.reduce(uncov, &chosen)
+	}
 	exact := true
 	if !uncov.empty() {
 		for _, comp := range p.components(uncov) {
@@ -173,9 +216,11 @@ func (p *problem) reduce(uncov bitset, chosen *[]int32) {
 				changed = true
 				continue
 			}
-			// Only a candidate that covers s's rarest uncovered element
-			// can dominate it. Dead candidates are compared too: whatever
-			// dominated them dominates s.
+			// Only a live candidate that covers s's rarest uncovered
+			// element can dominate it. (A candidate dominated earlier is
+			// dominated by a live one, which dominates s too; one ruled
+			// out by the bound, or whose dropped elements the others no
+			// longer imply, may not stand in for s.)
 			rare, fewest := int32(-1), 0
 			for _, e := range c.elems {
 				if uncov.has(int(e)) && (rare < 0 || len(p.byElem[e]) < fewest) {
@@ -183,7 +228,7 @@ func (p *problem) reduce(uncov bitset, chosen *[]int32) {
 				}
 			}
 			for _, t := range p.byElem[rare] {
-				if t != int32(s) && p.dominates(t, int32(s), uncov) {
+				if t != int32(s) && p.cands[t].alive && p.dominates(t, int32(s), uncov) {
 					c.alive = false
 					changed = true
 					break
@@ -209,7 +254,59 @@ func (p *problem) reduce(uncov bitset, chosen *[]int32) {
 				changed = true
 			}
 		}
+		if p.strong && p.dropImplied(uncov) {
+			changed = true
+		}
 	}
+}
+
+// dropImplied removes from uncov each element that another uncovered
+// element implies: every live candidate that covers the other covers it
+// too, so that whatever covers the other covers it. Of elements with the
+// same live candidates, the first stays. The covers of what remains are
+// the covers of the whole, so the optimum is kept. It reports whether it
+// dropped any.
+func (p *problem) dropImplied(uncov bitset) bool {
+	cw := (len(p.cands) + 63) / 64
+	var elems []int
+	for e := range p.n {
+		if uncov.has(e) {
+			elems = append(elems, e)
+		}
+	}
+	sets := make([]bitset, len(elems))
+	first := make([]int32, len(elems)) // each element's first live candidate
+	slab := make(bitset, len(elems)*cw)
+	for i, e := range elems {
+		sets[i] = slab[i*cw : (i+1)*cw : (i+1)*cw]
+		first[i] = -1
+		for _, c := range p.byElem[e] {
+			if p.cands[c].alive {
+				sets[i].set(int(c))
+				if first[i] < 0 {
+					first[i] = c
+				}
+			}
+		}
+	}
+	dropped := false
+	for j, e2 := range elems {
+		for i := range elems {
+			// Only an element whose first live candidate e2 has can imply
+			// it: a cheap test first.
+			if i == j || first[i] < 0 || !sets[j].has(int(first[i])) || !uncov.has(elems[i]) || !within(sets[i], sets[j], sets[i]) {
+				continue
+			}
+			// sets[i] ⊆ sets[j]: e2 is implied, unless the sets are
+			// equal and e2 comes first.
+			if i < j || !within(sets[j], sets[i], sets[j]) {
+				uncov[e2/64] &^= 1 << (e2 % 64)
+				dropped = true
+				break
+			}
+		}
+	}
+	return dropped
 }
 
 // components splits the uncovered elements into groups that no candidate
@@ -272,6 +369,7 @@ type search struct {
 	opts     [][]int32 // per element, its live candidates, by cost then id
 	excluded []bool    // per problem candidate: ruled out by an earlier sibling
 	mark     []int32   // per problem candidate: the node that last counted it in a bound
+	inv      []float64 // per problem candidate: 1 / the uncovered elements it covers, for shareBound
 	node     int32
 	stack    []bitset
 	cur      []int32
@@ -310,12 +408,22 @@ func newSearch(p *problem, elems []int, budget int) *search {
 		slices.SortFunc(s.opts[e], byCost)
 	}
 	s.mark = make([]int32, len(p.cands))
+	s.inv = make([]float64, len(p.cands))
 	s.stack = make([]bitset, len(elems)+1)
 	for i := range s.stack {
 		s.stack[i] = make(bitset, p.words)
 	}
 	copy(s.stack[0], in)
 	s.best, s.bestCost = s.greedy(in)
+	// A candidate that alone costs more than the greedy cover is in no
+	// better cover: rule it out, so that it neither branches nor blunts
+	// the bound (one broad role that covers everything would make every
+	// element share a candidate).
+	for _, c := range s.cands {
+		if p.cands[c].w.cmp(s.bestCost) > 0 {
+			s.excluded[c] = true
+		}
+	}
 	return s
 }
 
@@ -327,61 +435,135 @@ func newSearch(p *problem, elems []int, budget int) *search {
 // ... + 1/d.
 func (s *search) greedy(u bitset) ([]int32, cost) {
 	p := s.p
+	// k[c] is how many elements of u still uncovered c covers. A
+	// candidate's cost per element only grows as others are taken, so a
+	// heap of possibly stale keys finds the best lazily: the top, once its
+	// key is fresh, beats every other's stale key, and so its true one.
+	k := make([]int, len(p.cands))
+	h := greedyHeap{p: p, k: make([]int, len(p.cands))}
+	for _, c := range s.cands {
+		if k[c] = andCount(p.cands[c].cover, u); k[c] > 0 {
+			h.k[c] = k[c]
+			h.push(c)
+		}
+	}
 	left := slices.Clone(u)
 	var chosen []int32
-	for !left.empty() {
-		best, bestK := int32(-1), 0
-		for _, c := range s.cands {
-			k := andCount(p.cands[c].cover, left)
-			if k == 0 {
-				continue
-			}
-			if best < 0 {
-				best, bestK = c, k
-				continue
-			}
-			// c per element < best per element ⇔ w(c)·k(best) < w(best)·k(c).
-			switch p.cands[c].w.scale(int64(bestK)).cmp(p.cands[best].w.scale(int64(k))) {
-			case -1:
-				best, bestK = c, k
-			case 0:
-				if cw := p.cands[c].w.cmp(p.cands[best].w); cw < 0 || cw == 0 && c < best {
-					best, bestK = c, k
+	for !left.empty() && len(h.items) > 0 {
+		c := h.pop()
+		switch {
+		case k[c] == 0:
+			continue
+		case k[c] < h.k[c]:
+			h.k[c] = k[c]
+			h.push(c)
+			continue
+		}
+		chosen = append(chosen, c)
+		for _, e := range p.cands[c].elems {
+			if left.has(int(e)) {
+				left[e/64] &^= 1 << (e % 64)
+				for _, o := range p.byElem[e] {
+					k[o]--
 				}
 			}
 		}
-		chosen = append(chosen, best)
-		for i, w := range p.cands[best].cover {
-			left[i] &^= w
-		}
 	}
-	// Drop redundant choices, costliest first.
+	// Drop redundant choices, costliest first: a choice is redundant when
+	// every element of u it covers is covered by another one still kept.
 	slices.SortFunc(chosen, func(a, b int32) int {
 		if c := p.cands[b].w.cmp(p.cands[a].w); c != 0 {
 			return c
 		}
 		return int(b - a)
 	})
-	for i := 0; i < len(chosen); i++ {
-		rest := make(bitset, p.words)
-		for j, c := range chosen {
-			if j != i {
-				for k, w := range p.cands[c].cover {
-					rest[k] |= w
-				}
-			}
-		}
-		if within(u, rest, u) {
-			chosen = slices.Delete(chosen, i, i+1)
-			i--
+	times := make([]int32, p.n)
+	for _, c := range chosen {
+		for _, e := range p.cands[c].elems {
+			times[e]++
 		}
 	}
+	kept := chosen[:0]
+	for _, c := range chosen {
+		redundant := true
+		for _, e := range p.cands[c].elems {
+			if u.has(int(e)) && times[e] < 2 {
+				redundant = false
+				break
+			}
+		}
+		if redundant {
+			for _, e := range p.cands[c].elems {
+				times[e]--
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	chosen = kept
 	slices.Sort(chosen)
 	var total cost
 	for _, c := range chosen {
 		total = total.add(p.cands[c].w)
 	}
 	return chosen, total
+}
+
+// greedyHeap orders candidates by cost per element covered, k elements
+// for w: the least first, then the lesser cost, then canonical order.
+type greedyHeap struct {
+	p     *problem
+	k     []int // the key each candidate was pushed with
+	items []int32
+}
+
+func (h *greedyHeap) less(a, b int32) bool {
+	// a per element < b per element ⇔ w(a)·k(b) < w(b)·k(a).
+	wa, wb := h.p.cands[a].w, h.p.cands[b].w
+	switch wa.scale(int64(h.k[b])).cmp(wb.scale(int64(h.k[a]))) {
+	case -1:
+		return true
+	case 1:
+		return false
+	}
+	if c := wa.cmp(wb); c != 0 {
+		return c < 0
+	}
+	return a < b
+}
+
+func (h *greedyHeap) push(c int32) {
+	h.items = append(h.items, c)
+	for i := len(h.items) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(h.items[i], h.items[parent]) {
+			break
+		}
+		h.items[i], h.items[parent] = h.items[parent], h.items[i]
+		i = parent
+	}
+}
+
+func (h *greedyHeap) pop() int32 {
+	top := h.items[0]
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	for i := 0; ; {
+		least, l, r := i, 2*i+1, 2*i+2
+		if l < last && h.less(h.items[l], h.items[least]) {
+			least = l
+		}
+		if r < last && h.less(h.items[r], h.items[least]) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		h.items[i], h.items[least] = h.items[least], h.items[i]
+		i = least
+	}
+	return top
 }
 
 func (s *search) run() { s.branch(0) }
@@ -446,7 +628,7 @@ func (s *search) branch(depth int) {
 			pick, fewest = e, n
 		}
 	}
-	if s.curCost.add(maxCost(packed, single)).cmp(s.bestCost) > 0 {
+	if s.curCost.add(maxCost(packed, single)).cmp(s.bestCost) > 0 || p.strong && s.curCost.add(s.shareBound(uncov)).cmp(s.bestCost) > 0 {
 		return
 	}
 	var tried []int32
@@ -473,6 +655,104 @@ func (s *search) branch(depth int) {
 	for _, c := range tried {
 		s.excluded[c] = false
 	}
+}
+
+// shareBound returns a lower bound on the cost of covering uncov with the
+// candidates left, component by component: an element pays at least the
+// least share w(c)/|c ∩ uncov| of a candidate c that covers it, and the
+// shares of the elements a cover covers add up to at most its cost. Each
+// component is bounded on its own and rounded up, costs being integers,
+// after room for the floating-point error. A cost at least as great in
+// every component is at least as great in the lexicographic order, so
+// the bound holds for that order too. It is much the stronger bound when
+// candidates covering many elements are shared by all of them.
+func (s *search) shareBound(uncov bitset) cost {
+	return roundUp(s.shares(uncov, nil), [len(cost{})]float64{})
+}
+
+// shares returns the sum, over the elements of uncov, of their least
+// shares (see shareBound), component by component; and each element's in
+// least, when it is not nil.
+func (s *search) shares(uncov bitset, least [][len(cost{})]float64) [len(cost{})]float64 {
+	p := s.p
+	for _, c := range s.cands {
+		if !s.excluded[c] {
+			if k := andCount(p.cands[c].cover, uncov); k > 0 {
+				s.inv[c] = 1 / float64(k)
+			}
+		}
+	}
+	var sum [len(cost{})]float64
+	for _, e := range s.elems {
+		if !uncov.has(e) {
+			continue
+		}
+		var l [len(cost{})]float64
+		first := true
+		for _, c := range s.opts[e] {
+			if s.excluded[c] {
+				continue
+			}
+			for i, w := range p.cands[c].w {
+				if v := float64(w) * s.inv[c]; first || v < l[i] {
+					l[i] = v
+				}
+			}
+			first = false
+		}
+		for i := range sum {
+			sum[i] += l[i]
+		}
+		if least != nil {
+			least[e] = l
+		}
+	}
+	return sum
+}
+
+// roundUp rounds a bound up to integers, component by component, after
+// room for the floating-point error of sums as large as scale.
+func roundUp(v, scale [len(cost{})]float64) cost {
+	var b cost
+	for i := range v {
+		b[i] = max(0, int64(math.Ceil(v[i]-1e-9*max(v[i], scale[i])-1e-6)))
+	}
+	return b
+}
+
+// pruneByBound rules out the candidates that are in no cover as good as
+// the greedy one: the candidate's cost, plus a lower bound on covering
+// the elements it leaves (the sum of their least shares, see shareBound),
+// exceeds the greedy cover's cost. It reports whether it ruled any out.
+// One broad candidate that covers everything, and costs more than the
+// narrow ones together, would otherwise join every element into one
+// component and blunt every bound of the search.
+func (p *problem) pruneByBound(uncov bitset) bool {
+	var elems []int
+	for e := range p.n {
+		if uncov.has(e) {
+			elems = append(elems, e)
+		}
+	}
+	s := newSearch(p, elems, 0)
+	least := make([][len(cost{})]float64, p.n)
+	total := s.shares(uncov, least)
+	dropped := false
+	for _, c := range s.cands {
+		rest := total
+		for _, e := range p.cands[c].elems {
+			if uncov.has(int(e)) {
+				for i := range rest {
+					rest[i] -= least[e][i]
+				}
+			}
+		}
+		if p.cands[c].w.add(roundUp(rest, total)).cmp(s.bestCost) > 0 {
+			p.cands[c].alive = false
+			dropped = true
+		}
+	}
+	return dropped
 }
 
 // lexLess reports whether the scopes of a, sorted, come before those of b

@@ -2,7 +2,8 @@
 // the Genesys Cloud guide "OAuth Scopes and Permissions" asks: choose the
 // minimum scopes for the endpoints an app calls, find the scopes a client
 // holds but does not need, review which scopes it used over a period, and
-// document the choice.
+// document the choice; and with the roles of client-credentials apps,
+// which have no scopes.
 //
 // It works on an [enforce.Policy]'s endpoint table and scope catalog,
 // arranged once by [New] into an [Index]:
@@ -16,13 +17,44 @@
 //     a [Finding] with its reason;
 //   - [Index.ReviewUsage]: the quarterly review, from the [enforce.Record]
 //     values a decision hook collected over a period: the scopes a client
-//     holds but never used, and the calls refused for want of a scope or
-//     that no scope it holds serves any more; removing the first and
-//     adding what it advises for the others leaves every scope-checked
-//     call of the period a scope that serves it;
+//     holds but never used, and the calls refused for want of a scope (or
+//     let through by the report-only mode) or that no scope it holds
+//     serves any more; removing the first and adding what it advises for
+//     the others leaves every scope-checked call of the period a scope
+//     that serves it;
+//   - [Index.ReviewRollout]: before an org's scope enforcement is turned
+//     on, from the records of a period in report-only mode
+//     ([enforce.Org].ScopeReportOnly), per client, the calls enforcement
+//     would refuse for want of a scope and the smallest set of scopes to
+//     add so that none is;
+//   - [Index.Scrutinize]: when an org's admin reviews an app's request
+//     for authorization, a risk summary of the scopes it requests (data,
+//     and text with [Scrutiny.Text]): what each unlocks in the table, how
+//     many of those write, the admin-grade endpoints among them (see
+//     [WithAdminGrade]), bare read-write scopes where a :readonly form
+//     exists, scopes another requested scope implies, and, when the
+//     app's vendor declares its calls, the scopes none of them needs;
 //   - [Index.Document]: the guide's "Document Your Scopes" record, as
 //     Markdown ([Doc.Markdown]) or JSON, with a change log entry when the
 //     scopes change.
+//
+// Client-credentials apps have no scopes: their reach is their roles,
+// which the create-client guide asks to keep to a minimum, each in the
+// right divisions. [Index.Roles] arranges an org's roles over the table
+// into a [RoleIndex], with the role counterparts:
+//
+//   - [RoleIndex.Minimal]: the smallest set of (role, divisions) grants
+//     that lets every call pass the permission check in every division
+//     the app acts in, as [client.RoleAssignment] values;
+//   - [RoleIndex.Review]: a client's roles against its calls: the roles
+//     no call needs, those broader than needed (with the narrower one),
+//     those whose calls other kept roles serve already, roles held in
+//     more divisions than needed (all divisions where two suffice), and
+//     the calls no held role serves, each a [RoleFinding];
+//   - [RoleIndex.ReviewUsage]: the quarterly review for roles, from the
+//     decision records of a period: which roles, in which divisions, the
+//     client used, the roles it never used, and the calls refused for
+//     want of a permission, with the grants to add.
 //
 // # Calls
 //
@@ -45,7 +77,8 @@
 // implies. The [Breadth] of a scope counts, in this order of importance:
 //
 //  1. Writes: the endpoints it unlocks whose method is not GET, HEAD or
-//     OPTIONS;
+//     OPTIONS, unless the table marks them [enforce.Endpoint].ReadOnly
+//     (an analytics query sent with POST only reads);
 //  2. Endpoints: all the endpoints it unlocks;
 //  3. Grants: the catalog scopes it grants, itself and those it implies.
 //
@@ -95,13 +128,58 @@
 // the most calls one scope lets pass (the classic bound for greedy set
 // cover; H(100) ≈ 5.19).
 //
+// # Roles
+//
+// A call to an endpoint needs its [enforce.Endpoint].Permissions: all of
+// a list, or any one of it. For a division-aware endpoint (its Division
+// set), the requirement must hold in every division the app acts in
+// ([RoleQuery].Divisions), or in all divisions ([RoleQuery].AllDivisions);
+// for an org-wide one, in any one division. Roles together meet an
+// all-of requirement when each of its permissions is held by one of them
+// where it is needed.
+//
+// A role's [RoleBreadth] counts the endpoints of the table whose
+// requirement it meets on its own, and how many of those write (as for
+// scopes, [enforce.Endpoint].ReadOnly endpoints do not). A grant of a
+// role in n divisions counts n times its breadth: it unlocks the role's
+// endpoints in each. The cost of a set of grants is, field by field: the
+// sum of the roles' Writes times their divisions; the same for Endpoints;
+// and the number of (role, division) pairs, a grant in all divisions
+// counting as one more division than the query names (all divisions are
+// wider than any list). Of all the sets of grants that let every call
+// pass, [RoleIndex.Minimal] returns the one of least cost, comparing
+// costs field by field in that order; between sets of equal cost, the
+// one whose (role, division) pairs, sorted by role ID and then by the
+// division's place in the query, come first. So a narrow role wins
+// where it suffices, one role may be granted in Sales and another in
+// Support when that unlocks less, and a role that serves only org-wide
+// calls is granted in one division, the first the query names.
+// [RoleIndex.Review] uses the same order with one more criterion before
+// the last: fewer pairs the client does not hold already.
+//
+// Choosing the grants is the same weighted set cover, solved by the same
+// reductions, branch and bound, search limit and greedy fallback, with
+// the same guarantees: exact ([RoleSelection].Exact) unless the search
+// limit runs out, and never worse than the greedy cover. Its elements
+// are the permissions of all-of requirements, and the lists of any-of
+// requirements, once per division for a division-aware endpoint; its
+// candidates, a role in one division. Role instances have more
+// structure than scope instances, so the search also drops the elements
+// another one implies (the same roles cover them), rules out the
+// candidates the bound shows are in no cover as good as the greedy one
+// (a role that holds everything, say), and bounds the branches by each
+// element's least share of a candidate's cost as well.
+//
 // # Speed
 //
 // [New] does the work that depends only on the table and the catalog. On
 // a 3,000-endpoint table, Minimal for a 100-endpoint app takes well under
 // a millisecond (about 75 µs on a small VM), and an instance built to
 // defeat the reductions stops at the search limit after a few
-// milliseconds; BENCHMARKS.md has the figures.
+// milliseconds. [Index.Roles] arranges 200 roles over that table in a
+// few milliseconds, once per set of roles, and [RoleIndex.Minimal] for a
+// 100-call app acting in two divisions takes about 1.3 ms, exactly.
+// BENCHMARKS.md has the figures.
 //
 // # What is stable
 //
@@ -122,8 +200,9 @@
 //
 // # Concurrency
 //
-// An [Index] is immutable and safe for concurrent use. The results
-// ([Selection], [ScopeReview], [UsageReview], [Doc]) are plain values
-// that the caller owns. Nothing in this package reads the clock: dates and
+// An [Index] and a [RoleIndex] are immutable and safe for concurrent use.
+// The results ([Selection], [ScopeReview], [UsageReview], [RolloutReview],
+// [Scrutiny], [Doc], [RoleSelection], [RoleReview], [RoleUsageReview])
+// are plain values that the caller owns. Nothing in this package reads the clock: dates and
 // periods come from the caller.
 package review

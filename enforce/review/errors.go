@@ -25,6 +25,12 @@ var (
 	// ErrNotCovered reports scopes that do not let every call pass, where
 	// they must: the scopes a [Doc] documents.
 	ErrNotCovered = errors.New("review: scopes do not cover the calls")
+	// ErrNoRole reports a permission a call needs that no role of the
+	// org holds: no set of grants lets the call pass.
+	ErrNoRole = errors.New("review: no role holds a permission the calls need")
+	// ErrUnknownRole reports a held role that is not among the org's
+	// roles.
+	ErrUnknownRole = errors.New("review: unknown role")
 	// ErrInvalid reports any other invalid argument: a nil policy or one
 	// not made by enforce.NewPolicy, an Index not made by New, a zero
 	// client ID, a period that ends before it starts, an empty application

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/scopegate/scopegate/enforce"
 	"github.com/scopegate/scopegate/enforce/internal/route"
+	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
 
@@ -23,6 +25,7 @@ type Option func(*settings)
 
 type settings struct {
 	searchLimit int
+	adminGrade  func(enforce.Endpoint) bool
 }
 
 // WithSearchLimit sets how many branch-and-bound steps a minimal-scope
@@ -38,12 +41,51 @@ func WithSearchLimit(steps int) Option {
 	}
 }
 
+// WithAdminGrade sets which endpoints are admin-grade, for
+// [Index.Scrutinize]: those that change who may do what, or the org
+// itself. The default is [DefaultAdminGrade]. A nil function is ignored.
+func WithAdminGrade(f func(enforce.Endpoint) bool) Option {
+	return func(s *settings) {
+		if f != nil {
+			s.adminGrade = f
+		}
+	}
+}
+
+// adminDomains are the permission domains, and adminSegments the path
+// segments, of admin-grade endpoints by default.
+var (
+	adminDomains  = []string{"authorization", "oauth", "admin"}
+	adminSegments = []string{"authorization", "oauth", "organization", "organizations"}
+)
+
+// DefaultAdminGrade reports whether an endpoint is admin-grade by
+// default: it changes who may do what, or the org itself. That is, it
+// requires a permission of the authorization, oauth or admin domains, or
+// one on the organization entity (directory:organization:admin), or its
+// path has a static segment authorization, oauth, organization or
+// organizations (/api/v2/oauth/clients, /api/v2/organizations/settings).
+func DefaultAdminGrade(e enforce.Endpoint) bool {
+	for _, p := range e.Permissions.Permissions() {
+		if slices.Contains(adminDomains, p.Domain()) || p.Entity() == "organization" {
+			return true
+		}
+	}
+	for seg := range strings.SplitSeq(e.Path, "/") {
+		if slices.Contains(adminSegments, seg) {
+			return true
+		}
+	}
+	return false
+}
+
 // Breadth measures how much access a scope, or a set of scopes, grants:
 // the endpoints of the table it unlocks, how many of those write, and the
 // catalog scopes it grants. A scope with a smaller Breadth is narrower.
 type Breadth struct {
-	// Writes counts the endpoints it unlocks whose method is not GET,
-	// HEAD or OPTIONS.
+	// Writes counts the endpoints it unlocks that write: those whose
+	// method is not GET, HEAD or OPTIONS, unless the table marks them
+	// [enforce.Endpoint].ReadOnly.
 	Writes int `json:"writes"`
 	// Endpoints counts the endpoints it unlocks: those that accept it, or
 	// a scope it implies.
@@ -100,6 +142,11 @@ type Index struct {
 	eps     []endpoint
 	byRoute map[string]int32
 	byName  map[string]int32
+	// The concrete permissions the table's requirements name, for role
+	// reviews: a permission's position is its id.
+	perms    []permission.Permission
+	permIDs  map[permission.Permission]int32
+	byDomain map[string][]int32 // a domain's permission ids, ascending
 }
 
 // endpoint is one endpoint of the table, as reviews see it.
@@ -109,9 +156,16 @@ type endpoint struct {
 	method     string
 	segs       []route.Segment // the path template's segments
 	write      bool
+	admin      bool // admin-grade, for scrutiny
 	accepts    scope.Set
 	accepted   scope.Accepted
 	satisfiers []int32 // ids of the scopes that satisfy it, ascending
+	// For role reviews: how the requirement combines its permissions,
+	// their ids, and whether it must hold in the resource's division.
+	req   permission.Requirement
+	kind  permission.Kind
+	need  []int32
+	aware bool
 }
 
 // New builds an index over the endpoint table and scope catalog of p.
@@ -125,7 +179,7 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	if p.Catalog() == nil {
 		return nil, fmt.Errorf("%w: the policy was not made by enforce.NewPolicy", ErrInvalid)
 	}
-	set := settings{searchLimit: DefaultSearchLimit}
+	set := settings{searchLimit: DefaultSearchLimit, adminGrade: DefaultAdminGrade}
 	for _, o := range opts {
 		if o != nil {
 			o(&set)
@@ -133,12 +187,14 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	}
 	cat := p.Catalog()
 	ix := &Index{
-		policy:  p,
-		catalog: cat,
-		limit:   set.searchLimit,
-		ids:     make(map[scope.Scope]int32, cat.Len()),
-		byRoute: make(map[string]int32),
-		byName:  make(map[string]int32),
+		policy:   p,
+		catalog:  cat,
+		limit:    set.searchLimit,
+		ids:      make(map[scope.Scope]int32, cat.Len()),
+		byRoute:  make(map[string]int32),
+		byName:   make(map[string]int32),
+		permIDs:  make(map[permission.Permission]int32),
+		byDomain: make(map[string][]int32),
 	}
 	for e := range cat.All() {
 		ix.ids[e.Scope] = int32(len(ix.scopes))
@@ -158,9 +214,23 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 			name:     e.Name,
 			method:   e.Method,
 			segs:     segs,
-			write:    isWrite(e.Method),
+			write:    isWrite(e),
+			admin:    set.adminGrade(e),
 			accepts:  accepted.Scopes(),
 			accepted: accepted,
+			req:      e.Permissions,
+			kind:     e.Permissions.Kind(),
+			aware:    e.Division != "",
+		}
+		for _, perm := range e.Permissions.Permissions() {
+			id, ok := ix.permIDs[perm]
+			if !ok {
+				id = int32(len(ix.perms))
+				ix.permIDs[perm] = id
+				ix.perms = append(ix.perms, perm)
+				ix.byDomain[perm.Domain()] = append(ix.byDomain[perm.Domain()], id)
+			}
+			ep.need = append(ep.need, id)
 		}
 		for s := range accepted.Satisfiers().All() {
 			id := ix.ids[s]
@@ -181,10 +251,10 @@ func New(p *enforce.Policy, opts ...Option) (*Index, error) {
 	return ix, nil
 }
 
-// isWrite reports whether an endpoint with this method changes something,
-// as far as its method tells.
-func isWrite(method string) bool {
-	return method != "GET" && method != "HEAD" && method != "OPTIONS"
+// isWrite reports whether an endpoint changes something: its method says
+// so, and the table does not mark it read-only (a query sent with POST).
+func isWrite(e enforce.Endpoint) bool {
+	return !e.ReadOnly && e.Method != "GET" && e.Method != "HEAD" && e.Method != "OPTIONS"
 }
 
 // errNoIndex is what an Index not made by New answers.

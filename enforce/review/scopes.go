@@ -9,7 +9,8 @@ import (
 	"github.com/scopegate/scopegate/scope"
 )
 
-// A Kind says what is wrong with a client's scopes.
+// A Kind says what is wrong with a client's scopes or roles, or what an
+// admin should look at closely in an app's request.
 type Kind uint8
 
 const (
@@ -29,6 +30,16 @@ const (
 	// KindMissing: some calls accept none of the client's scopes. Add
 	// the scope.
 	KindMissing
+	// KindAdmin: the scope unlocks admin-grade endpoints, which change
+	// who may do what or the org itself ([Index.Scrutinize]).
+	KindAdmin
+	// KindBare: a bare read-write scope (users) where the catalog has
+	// its :readonly form, which reads only ([Index.Scrutinize]).
+	KindBare
+	// KindDivisions: a role granted in more divisions than the calls
+	// need, such as all divisions where two suffice ([RoleIndex.Review]).
+	// Narrow them.
+	KindDivisions
 )
 
 var kindText = [...]string{
@@ -37,10 +48,13 @@ var kindText = [...]string{
 	KindBroader:   "broader",
 	KindReplaced:  "replaced",
 	KindMissing:   "missing",
+	KindAdmin:     "admin",
+	KindBare:      "bare",
+	KindDivisions: "divisions",
 }
 
 // String returns the kind's stable text: unneeded, redundant, broader,
-// replaced or missing.
+// replaced, missing, admin, bare or divisions.
 func (k Kind) String() string {
 	if int(k) < len(kindText) && kindText[k] != "" {
 		return kindText[k]

@@ -44,7 +44,8 @@ type ScopeUse struct {
 }
 
 // A Denial is an endpoint that refused a client's calls for want of a
-// scope.
+// scope, or that would have but for the org's report-only mode
+// ([enforce.Org].ScopeReportOnly).
 type Denial struct {
 	Route    string `json:"route"`
 	Endpoint string `json:"endpoint,omitempty"`
@@ -109,7 +110,8 @@ type UsageReview struct {
 	Unused scope.Set `json:"unused"`
 	// Denied lists the endpoints that refused calls for want of a scope
 	// (codes SCOPE_INSUFFICIENT and SCOPE_AND_PERMISSIONS_INSUFFICIENT),
-	// most refused first.
+	// or would have but for the org's report-only mode
+	// ([enforce.Record].Unenforced), most refused first.
 	Denied []Denial `json:"denied"`
 	// Unserved lists the endpoints that let calls of the period through,
 	// and that no held scope satisfies now, most called first.
@@ -218,10 +220,10 @@ func (ix *Index) ReviewUsage(q UsageQuery, records []enforce.Record) (UsageRevie
 			if r.Route != "" && !slices.Contains(su.Routes, r.Route) {
 				su.Routes = append(su.Routes, r.Route)
 			}
-		case r.Allowed && r.GrantType != client.ClientCredentials:
+		case r.Allowed && r.GrantType != client.ClientCredentials && r.Unenforced == 0:
 			u.Unattributed++
 		}
-		if r.Code == enforce.CodeScopeMissing || r.Code == enforce.CodeScopeAndPermissionMissing {
+		if scopeRefused(r) {
 			d := denied[r.Route]
 			if d == nil {
 				d = &Denial{Route: r.Route, Endpoint: r.Endpoint, First: r.Time}

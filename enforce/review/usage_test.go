@@ -25,6 +25,7 @@ const (
 	org       client.OrgID = "org-1"
 	otherOrg  client.OrgID = "org-2"
 	openOrg   client.OrgID = "org-open" // scope enforcement off
+	rollOrg   client.OrgID = "org-roll" // scope enforcement report-only
 	agentUser              = "agent"
 )
 
@@ -52,7 +53,7 @@ func newRecorder(t *testing.T) *recorder {
 	perms := permission.NewMemStore()
 	home, err := permission.NewDivisions(permission.Division{ID: "home", Name: "Home", Home: true})
 	require.NoError(t, err)
-	for _, o := range []client.OrgID{org, otherOrg, openOrg} {
+	for _, o := range []client.OrgID{org, otherOrg, openOrg, rollOrg} {
 		require.NoError(t, perms.PutDivisions(o, home))
 		for _, r := range esample.Roles() {
 			require.NoError(t, perms.PutRole(o, r))
@@ -63,7 +64,7 @@ func newRecorder(t *testing.T) *recorder {
 	policy, err := enforce.NewPolicy(enforce.Config{
 		Catalog:   sample.Catalog(),
 		Endpoints: esample.Endpoints(),
-		Orgs:      []enforce.Org{{ID: openOrg, DisableScopeEnforcement: true}},
+		Orgs:      []enforce.Org{{ID: openOrg, DisableScopeEnforcement: true}, {ID: rollOrg, ScopeReportOnly: true}},
 	})
 	require.NoError(t, err)
 	rec.enforcer, err = enforce.New(policy,

@@ -1,14 +1,20 @@
 // Command scopegate helps choose, review and document an app's OAuth
 // scopes, with the enforce/review package: lint a scope string, compute
 // the minimal scopes for a list of calls, review a client's scopes against
-// its calls and its usage records, print the scope documentation, and
-// import an OpenAPI document's endpoint table and scope catalog.
+// its calls and its usage records, and print the scope documentation; the
+// same for a client-credentials app's roles; the risk summary of an app's
+// request for authorization; the scopes to add before an org's scopes
+// are enforced; and import an OpenAPI document's endpoint table and scope
+// catalog.
 //
 //	go run ./examples/scopegate lint "users :manage conversation:view"
 //	go run ./examples/scopegate minimal "GET /api/v2/conversations" "GET /api/v2/users/me"
 //	go run ./examples/scopegate review -profile agent-desktop -scopes "users:manage conversations:readonly"
 //	go run ./examples/scopegate doc -profile admin-dashboard -updated 2026-03-01
 //	go run ./examples/scopegate import -catalog-out catalog.json -o endpoints.json openapi.json
+//	go run ./examples/scopegate roles -profile api-automation -divisions home
+//	go run ./examples/scopegate scrutinize -scopes "users oauth:client:manage"
+//	go run ./examples/scopegate rollout -records records.jsonl -org org-1
 //
 // It uses the sample catalog and endpoint table unless -catalog and
 // -endpoints name JSON files; give both, as they must fit each other.
@@ -97,6 +103,12 @@ Commands:
   review   a client's scopes against its calls (-scopes) and its usage records (-records)
   doc      print the scope documentation of an app, as Markdown or JSON
   import   turn an OpenAPI document into an endpoint table and a scope catalog
+  roles    the least role grants for a client-credentials app's calls; with -held, a review of its
+           roles against its calls and its usage records (-records)
+  scrutinize
+           the risk summary of an app's request for authorization, for the org's admin
+  rollout  before an org's scopes are enforced: the scopes each client must add, from the records
+           of a period in report-only mode
 
 A call is a route ("GET /api/v2/users/{userId}"), a request ("GET /api/v2/users/123")
 or an endpoint name ("getUsersMe"). Give calls as arguments, in a file (-calls FILE,
@@ -133,7 +145,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmds := map[string]func(*env, []string) int{
-		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc, "import": (*env).importDoc,
+		"lint": (*env).lint, "minimal": (*env).minimal, "review": (*env).review, "doc": (*env).doc,
+		"import": (*env).importDoc, "roles": (*env).roles, "scrutinize": (*env).scrutinize, "rollout": (*env).rollout,
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
