@@ -166,6 +166,11 @@ func ReadEndpointsJSON(data []byte, mode LoadMode) ([]Endpoint, *LoadReport, err
 	if raw.Endpoints == nil {
 		return nil, nil, errors.New("enforce: reading endpoints JSON: no \"endpoints\" list")
 	}
+	// encoding/json keeps the last of two keys that match without regard
+	// to case: a second "refused" list would drop the first's routes.
+	if _, problems := readObject(data, func(k string) bool { return k == "endpoints" || k == "refused" }); len(problems) > 0 {
+		return nil, nil, fmt.Errorf("enforce: reading endpoints JSON: %w", problems[0].err)
+	}
 	report := &LoadReport{declared: raw.Refused}
 	out := make([]Endpoint, 0, len(raw.Endpoints))
 	for i, msg := range raw.Endpoints {
@@ -216,43 +221,17 @@ func plain(field func(*Endpoint) any) func(*Endpoint, json.RawMessage) ([]fieldE
 // read first, so that the problems can name the route.
 func readEndpoint(msg json.RawMessage) (Endpoint, []fieldError, []Note) {
 	var e Endpoint
-	dec := json.NewDecoder(bytes.NewReader(msg))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return e, []fieldError{{err: fmt.Errorf("%w: an entry is a JSON object", ErrInvalidEndpoint)}}, nil
-	}
-	type kv struct {
-		key string
-		val json.RawMessage
-	}
-	var fields []kv
-	seen := make(map[string]bool)
-	var problems []fieldError
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return e, []fieldError{{err: err}}, nil
-		}
-		key, _ := t.(string)
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return e, []fieldError{{err: err}}, nil
-		}
-		// encoding/json matches keys without regard to case; so does
-		// the table, and a key given twice is ambiguous.
-		name := strings.ToLower(key)
-		switch {
-		case endpointFields[name] == nil:
-			problems = append(problems, fieldError{field: key, err: fmt.Errorf("%w: unknown field %q", ErrInvalidEndpoint, key)})
-		case seen[name]:
-			problems = append(problems, fieldError{field: key, err: fmt.Errorf("%w: field %q given twice", ErrInvalidEndpoint, key)})
-		default:
-			seen[name] = true
-			fields = append(fields, kv{name, val})
-		}
+	fields, problems := readObject(msg, func(k string) bool { return endpointFields[k] != nil })
+	if fields == nil && len(problems) > 0 {
+		return e, problems, nil
 	}
 	slices.SortStableFunc(fields, func(a, b kv) int {
 		return order(a.key) - order(b.key)
 	})
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		seen[f.key] = true
+	}
 	for _, key := range []string{"method", "path", "scopes", "permissions"} {
 		if !seen[key] {
 			problems = append(problems, fieldError{field: key, err: fmt.Errorf("%w: missing: every entry states its %s", ErrInvalidEndpoint, key)})
@@ -275,6 +254,49 @@ func readEndpoint(msg json.RawMessage) (Endpoint, []fieldError, []Note) {
 		}
 	}
 	return e, problems, notes
+}
+
+// A kv is a key of a JSON object, in lower case, and its value.
+type kv struct {
+	key string
+	val json.RawMessage
+}
+
+// readObject reads the keys of a JSON object and their values. Keys
+// match without regard to case, as encoding/json matches them; an unknown
+// key, or one given twice (which encoding/json would settle silently, the
+// last winning), is a problem. Data that is not an object is one problem,
+// and no fields.
+func readObject(msg []byte, known func(string) bool) ([]kv, []fieldError) {
+	dec := json.NewDecoder(bytes.NewReader(msg))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, []fieldError{{err: fmt.Errorf("%w: an entry is a JSON object", ErrInvalidEndpoint)}}
+	}
+	fields := []kv{}
+	seen := make(map[string]bool)
+	var problems []fieldError
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, []fieldError{{err: err}}
+		}
+		key, _ := t.(string)
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return nil, []fieldError{{err: err}}
+		}
+		name := strings.ToLower(key)
+		switch {
+		case !known(name):
+			problems = append(problems, fieldError{field: key, err: fmt.Errorf("%w: unknown field %q", ErrInvalidEndpoint, key)})
+		case seen[name]:
+			problems = append(problems, fieldError{field: key, err: fmt.Errorf("%w: field %q given twice", ErrInvalidEndpoint, key)})
+		default:
+			seen[name] = true
+			fields = append(fields, kv{name, val})
+		}
+	}
+	return fields, problems
 }
 
 // order puts the method and the path first.

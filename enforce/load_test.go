@@ -127,7 +127,10 @@ func TestReadEndpointsJSONStrict(t *testing.T) {
 	_, err = enforce.ParseEndpointsJSON([]byte(realTable))
 	require.ErrorContains(t, err, "enforce: endpoint 5 (GET /api/v2/users/me), permissions.any[0]", "ParseEndpointsJSON is the strict mode")
 
-	for _, doc := range []string{`{`, `[]`, `{}`, `{"endpoints":[]} {}`, `{"endpoints":[], "x":1}`} {
+	for _, doc := range []string{`{`, `[]`, `{}`, `{"endpoints":[]} {}`, `{"endpoints":[], "x":1}`,
+		// encoding/json would keep the last of two keys that match
+		// without regard to case, dropping the first's entries.
+		`{"refused":["GET /a"], "Refused":[], "endpoints":[]}`, `{"endpoints":[], "ENDPOINTS":[]}`} {
 		for _, mode := range []enforce.LoadMode{enforce.Strict, enforce.Lenient} {
 			_, _, err := enforce.ReadEndpointsJSON([]byte(doc), mode)
 			require.Error(t, err, "%s in %s mode: no table to load", doc, mode)
@@ -139,21 +142,41 @@ func TestReadEndpointsJSONStrict(t *testing.T) {
 // is left out; it is never loaded with that field's zero value (no user
 // required, org-wide, no requirement) in place of what it says.
 func TestLenientNeverWeakens(t *testing.T) {
-	const good = `"method": "GET", "path": "/api/v2/users/{userId}", "scopes": ["users:readonly"], "permissions": {"all": ["directory:user:view"]}, "user_required": true, "division": "{userId}"`
-	for field, bad := range map[string]string{
-		"user_required": `"user_required": 1`,
-		"division":      `"division": ["{userId}"]`,
-		"permissions":   `"permissions": {"all": ["directory:user:view", "Directory > User"]}`,
-		"scopes":        `"scopes": ["users:readonly", "users::manage"]`,
-		"read_only":     `"read_only": "no"`,
-		"name":          `"name": 3`,
+	good := map[string]string{
+		"method":        `"GET"`,
+		"path":          `"/api/v2/users/{userId}"`,
+		"scopes":        `["users:readonly"]`,
+		"permissions":   `{"all": ["directory:user:view"]}`,
+		"user_required": `true`,
+		"division":      `"{userId}"`,
+		"read_only":     `false`,
+		"name":          `"getUser"`,
+	}
+	for _, tc := range []struct{ field, bad, problem string }{
+		{"user_required", `1`, "user_required"},
+		{"division", `["{userId}"]`, "division"},
+		{"permissions", `{"all": ["directory:user:view", "Directory > User"]}`, "permissions.all[1]"},
+		// A key of the requirement given twice: encoding/json would keep
+		// the last list, dropping directory:user:delete silently.
+		{"permissions", `{"all": ["directory:user:delete", "directory:user:view"], "ALL": ["directory:user:view"]}`, "permissions"},
+		{"scopes", `["users:readonly", "users::manage"]`, "scopes[1]"},
+		{"read_only", `"no"`, "read_only"},
+		{"name", `3`, "name"},
 	} {
-		doc := `{"endpoints": [{` + good + `, ` + bad + `}]}`
+		var fields []string
+		for k, v := range good {
+			if k == tc.field {
+				v = tc.bad
+			}
+			fields = append(fields, fmt.Sprintf("%q: %s", k, v))
+		}
+		doc := `{"endpoints": [{` + strings.Join(fields, ", ") + `}]}`
 		eps, report, err := enforce.ReadEndpointsJSON([]byte(doc), enforce.Lenient)
-		require.NoError(t, err, field)
-		require.Empty(t, eps, "%s: the entry is left out", field)
-		require.Len(t, report.Problems, 1, field)
-		require.True(t, strings.HasPrefix(report.Problems[0].Field, field), "%s: %v", field, report.Problems[0])
+		require.NoError(t, err, doc)
+		require.Empty(t, eps, "%s: the entry is left out", doc)
+		require.Len(t, report.Problems, 1, doc)
+		require.Equal(t, tc.problem, report.Problems[0].Field, "%s: %v", doc, report.Problems[0])
+		require.Equal(t, []string{"GET /api/v2/users/{userId}"}, report.Refused(), doc)
 	}
 }
 

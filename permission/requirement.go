@@ -205,8 +205,13 @@ func (r Requirement) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the forms MarshalJSON writes. Exactly one of none,
-// any and all must be present; unknown keys are errors.
+// any and all must be present; unknown keys are errors, and so is a key
+// given twice (in any case: encoding/json would keep the last list and
+// drop the first).
 func (r *Requirement) UnmarshalJSON(data []byte) error {
+	if key, ok := repeatedKey(data); ok {
+		return fmt.Errorf("%w: key %q given twice in a requirement", ErrInvalid, key)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var v requirementJSON
@@ -244,4 +249,37 @@ func (r *Requirement) UnmarshalJSON(data []byte) error {
 	}
 	*r = req
 	return nil
+}
+
+// repeatedKey returns the first key of the JSON object in data that an
+// earlier key matches without regard to case, as encoding/json matches
+// them. It reports nothing for data that is not an object, nor past the
+// first few keys (a requirement has three; an object with more distinct
+// ones has unknown keys): decoding refuses those anyway.
+func repeatedKey(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	var seen []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := t.(string)
+		for _, k := range seen {
+			if strings.EqualFold(k, key) {
+				return key, true
+			}
+		}
+		if seen = append(seen, key); len(seen) > 4 {
+			return "", false
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }

@@ -128,6 +128,12 @@ func TestRequirementJSON(t *testing.T) {
 		{`{"all":["a:b"]}`, permission.ErrSegments},
 		{`{"every":["a:b:c"]}`, nil},
 		{`{"all":["a:b:c"]} {}`, nil},
+		// A key given twice, in any case: encoding/json would keep the
+		// last list, dropping a permission without a word.
+		{`{"all":["a:b:c","d:e:f"],"ALL":["d:e:f"]}`, permission.ErrInvalid},
+		{`{"all":["a:b:c"],"all":["d:e:f"]}`, permission.ErrInvalid},
+		{`{"all":["a:b:c"],"all":null,"none":true}`, permission.ErrInvalid},
+		{`{"Any":["a:b:c"],"any":["d:e:f"]}`, permission.ErrInvalid},
 		{`[]`, nil},
 	} {
 		var r permission.Requirement
