@@ -26,7 +26,11 @@
 // one-word permission). An entry is never loaded in part, nor with a
 // weaker requirement than it states, and the route of one left out is
 // kept as refused ([Config].Refused): it matches nothing and is denied,
-// rather than reach another endpoint whose template would take it.
+// rather than reach another endpoint whose template would take it. A
+// refused route is read liberally (a method in lower case, a trailing
+// '/', a brace anywhere in a segment), and an entry of the same method
+// and path shape as one is left out too: no other entry serves a bad
+// entry's route.
 //
 // A Policy is data, and only data: it reads nothing, so it can be built,
 // inspected ([Policy.Match], [Policy.Route], [Policy.Accepted]) and

@@ -2,10 +2,12 @@ package enforce
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,8 +100,9 @@ func (r *LoadReport) Refused() []string {
 	}
 	out := slices.Clone(r.declared)
 	for _, p := range r.Problems {
-		method, path, _ := strings.Cut(p.Route, " ")
-		if method != "" && path != "" && !slices.Contains(out, p.Route) {
+		// A route without a method refuses its path under every method.
+		_, path, _ := strings.Cut(p.Route, " ")
+		if strings.TrimSpace(path) != "" && !slices.Contains(out, p.Route) {
 			out = append(out, p.Route)
 		}
 	}
@@ -498,20 +501,56 @@ func joined(err error) []error {
 	return []error{err}
 }
 
-// refuse adds the refused routes to the table, each numbered past the
-// endpoints: the lookups see such a number as no endpoint ([Policy.at]).
-func (p *Policy) refuse(routes []string) {
-	for _, r := range routes {
-		method, path, ok := strings.Cut(r, " ")
-		if !ok || !route.IsMethod(method) {
-			continue
-		}
-		segs, err := route.ParseTemplate(path)
-		if err != nil {
-			continue
-		}
-		p.table.Add(method, path, segs, len(p.endpoints))
+// refusedID is the number a refused route has in the table: past every
+// endpoint, so that the lookups see it as no endpoint ([Policy.at]).
+const refusedID = math.MaxInt32 - 1
+
+// everyMethod is what a refused route whose method is not one refuses.
+var everyMethod = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
+
+// refuse adds a refused route to the table, read liberally
+// ([Config].Refused).
+func (p *Policy) refuse(r string) error {
+	method, path, _ := strings.Cut(r, " ")
+	method, path = strings.TrimSpace(method), strings.TrimSpace(path)
+	if path == "" {
+		return fmt.Errorf("enforce: refused route %q names no path: a refused route is \"METHOD /path\"", r)
 	}
+	methods := []string{strings.ToUpper(method)}
+	if !route.IsMethod(methods[0]) {
+		methods = everyMethod
+	}
+	segs, err := route.ParseTemplate(path)
+	if err != nil {
+		segs = segs[:0]
+		for s := range strings.SplitSeq(path, "/") {
+			switch {
+			case s == "":
+			case strings.ContainsAny(s, "{}"):
+				segs = append(segs, route.Segment{Text: "p" + strconv.Itoa(len(segs)), Param: true})
+			default:
+				segs = append(segs, route.Segment{Text: s})
+			}
+		}
+		if len(segs) > route.MaxSegments {
+			// No request is that deep: nothing to refuse.
+			return nil
+		}
+		var b strings.Builder
+		for _, s := range segs {
+			b.WriteByte('/')
+			if s.Param {
+				b.WriteString("{" + s.Text + "}")
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		path = cmp.Or(b.String(), "/")
+	}
+	for _, m := range methods {
+		p.table.Add(m, path, segs, refusedID)
+	}
+	return nil
 }
 
 // at returns i, an endpoint's number from the table, or -1 for no

@@ -58,8 +58,16 @@ type Config struct {
 	// [LoadReport.Refused]). A request for one matches nothing and is
 	// denied, as for an unknown endpoint, rather than reach another
 	// endpoint whose template would otherwise take it
-	// (GET /api/v2/users/{userId}). A route that is not a valid method and
-	// template, or that an endpoint of the table has, is ignored.
+	// (GET /api/v2/users/{userId}).
+	//
+	// A refused route is read liberally, since the entry it comes from
+	// was bad: the method in any case, or every method when it is not
+	// one; a trailing or doubled '/' dropped; any segment with a brace
+	// taken for a parameter ("{user-id}", "{id}.json"). A route without a
+	// path is an error. An endpoint of the table with the same method and
+	// path shape as a refused route is an error too: in [NewPolicyLenient]
+	// it is left out, so that a bad entry is never served by another
+	// entry of the same shape.
 	Refused []string
 }
 
@@ -112,6 +120,12 @@ func NewPolicy(cfg Config) (*Policy, error) {
 		p.orgs[o.ID] = o
 	}
 	var errs []error
+	// The refused routes go in first: an endpoint cannot take one.
+	for _, r := range cfg.Refused {
+		if err := p.refuse(r); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	names := make(map[string]int)
 	for i, e := range cfg.Endpoints {
 		ep, err := compileEndpoint(cfg.Catalog, e)
@@ -126,7 +140,10 @@ func NewPolicy(cfg Config) (*Policy, error) {
 			continue
 		}
 		ep.index = i
-		if other := p.table.Add(e.Method, e.Path, ep.segs, len(p.endpoints)); other >= 0 {
+		if other := p.table.Add(e.Method, e.Path, ep.segs, len(p.endpoints)); other == refusedID {
+			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: &fieldError{"path", fmt.Errorf("%w: same method and path shape as a refused route (Config.Refused): the entry that route came from was bad, and no other entry may serve it", ErrInvalidEndpoint)}})
+			continue
+		} else if other >= 0 {
 			o := p.endpoints[other]
 			errs = append(errs, &EndpointError{Index: i, Route: e.Route(), Err: &fieldError{"path", fmt.Errorf("%w: same method and path shape as endpoint %d (%s)", ErrInvalidEndpoint, o.index, o.route)}})
 			continue
@@ -136,7 +153,6 @@ func NewPolicy(cfg Config) (*Policy, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	p.refuse(cfg.Refused)
 	return p, nil
 }
 
