@@ -162,7 +162,8 @@ func (c Causes) String() string {
 // Remedy, MissingPermissions, ErrorBody) are worked out only when read.
 type Decision struct {
 	code      Code
-	hidden    bool // no such resource, reported as a missing permission
+	hidden    hidden // why the permission was checked in all divisions, not the resource's
+	unscoped  bool   // report-only let a missing scope through, and enforced, the permission would be missing too
 	status    uint16
 	causes    Causes
 	policy    *Policy
@@ -179,6 +180,17 @@ type Decision struct {
 	method    string
 	path      string
 }
+
+// A hidden says why a permission was checked in all divisions rather
+// than the resource's: the caller must not learn whether the resource
+// exists.
+type hidden uint8
+
+const (
+	hiddenNot      hidden = iota
+	hiddenAbsent          // no such resource in the org, reported as a missing permission
+	hiddenUnscoped        // the token lacks the scope, so the resource was not looked up
+)
 
 // Allowed reports whether the request may proceed.
 func (d Decision) Allowed() bool { return d.code == CodeAllowed }

@@ -134,8 +134,14 @@
 // could read the resource wherever it lived, gets 404
 // RESOURCE_NOT_FOUND; any other caller gets the 403
 // PERMISSIONS_INSUFFICIENT it would get for an existing resource in a
-// division it lacks, word for word; and a caller without the scope hears
-// only of the scope.
+// division it lacks, word for word. For a token without an accepted scope
+// the resource is not looked up at all (the resolver is not called): the
+// permission counts as held only if the caller holds it in all
+// divisions, so the answer is SCOPE_INSUFFICIENT or
+// SCOPE_AND_PERMISSIONS_INSUFFICIENT whatever the path names. And what
+// the caller is told of the permission on such an endpoint is the
+// requirement itself ("does not hold all of a, b"), not what it lacks in
+// the resource's division, which would tell divisions apart.
 //
 // # What the caller is told, and what the operator sees
 //

@@ -361,14 +361,15 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 4. The scope.
-	scopeOK, err := e.checkScope(ctx, p, ep, t, d)
+	scopeOK, authorized, err := e.checkScope(ctx, p, ep, t, d)
 	if err != nil {
 		return 1 << CodeUnavailable, err
 	}
 	if !scopeOK {
 		// An org in report-only mode records the refusal instead, and the
-		// decision goes on as if the scope were there (rollout.go).
-		if scopeOK = d.reportOnly(p); !scopeOK {
+		// decision goes on as if the scope were there (rollout.go); but
+		// not for a client the org no longer authorizes.
+		if scopeOK = authorized && d.reportOnly(p); !scopeOK {
 			causes |= 1 << CodeScopeMissing
 		}
 	}
@@ -381,6 +382,12 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	if code != 0 {
 		causes |= 1 << code
 	}
+	if d.reported && ep.divParam >= 0 {
+		// What enforcement would have answered is found as it would be.
+		if d.unscoped, err = e.unscopedMissing(ctx, ep, t); err != nil {
+			return 1 << CodeUnavailable, err
+		}
+	}
 	if causes == 0 {
 		causes = 1 << CodeAllowed
 	}
@@ -389,26 +396,26 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 
 // checkScope reports whether the token carries a scope the endpoint
 // accepts, recording it in d; tokens without a user (client credentials)
-// and orgs with scope enforcement off need none.
-func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, d *Decision) (bool, error) {
+// and orgs with scope enforcement off need none. authorized is false when
+// the live scopes say the org no longer authorizes the client: no mode
+// lets that through.
+func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, d *Decision) (ok, authorized bool, err error) {
 	if !t.HasUser() || p.org(t.Org).DisableScopeEnforcement {
-		return true, nil
+		return true, true, nil
 	}
 	if e.src.Scopes == nil {
-		var ok bool
 		d.scope, ok = ep.accepted.Match(t.Scopes)
-		return ok, nil
+		return ok, true, nil
 	}
 	limit, err := e.src.Scopes.EffectiveScopes(ctx, t.Org, t.Client)
 	switch {
 	case errors.Is(err, client.ErrNotAuthorized):
-		limit = scope.Set{} // not authorized: no scope left, whatever came with the error
+		return false, false, nil // no scope left, whatever came with the error
 	case err != nil:
-		return false, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
+		return false, false, fmt.Errorf("enforce: current scopes of client %s: %w", t.Client, err)
 	}
-	var ok bool
 	d.scope, ok = ep.accepted.MatchWithin(t.Scopes, limit)
-	return ok, nil
+	return ok, true, nil
 }
 
 // checkPermission checks the endpoint's permission requirement at the
@@ -417,6 +424,20 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, segs *route.Segments, scopeOK bool, d *Decision) (Code, error) {
 	if ep.Permissions.Kind() == permission.None {
 		return 0, nil
+	}
+	if !scopeOK && ep.divParam >= 0 {
+		// Without the scope the resource is not looked up: whether it
+		// exists, and where, must not change the answer. The permission
+		// counts as held only where it is held in all divisions.
+		access, err := e.src.Access.Access(ctx, t.Org, t.Subject())
+		if err != nil {
+			return 0, accessError(t, err)
+		}
+		if d.perm = access.Check(ep.Permissions, permission.AllDivisions()); d.perm.Satisfied() {
+			return 0, nil
+		}
+		d.hidden = hiddenUnscoped
+		return CodePermissionMissing, nil
 	}
 	target, code, err := e.target(ctx, r, ep, t.Org, segs)
 	var access *permission.Access
@@ -431,7 +452,21 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 	if err != nil {
 		return 0, err
 	}
-	return e.denyPermission(ctx, ep, t, code, scopeOK, access, d)
+	return e.denyPermission(ctx, ep, t, code, access, d)
+}
+
+// unscopedMissing reports whether, without the scope, the permission
+// would be refused on an endpoint whose division is the resource's: that
+// is, whether the subject lacks it in all divisions (see checkPermission).
+func (e *Enforcer) unscopedMissing(ctx context.Context, ep *endpoint, t *grant.Token) (bool, error) {
+	if ep.Permissions.Kind() == permission.None {
+		return false, nil
+	}
+	access, err := e.src.Access.Access(ctx, t.Org, t.Subject())
+	if err != nil {
+		return false, accessError(t, err)
+	}
+	return !access.Check(ep.Permissions, permission.AllDivisions()).Satisfied(), nil
 }
 
 // denyPermission works out, off the allowed path, what is wrong with the
@@ -441,13 +476,10 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 // it may not read exists, nor where it lives: a resource that does not
 // exist in the token's org (none at all, or another org's) is reported as
 // a missing permission unless the caller holds the requirement in all
-// divisions, and then as not found.
-func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.Token, code Code, scopeOK bool, access *permission.Access, d *Decision) (Code, error) {
-	switch {
-	case code == CodeResourceNotFound && !scopeOK:
-		// Without the scope the caller learns nothing of the resource.
-		return 0, nil
-	case code == CodeDivisionUnresolved:
+// divisions, and then as not found. (Without the scope the resource is
+// not looked up at all: see checkPermission.)
+func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.Token, code Code, access *permission.Access, d *Decision) (Code, error) {
+	if code == CodeDivisionUnresolved {
 		return code, nil
 	}
 	if code == 0 {
@@ -459,10 +491,6 @@ func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.To
 		}
 		// The resolver found the resource in a division that is not the
 		// org's: for this org, there is no such resource.
-		if !scopeOK {
-			d.perm = permission.Result{}
-			return 0, nil
-		}
 	} else {
 		var err error
 		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
@@ -473,7 +501,7 @@ func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.To
 	if d.perm.Satisfied() {
 		return CodeResourceNotFound, nil
 	}
-	d.hidden = true
+	d.hidden = hiddenAbsent
 	return CodePermissionMissing, nil
 }
 

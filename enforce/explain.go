@@ -227,12 +227,33 @@ func (d Decision) reason(c Code, detail bool) string {
 	return c.String()
 }
 
+// resourceDivision reports whether the endpoint's division is that of the
+// resource its path names, found by the division resolver: then what the
+// caller is told of the permission must not depend on the resource.
+func (d Decision) resourceDivision() bool { return d.ep != nil && d.ep.divParam >= 0 }
+
 func (d Decision) permissionReason(detail bool) string {
 	missing := d.perm.Missing()
-	if d.hidden && detail {
+	switch {
+	case d.hidden == hiddenAbsent && detail:
 		return "no resource matches " + d.request() + " in org " + string(d.org) + "; " + d.who() + " does not hold " +
 			joinNames(missingPermissions(missing), ", ") + " in all divisions, so it is told " + CodePermissionMissing.String() +
 			" rather than whether the resource exists"
+	case d.hidden == hiddenUnscoped && detail:
+		return "without an accepted scope the resource " + d.request() + " names is not looked up, and " + d.who() +
+			" does not hold " + joinNames(missingPermissions(missing), ", ") + " in all divisions"
+	case !detail && d.resourceDivision():
+		// The same text whether the resource exists, and wherever it is:
+		// the requirement, not what is missing in the resource's division.
+		req := d.ep.Permissions
+		switch perms := req.Permissions(); {
+		case len(perms) == 1:
+			return d.who() + " lacks " + perms[0].String()
+		case req.Kind() == permission.Any:
+			return d.who() + " holds none of " + joinNames(perms, ", ")
+		default:
+			return d.who() + " does not hold all of " + joinNames(perms, ", ")
+		}
 	}
 	if d.perm.Requirement().Kind() == permission.Any {
 		return d.who() + " holds none of " + joinNames(missingPermissions(missing), ", ") + d.where(detail) + d.heldElsewhere(missing, detail)
@@ -288,8 +309,15 @@ func (d Decision) remedy(c Code, detail bool) string {
 	case CodeScopeMissing:
 		return "add scope " + d.ep.narrowest.String() + " to the OAuth client, have the org authorize it, then re-authenticate"
 	case CodePermissionMissing:
-		if d.hidden && detail {
+		switch {
+		case d.hidden == hiddenAbsent && detail:
 			return "check the resource's ID: no resource of the org matches it"
+		case !detail && d.resourceDivision():
+			req := d.ep.Permissions
+			if req.Kind() == permission.Any && len(req.Permissions()) > 1 {
+				return "assign " + d.who() + " a role with one of " + joinNames(req.Permissions(), ", ")
+			}
+			return "assign " + d.who() + " a role with " + joinNames(req.Permissions(), " and ")
 		}
 		missing := missingPermissions(d.perm.Missing())
 		if d.perm.Requirement().Kind() == permission.Any {

@@ -35,7 +35,9 @@ type Org struct {
 	// and says what enforcement would have answered
 	// ([Decision.Unenforced], [Record].Unenforced), but a token without
 	// an accepted scope is not refused for it. The permission check
-	// still applies and is enforced. Once a review of the records shows
+	// still applies and is enforced. A client the org no longer
+	// authorizes ([Sources].Scopes answering client.ErrNotAuthorized) is
+	// refused in this mode too. Once a review of the records shows
 	// the scopes each client must add (package review), switch it off
 	// with [Enforcer.Swap]. It cannot be combined with
 	// DisableScopeEnforcement.

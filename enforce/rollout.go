@@ -24,14 +24,19 @@ func (d *Decision) reportOnly(p *Policy) bool {
 // has them off), or the decision could not be made.
 //
 // It is exactly the code the same request gets once the org enforces
-// scopes: when the scope is missing, a caller never learns whether a
-// resource exists, so a resource that is not found, or not the org's,
-// makes SCOPE_INSUFFICIENT alone.
+// scopes. Without the scope a resource is not looked up, so on an
+// endpoint whose division is the resource's, the permission counts as
+// missing unless the subject holds it in all divisions, whether or not
+// the resource exists.
 func (d Decision) Unenforced() Code {
 	switch {
 	case !d.reported || d.code == CodeUnavailable:
 		return 0
-	case d.causes.Has(CodePermissionMissing) && !d.hidden:
+	case d.ep != nil && d.ep.divParam >= 0:
+		if d.unscoped {
+			return CodeScopeAndPermissionMissing
+		}
+	case d.causes.Has(CodePermissionMissing):
 		return CodeScopeAndPermissionMissing
 	}
 	return CodeScopeMissing
