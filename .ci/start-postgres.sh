@@ -10,11 +10,14 @@
 #   - registers with on_exit how to stop it and remove the directory, so
 #     that both happen at exit, failure or not.
 #
-# It can also be sourced by hand, for a local run of the PostgreSQL tests:
+# It can also be sourced by hand, for a local run of the PostgreSQL tests,
+# in a shell of its own (it exits on a failure), with an on_exit that
+# runs every command registered, the last one first:
 #
-#   on_exit() { trap "$1" EXIT; }; set -euo pipefail
+#   bash -c 'set -euo pipefail
+#   on_exit() { exits="$1; ${exits:-}"; trap "$exits" EXIT; }
 #   source .ci/start-postgres.sh
-#   go test ./examples/storage/...
+#   go test ./examples/storage/...'
 
 pg_bindir() {
 	local d

@@ -209,8 +209,8 @@
 // deny with CodeUnavailable (503) and an error, which wraps [ErrNoPolicy]
 // when the policy is what is missing. The zero [Decision] denies with
 // CodeUnavailable. A nil or zero Policy matches no endpoint. A nil
-// [Option] is skipped; WithClock(nil) means time.Now, and WithHook,
-// WithDivisionResolver and WithLiveScopes given nil mean none.
+// [Option] is skipped; WithClock(nil) means time.Now, WithHook(nil) means
+// no hook, and a nil [Sources].Divisions or Sources.Scopes means none.
 //
 // # Concurrency
 //

@@ -13,8 +13,8 @@ import (
 	"github.com/scopegate/scopegate/scope/sample"
 )
 
-// The seed's four scenarios: scope and permission, only one of them, and
-// neither.
+// The four scenarios of Genesys Cloud's guide: scope and permission,
+// only one of them, and neither.
 func Example() {
 	ctx := context.Background()
 

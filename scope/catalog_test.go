@@ -163,8 +163,8 @@ func TestCatalogAll(t *testing.T) {
 	require.False(t, c.Contains(sc("c")))
 }
 
-// The seed's common mistakes, and the other usual ones, each with the
-// suggestion a user must get.
+// The common mistakes of Genesys Cloud's guide, and the other usual ones,
+// each with the suggestion a user must get.
 func TestCommonMistakes(t *testing.T) {
 	c := sample.Catalog()
 	tests := []struct {
@@ -310,7 +310,7 @@ func TestReduceAndExpand(t *testing.T) {
 		dropped []scope.Redundancy
 		expand  string
 	}{
-		{name: "seed example", in: "users users:readonly", reduced: "users",
+		{name: "the guide's example", in: "users users:readonly", reduced: "users",
 			dropped: []scope.Redundancy{{Scope: sc("users:readonly"), ImpliedBy: sc("users")}}, expand: "users users:readonly"},
 		{name: "nothing redundant", in: "users:readonly presence:manage", reduced: "presence:manage users:readonly",
 			expand: "presence:manage presence:readonly users:readonly"},

@@ -49,7 +49,7 @@ func TestParseSetAccepts(t *testing.T) {
 	}{
 		{name: "one", in: "users:readonly", canonical: "users:readonly", len: 1},
 		{name: "sorted on output", in: "users:readonly conversations:readonly", canonical: "conversations:readonly users:readonly", len: 2},
-		{name: "seed example", in: "conversations:readonly users:readonly scheduling:manage", canonical: "conversations:readonly scheduling:manage users:readonly", len: 3},
+		{name: "the guide's example", in: "conversations:readonly users:readonly scheduling:manage", canonical: "conversations:readonly scheduling:manage users:readonly", len: 3},
 		{name: "bare and hyphenated", in: "users user-basic-info", canonical: "user-basic-info users", len: 2},
 	}
 	for _, tt := range tests {

@@ -39,8 +39,9 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// The seed's agent desktop, documented as it grew: read-only at first,
-// then the agent list, then transfers, with the seed's own notes.
+// The agent desktop of Genesys Cloud's guide, documented as it grew:
+// read-only at first, then the agent list, then transfers, with the
+// guide's own notes.
 func agentDesktopHistory(t *testing.T, ix *review.Index) []review.Doc {
 	t.Helper()
 	notes := map[scope.Scope]review.Note{

@@ -42,7 +42,8 @@ func profile(tb testing.TB, name string) esample.Profile {
 	return esample.Profile{}
 }
 
-// agentDesktopCalls are the seed's agent-desktop example.
+// agentDesktopCalls are the agent-desktop example of Genesys Cloud's
+// guide.
 var agentDesktopCalls = []string{
 	"GET /api/v2/conversations",
 	"POST /api/v2/conversations/{conversationId}/participants/calls/transfer",

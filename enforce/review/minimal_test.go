@@ -22,7 +22,7 @@ import (
 var setText = cmp.Transformer("set", func(s scope.Set) string { return s.String() })
 var scopeText = cmp.Transformer("scope", func(s scope.Scope) string { return s.String() })
 
-func TestMinimalSeedAgentDesktop(t *testing.T) {
+func TestMinimalGuideAgentDesktop(t *testing.T) {
 	ix := sampleIndex(t)
 	sel, err := ix.Minimal(agentDesktopCalls)
 	require.NoError(t, err)
@@ -114,7 +114,7 @@ func TestMinimalChoices(t *testing.T) {
 			want: "webhooks:view", uses: []string{"webhooks:view"}},
 		{name: "execute implies view", calls: []string{"GET /api/v2/outbound/campaigns", "PUT /api/v2/outbound/campaigns/{campaignId}"},
 			want: "outbound:campaign:execute", uses: []string{"outbound:campaign:execute", "outbound:campaign:execute"}},
-		{name: "the seed's transfer needs control, not add", calls: []string{"POST /api/v2/conversations/{conversationId}/participants/calls/transfer", "PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}"},
+		{name: "the agent desktop's transfer needs control, not add", calls: []string{"POST /api/v2/conversations/{conversationId}/participants/calls/transfer", "PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}"},
 			want: "conversations:call:control", uses: []string{"conversations:call:control", "conversations:call:control"}},
 		{name: "a write scope and an unrelated read", calls: []string{"POST /api/v2/routing/queues", "GET /api/v2/routing/skills"},
 			want: "routing:queue:manage routing:skill:view", uses: []string{"routing:queue:manage", "routing:skill:view"}},
@@ -183,8 +183,8 @@ func TestMinimalErrors(t *testing.T) {
 		{"unknown name", "getUserMe", review.ErrUnknownCall, []string{"getUsersMe", "getUsers", "getUser"}},
 		{"name in another case", "GETUSERSME", review.ErrUnknownCall, []string{"getUsersMe"}},
 		{"nothing close", "frobnicate", review.ErrUnknownCall, nil},
-		{"the seed's short path", "GET /v2/users/me", review.ErrUnknownCall, []string{"GET /api/v2/users/me"}},
-		{"the seed's shorter path", "GET /conversations", review.ErrUnknownCall, []string{"GET /api/v2/conversations"}},
+		{"a path without /api", "GET /v2/users/me", review.ErrUnknownCall, []string{"GET /api/v2/users/me"}},
+		{"a path without /api/v2", "GET /conversations", review.ErrUnknownCall, []string{"GET /api/v2/conversations"}},
 		{"wrong method", "POST /api/v2/users/me", review.ErrUnknownCall, []string{"GET /api/v2/users/me"}},
 		{"unknown template: the nearest routes", "GET /api/v2/users/{userId}/friends", review.ErrUnknownCall,
 			[]string{"GET /api/v2/users/{userId}", "GET /api/v2/users/{userId}/roles", "GET /api/v2/users/{userId}/presence"}},

@@ -42,7 +42,7 @@ func TestReviewScopes(t *testing.T) {
 		want        []review.Finding
 	}{
 		{
-			name:        "the seed's too permissive agent desktop",
+			name:        "the guide's too permissive agent desktop",
 			held:        "conversations:readonly conversations:call:control users:readonly presence:manage conversations:manage users:manage conversations:call:add",
 			calls:       agentDesktopCalls,
 			recommended: "conversations:call:control conversations:readonly presence:manage users:readonly",
@@ -95,7 +95,7 @@ func TestReviewScopes(t *testing.T) {
 			}},
 		},
 		{
-			name:        "the seed's missing scope: users:readonly only, POST /v2/users needs users:manage",
+			name:        "the guide's missing scope: users:readonly only, POST /v2/users needs users:manage",
 			held:        "users:readonly",
 			calls:       []string{"GET /api/v2/users", "POST /api/v2/users"},
 			recommended: "users:manage",

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The seed's "Scope Testing": a token with conversations:readonly and
-// users:readonly, for a user who holds every permission, so that only the
-// scopes decide.
+// The "Scope Testing" of Genesys Cloud's guide: a token with
+// conversations:readonly and users:readonly, for a user who holds every
+// permission, so that only the scopes decide.
 func TestScopeTestingMatrix(t *testing.T) {
 	h := newHarness(t)
 	tok := h.token("u-admin", "conversations:readonly users:readonly")
@@ -92,7 +92,7 @@ func TestScopeTestingMatrix(t *testing.T) {
 	})
 }
 
-// The seed's four scenarios on GET /api/v2/users: scope and permission,
+// The guide's four scenarios on GET /api/v2/users: scope and permission,
 // only one of them, neither. Ana (agent) may read users; Vera (chatbot)
 // may not.
 func TestFourScenarios(t *testing.T) {

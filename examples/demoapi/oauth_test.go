@@ -180,7 +180,8 @@ func (b browser) authorize(base, authURL, user, decision string) (*url.URL, bool
 // TestCodeFlowWithXOAuth2: the authorization code flow with PKCE, driven
 // by x/oauth2 (AuthCodeURL, S256ChallengeOption, Exchange with the
 // verifier), then the token against the API: allowed where the scopes and
-// the user's permissions say so, and the seed's error JSON where not.
+// the user's permissions say so, and the error JSON of Genesys Cloud's
+// guide where not.
 func TestCodeFlowWithXOAuth2(t *testing.T) {
 	h := newOAuthHarness(t)
 	cfg := oauth2.Config{ClientID: h.desktop.client.ID.String(), ClientSecret: h.desktop.secret.Reveal(),

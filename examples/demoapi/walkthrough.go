@@ -37,7 +37,7 @@ var walkthrough = []step{
 	{app: "Agent Desktop", method: "GET", path: "/api/v2/users/u-sales", status: 403, code: "PERMISSIONS_INSUFFICIENT",
 		why: "directory:user:view is held in Home; Sally is in Sales"},
 	{app: "Agent Desktop", method: "POST", path: "/api/v2/users?divisionId=home", body: `{"name":"Neil New","email":"neil@demo.example"}`,
-		status: 403, code: "SCOPE_AND_PERMISSIONS_INSUFFICIENT", why: "needs users:manage and directory:user:add: the seed's troubleshooting case"},
+		status: 403, code: "SCOPE_AND_PERMISSIONS_INSUFFICIENT", why: "needs users:manage and directory:user:add: the guide's troubleshooting case"},
 	{app: "Agent Desktop", method: "GET", path: "/api/v2/groups", status: 404, code: "ENDPOINT_UNKNOWN", why: "deny by default"},
 
 	{app: "Admin Dashboard", method: "GET", path: "/api/v2/users", status: 200, why: "users:readonly + directory:user:view"},

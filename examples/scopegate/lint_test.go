@@ -16,7 +16,7 @@ func TestLint(t *testing.T) {
 			stdout: "ok                        conversations:readonly users:readonly\n" +
 				"  conversations:readonly  View conversations\n" +
 				"  users:readonly          Read user information\n"},
-		{name: "lint: the seed's mistakes", args: []string{"lint", "users :manage conversation:view users-manage"}, code: exitFindings,
+		{name: "lint: the guide's common mistakes", args: []string{"lint", "users :manage conversation:view users-manage"}, code: exitFindings,
 			stdout: `error  offset 6: scope starts with ':' (is there a stray space before it?); did you mean "users:manage"?` + "\n" +
 				`error  offset 14: unknown scope "conversation:view"; did you mean "conversations:readonly"?` + "\n" +
 				`error  offset 32: unknown scope "users-manage"; did you mean "users:manage"?` + "\n"},

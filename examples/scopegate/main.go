@@ -60,7 +60,10 @@
 // line of the -calls file, or its argument, with the nearest routes.
 //
 // Exit status: 0 when there is nothing to report, 1 for findings (lint
-// problems, scopes to remove or add), 2 for a usage or input error.
+// problems, scopes or roles to remove, narrow or add, unused scopes or
+// roles, refused calls, an app's request with something to look at, an org
+// not ready for enforcement, operations an import with -lenient left out
+// for a mistake), 2 for a usage or input error.
 package main
 
 import (
@@ -89,7 +92,7 @@ func main() {
 // Exit codes.
 const (
 	exitOK       = 0 // nothing to report
-	exitFindings = 1 // lint problems, scopes to remove or add
+	exitFindings = 1 // findings: the usage text's exit status lists them
 	exitUsage    = 2 // bad arguments or input
 )
 
@@ -114,7 +117,7 @@ A call is a route ("GET /api/v2/users/{userId}"), a request ("GET /api/v2/users/
 or an endpoint name ("getUsersMe"). Give calls as arguments, in a file (-calls FILE,
 one per line, # for comments), or as a sample profile (-profile agent-desktop).
 
-Every command takes:
+Every command but import takes:
   -catalog FILE    scope catalog JSON (default: the sample catalog), such as
                    {"scopes": [{"scope": "orders:readonly", "description": "View orders"}]}
   -endpoints FILE  endpoint table JSON (default: the sample table), such as
@@ -125,8 +128,10 @@ Give -catalog and -endpoints together: the table's scopes must be the catalog's.
 examples/scopegate/testdata has a complete pair: shop-catalog.json, shop-endpoints.json.
 Flags may come before or after the calls.
 
-Exit status: 0 nothing to report, 1 findings (lint problems, scopes to remove
-or add), 2 usage or input error.
+Exit status: 0 nothing to report, 1 findings (lint problems, scopes or roles to remove,
+narrow or add, unused scopes or roles, refused calls, an app's request with something to
+look at, an org not ready for enforcement, operations an import with -lenient left out for
+a mistake), 2 usage or input error.
 
 Run 'scopegate <command> -h' for the flags of a command.
 `

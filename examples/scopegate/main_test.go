@@ -15,7 +15,8 @@ import (
 
 const desktopClient = "0b7e8f3a-5c1d-4e2f-9a6b-7c8d9e0f1a2b"
 
-var seedCalls = []string{
+// desktopCalls are the calls of the agent desktop in Genesys Cloud's guide.
+var desktopCalls = []string{
 	"GET /api/v2/conversations",
 	"POST /api/v2/conversations/{conversationId}/participants/calls/transfer",
 	"GET /api/v2/users/me",
@@ -97,7 +98,7 @@ func TestRunJSON(t *testing.T) {
 			require.Equal(t, 6, res.Problems[0].Offset)
 			require.Equal(t, []string{"users:manage"}, res.Problems[0].Suggestions)
 		}},
-		{"minimal", append(append([]string{"minimal"}, seedCalls...), "-json"), exitOK, func(t *testing.T, out []byte) {
+		{"minimal", append(append([]string{"minimal"}, desktopCalls...), "-json"), exitOK, func(t *testing.T, out []byte) {
 			var sel review.Selection
 			require.NoError(t, json.Unmarshal(out, &sel))
 			require.Equal(t, "conversations:call:control conversations:readonly presence:manage users:readonly", sel.Scopes.String())
@@ -146,7 +147,7 @@ func TestReadme(t *testing.T) {
 		args []string
 		code int
 	}{
-		{append([]string{"minimal"}, seedCalls...), exitOK},
+		{append([]string{"minimal"}, desktopCalls...), exitOK},
 		{[]string{"lint", "users :manage conversation:view users-manage"}, exitFindings},
 		{[]string{"review", "-scopes", "conversations:readonly conversations:call:control conversations:call:add users:manage presence:manage", "-calls", "examples/scopegate/testdata/calls.txt"}, exitFindings},
 	} {

@@ -14,7 +14,7 @@ import (
 
 func TestMinimal(t *testing.T) {
 	checkRun(t, []runCase{
-		{name: "minimal: the seed's agent desktop", args: append([]string{"minimal"}, seedCalls...), code: exitOK,
+		{name: "minimal: the guide's agent desktop", args: append([]string{"minimal"}, desktopCalls...), code: exitOK,
 			stdout: "conversations:call:control conversations:readonly presence:manage users:readonly\n\n" +
 				"SCOPE                       ENDPOINT                                                                 ACCEPTS\n" +
 				"conversations:readonly      GET /api/v2/conversations                                                conversations:readonly\n" +
@@ -51,7 +51,7 @@ func TestMinimalResult(t *testing.T) {
 	want := []string{
 		"POST /api/v2/conversations/{conversationId}/participants/{participantId}/externalcontact", "GET /api/v2/knowledge/knowledgebases",
 	}
-	want = append(append(want, seedCalls...), "getUsersMe")
+	want = append(append(want, desktopCalls...), "getUsersMe")
 	if diff := cmp.Diff(want, calls); diff != "" {
 		t.Fatalf("calls (-want +got):\n%s", diff)
 	}

@@ -18,7 +18,7 @@ func TestReview(t *testing.T) {
 	checkRun(t, []runCase{
 		{name: "review: a clean profile", args: []string{"review", "-profile", "admin-dashboard"}, code: exitOK,
 			has: []string{"findings     none: the client holds what its calls need, and no more"}},
-		{name: "review: the seed's too permissive desktop", args: []string{"review", "-scopes",
+		{name: "review: the guide's too permissive desktop", args: []string{"review", "-scopes",
 			"conversations:readonly conversations:call:control conversations:call:add users:manage presence:manage", "-calls", "testdata/calls.txt"}, code: exitFindings,
 			has: []string{
 				"remove       conversations:call:add users:manage\n",

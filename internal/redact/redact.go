@@ -14,7 +14,8 @@
 // leaks, whatever the methods of the type that holds it say.
 //
 // The package's tests guard the module's secrets: TestSecretsNeverPrint
-// prints every type that holds one in every place and every way, and
+// prints every type that holds one in every place and every way, with
+// package redacttest (jwtoken's tests check its keys the same way), and
 // TestSecretsCompareInConstantTime type-checks the module's source and
 // fails on a secret, a code's hash, a PKCE challenge or verifier, or a MAC
 // compared with == or bytes.Equal rather than crypto/subtle or

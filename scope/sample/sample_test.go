@@ -21,7 +21,7 @@ func TestCatalog(t *testing.T) {
 	}
 	require.Equal(t, "", sample.Category(scope.MustParse("nope")))
 
-	// The seed's application profiles use only catalog scopes.
+	// The application profiles of Genesys Cloud's guide use only catalog scopes.
 	for name, profile := range map[string]string{
 		"agent desktop":       "conversations:readonly conversations:call:control users:readonly presence:manage recordings:view",
 		"admin dashboard":     "users:readonly routing:queue:view routing:skill:view scheduling:readonly analytics:conversationDetail",
