@@ -11,7 +11,9 @@
 //
 // The route chi matched, in chi's syntax: "/api/v2/users/{id}", a
 // regular expression "{id:[0-9]+}" read as "{id}", the catch-all "*"
-// matching no endpoint. The middleware may sit anywhere chi runs
+// matching no endpoint ([guard.BraceRoute]). A parameter must be a whole
+// segment, as in the table: a route such as "/conversations/{id}.{format}"
+// or "/files/v{version}" matches no endpoint, and is denied. The middleware may sit anywhere chi runs
 // middleware. In a route's own chain (r.With, r.Group) chi has routed the
 // request, and the route is [chi.Context.RoutePattern]. On a router's
 // Use, before chi routes, the root router finds the route the request

@@ -47,6 +47,19 @@ func TestBraceRoute(t *testing.T) {
 		{"/a/{x:[a-z]+", guard.NoRoute},
 		{"/a/}{x}", guard.NoRoute},
 		{"/v1/things:batchGet", "/v1/things:batchGet"},
+		{"/a/{x:[a-z/]+}/b", "/a/{x}/b"},
+		// A parameter that is not a whole segment matches no endpoint.
+		{"/api/v2/conversations/{id}.{format}", guard.NoRoute},
+		{"/api/v2/conversations/{id:[a-z]+}.{format}", guard.NoRoute},
+		{"/api/v2/conversations/{id}{format}", guard.NoRoute},
+		{"/files/v{version}", guard.NoRoute},
+		{"/files/{version}.json", guard.NoRoute},
+		{"/files/a*", guard.NoRoute},
+		// Nor do names that http.ServeMux reads otherwise, or none.
+		{"/{$}", guard.NoRoute},
+		{"/files/{path...}", guard.NoRoute},
+		{"/files/{}", guard.NoRoute},
+		{"/files/{:[0-9]+}", guard.NoRoute},
 	} {
 		require.Equal(t, tc.want, guard.BraceRoute(tc.in), tc.in)
 	}
