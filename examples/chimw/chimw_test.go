@@ -169,6 +169,31 @@ func TestTwoParametersInOneSegmentAreUnknown(t *testing.T) {
 	}
 }
 
+// A route with a trailing slash is not the route without it, wherever
+// the middleware sits: chi routes /api/v2/users/me/ to its own route,
+// which the table does not have, so it is unknown and its handler never
+// runs, while /api/v2/users/me is the table's GET /api/v2/users/me.
+func TestTrailingSlashRouteIsNotTheRouteWithout(t *testing.T) {
+	for _, p := range placements {
+		t.Run(p.name, func(t *testing.T) {
+			f := adaptertest.New(t, adaptertest.Options{})
+			slash := &unlisted{}
+			srv := httptest.NewServer(p.build(chimw.New(f.Guard), func(r chi.Router, prefix string) {
+				r.Get(prefix+"/users/me", handled)
+				r.Get(prefix+"/users/me/", slash.ServeHTTP)
+			}))
+			defer srv.Close()
+			good := []string{"Bearer " + f.Token("agent", "users:readonly")}
+			f.Run(t, srv.URL, []adaptertest.Case{
+				{Name: "with the slash", Method: "GET", Target: "/api/v2/users/me/", Auth: good, Status: 404, Code: "ENDPOINT_UNKNOWN"},
+				{Name: "without", Method: "GET", Target: "/api/v2/users/me", Auth: good, Status: 200,
+					Handled: adaptertest.Handled{Route: "GET /api/v2/users/me", Scope: "users:readonly", User: "agent"}},
+			})
+			require.False(t, slash.reached.Load(), "the handler of /api/v2/users/me/ ran")
+		})
+	}
+}
+
 // Around the router, or on a handler outside chi, the middleware cannot
 // know the route: it refuses.
 func TestNoRouteContextFailsClosed(t *testing.T) {
