@@ -3,7 +3,6 @@ package chimw
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -72,16 +71,12 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 }
 
 // routeOf returns the pattern of the route chi dispatches r to, and its
-// parameters, or "" when it dispatches to none. In a route's own chain
-// (r.With, r.Group) chi has routed the request: the pattern is
-// RoutePattern. Before that (r.Use, on the root router or a mounted one)
-// the root router finds the route the request will reach, as it is about
-// to.
+// parameters, or "" when it dispatches to none. Wherever the middleware
+// sits, before chi routes (r.Use) or after (r.With, r.Group), the root
+// router finds the route, as chi does: the same answer in every place.
+// RoutePattern is not used: it drops a trailing '/', so that a route
+// "/users/me/" would be judged as "/users/me".
 func routeOf(rctx *chi.Context, r *http.Request) (string, params) {
-	escaped := r.URL.RawPath != ""
-	if p := rctx.RoutePattern(); p != "" && !strings.HasSuffix(p, "*") {
-		return p, params{rctx: rctx, escaped: escaped}
-	}
 	if rctx.Routes == nil {
 		return "", params{}
 	}
@@ -92,8 +87,12 @@ func routeOf(rctx *chi.Context, r *http.Request) (string, params) {
 	if path == "" {
 		path = "/"
 	}
+	method := rctx.RouteMethod // set by chi, or by a middleware that routes HEAD as GET
+	if method == "" {
+		method = r.Method
+	}
 	probe := chi.NewRouteContext()
-	return rctx.Routes.Find(probe, r.Method, path), params{rctx: probe, escaped: escaped}
+	return rctx.Routes.Find(probe, method, path), params{rctx: probe, escaped: r.URL.RawPath != ""}
 }
 
 // params reads the route's parameters from chi's context, decoded (chi

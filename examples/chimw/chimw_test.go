@@ -3,6 +3,7 @@ package chimw_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -85,6 +86,110 @@ func TestMiddleware(t *testing.T) {
 				adaptertest.Case{Name: "crafted path, trailing slash", Method: "GET", Target: "/api/v2/users/",
 					Auth: []string{good}, Status: 404, Code: "ENDPOINT_UNKNOWN"},
 			))
+		})
+	}
+}
+
+// placements are the places the middleware may sit, each building a
+// router over the routes register adds: register gets the router and the
+// prefix of the paths it registers, "/api/v2" but on a router mounted
+// there.
+var placements = []struct {
+	name  string
+	build func(mw *chimw.Middleware, register func(r chi.Router, prefix string)) http.Handler
+}{
+	{"r.Use on the root router", func(mw *chimw.Middleware, register func(chi.Router, string)) http.Handler {
+		r := chi.NewRouter()
+		r.Use(mw.Handler)
+		register(r, "/api/v2")
+		return r
+	}},
+	{"r.With on each route", func(mw *chimw.Middleware, register func(chi.Router, string)) http.Handler {
+		r := chi.NewRouter()
+		register(r.With(mw.Handler), "/api/v2")
+		r.NotFound(mw.Handler(http.NotFoundHandler()).ServeHTTP)
+		r.MethodNotAllowed(mw.Handler(http.NotFoundHandler()).ServeHTTP)
+		return r
+	}},
+	{"r.Use in r.Group", func(mw *chimw.Middleware, register func(chi.Router, string)) http.Handler {
+		r := chi.NewRouter()
+		r.Group(func(r chi.Router) {
+			r.Use(mw.Handler)
+			register(r, "/api/v2")
+		})
+		r.NotFound(mw.Handler(http.NotFoundHandler()).ServeHTTP)
+		r.MethodNotAllowed(mw.Handler(http.NotFoundHandler()).ServeHTTP)
+		return r
+	}},
+	{"r.Use on a mounted router", func(mw *chimw.Middleware, register func(chi.Router, string)) http.Handler {
+		sub := chi.NewRouter()
+		sub.Use(mw.Handler)
+		register(sub, "")
+		r := chi.NewRouter()
+		r.Mount("/api/v2", sub)
+		return r
+	}},
+	{"r.With on a mounted router's routes", func(mw *chimw.Middleware, register func(chi.Router, string)) http.Handler {
+		r := chi.NewRouter()
+		r.Route("/api/v2", func(sub chi.Router) {
+			register(sub.With(mw.Handler), "")
+		})
+		return r
+	}},
+}
+
+// unlisted is the handler of a route the table does not have: it records
+// that it ran.
+type unlisted struct{ reached atomic.Bool }
+
+func (u *unlisted) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	u.reached.Store(true)
+	w.WriteHeader(http.StatusTeapot)
+}
+
+// A chi route with two parameters in one segment, not in the table, is
+// unknown, wherever the middleware sits: it is not judged as the table's
+// GET /api/v2/conversations/{conversationId}, whose segment is one
+// parameter, and its handler never runs.
+func TestTwoParametersInOneSegmentAreUnknown(t *testing.T) {
+	for _, p := range placements {
+		t.Run(p.name, func(t *testing.T) {
+			f := adaptertest.New(t, adaptertest.Options{})
+			h := &unlisted{}
+			srv := httptest.NewServer(p.build(chimw.New(f.Guard), func(r chi.Router, prefix string) {
+				r.Get(prefix+"/conversations/{id}.{format}", h.ServeHTTP)
+			}))
+			defer srv.Close()
+			f.Run(t, srv.URL, []adaptertest.Case{
+				{Name: "two parameters in one segment", Method: "GET", Target: "/api/v2/conversations/c-1.json",
+					Auth: []string{"Bearer " + f.Token("agent", "conversations:readonly")}, Status: 404, Code: "ENDPOINT_UNKNOWN"},
+			})
+			require.False(t, h.reached.Load(), "the unlisted route's handler ran")
+		})
+	}
+}
+
+// A route with a trailing slash is not the route without it, wherever
+// the middleware sits: chi routes /api/v2/users/me/ to its own route,
+// which the table does not have, so it is unknown and its handler never
+// runs, while /api/v2/users/me is the table's GET /api/v2/users/me.
+func TestTrailingSlashRouteIsNotTheRouteWithout(t *testing.T) {
+	for _, p := range placements {
+		t.Run(p.name, func(t *testing.T) {
+			f := adaptertest.New(t, adaptertest.Options{})
+			slash := &unlisted{}
+			srv := httptest.NewServer(p.build(chimw.New(f.Guard), func(r chi.Router, prefix string) {
+				r.Get(prefix+"/users/me", handled)
+				r.Get(prefix+"/users/me/", slash.ServeHTTP)
+			}))
+			defer srv.Close()
+			good := []string{"Bearer " + f.Token("agent", "users:readonly")}
+			f.Run(t, srv.URL, []adaptertest.Case{
+				{Name: "with the slash", Method: "GET", Target: "/api/v2/users/me/", Auth: good, Status: 404, Code: "ENDPOINT_UNKNOWN"},
+				{Name: "without", Method: "GET", Target: "/api/v2/users/me", Auth: good, Status: 200,
+					Handled: adaptertest.Handled{Route: "GET /api/v2/users/me", Scope: "users:readonly", User: "agent"}},
+			})
+			require.False(t, slash.reached.Load(), "the handler of /api/v2/users/me/ ran")
 		})
 	}
 }

@@ -11,14 +11,23 @@
 //
 // The route chi matched, in chi's syntax: "/api/v2/users/{id}", a
 // regular expression "{id:[0-9]+}" read as "{id}", the catch-all "*"
-// matching no endpoint. The middleware may sit anywhere chi runs
-// middleware. In a route's own chain (r.With, r.Group) chi has routed the
-// request, and the route is [chi.Context.RoutePattern]. On a router's
-// Use, before chi routes, the root router finds the route the request
-// will reach ([chi.Routes.Find]), as chi is about to: a request that
-// reaches no route is judged as an unknown endpoint, and denied. A
-// middleware that runs outside chi, with no route context, refuses with
-// 500 ROUTE_PATTERN_MISSING.
+// matching no endpoint ([guard.BraceRoute]). A parameter must be a whole
+// segment, as in the table: a route such as "/conversations/{id}.{format}"
+// or "/files/v{version}" matches no endpoint, and is denied.
+//
+// The middleware may sit anywhere chi runs middleware: on a router's Use,
+// before chi routes, or in a route's own chain (r.With, r.Group), after.
+// In every place the root router finds the route the request reaches
+// ([chi.Routes.Find]), from the path as chi routes it, so that every
+// place gives the same answer. The route is judged as registered, its
+// trailing '/' included: a route "/api/v2/users/me/" is not
+// "/api/v2/users/me" (which [chi.Context.RoutePattern] would say), and is
+// denied, as the table has no path ending in '/'. A request that reaches
+// no route is judged as an unknown endpoint, and denied. So is one that
+// reaches its route only because a middleware before this one rewrote
+// chi's routing path (middleware.StripSlashes): the route is found from
+// the path as sent. A middleware that runs outside chi, with no route
+// context, refuses with 500 ROUTE_PATTERN_MISSING.
 //
 // The route's parameters come from chi's context, by chi's names, decoded
 // (chi routes the escaped path when there is one), for the division

@@ -48,10 +48,13 @@ func FuzzColonRoute(f *testing.F) {
 }
 
 // FuzzBraceRoute: no panic; a route without chi's extra syntax is
-// unchanged, or NoRoute when its braces do not balance; a translated one has no '*' outside its braces, and no
-// regular expression inside them.
+// unchanged, or NoRoute when its braces do not balance or a parameter is
+// not a whole segment; a translated one has no '*' outside its braces, no
+// regular expression inside them, and each of its segments is static text
+// or one parameter.
 func FuzzBraceRoute(f *testing.F) {
-	for _, s := range []string{"/api/v2/users/{id}", "/a/{id:[0-9]{3}}", "/static/*", "/{a:", "/{", "}", "/a/{b}/*"} {
+	for _, s := range []string{"/api/v2/users/{id}", "/a/{id:[0-9]{3}}", "/static/*", "/{a:", "/{", "}", "/a/{b}/*",
+		"/c/{id}.{format}", "/f/v{v}", "/{$}", "/{a/b}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, route string) {
@@ -65,6 +68,16 @@ func FuzzBraceRoute(f *testing.F) {
 		out, in := outside(got)
 		if strings.Contains(out, "*") || strings.Contains(in, ":") {
 			t.Fatalf("%q: %q", route, got)
+		}
+		for _, seg := range strings.Split(got, "/") {
+			if !strings.ContainsAny(seg, "{}") {
+				continue
+			}
+			name, open := strings.CutPrefix(seg, "{")
+			name, closed := strings.CutSuffix(name, "}")
+			if !open || !closed || strings.ContainsAny(name, "{}") {
+				t.Fatalf("%q: %q has the segment %q", route, got, seg)
+			}
 		}
 	})
 }

@@ -156,6 +156,9 @@ func (g *Guard) Check(ctx context.Context, r *Request) Outcome {
 	}
 	req := enforce.Request{Method: r.Method, Path: r.Path, Pattern: route, Params: r.Params, Division: r.Division}
 	raw, headerErr := BearerToken(r.Authorization)
+	// verified is the token the verifier accepted: the only one the
+	// outcome, the handler and the observers ever see.
+	var verified grant.Token
 	switch {
 	case headerErr != nil:
 		req.TokenErr = headerErr
@@ -164,19 +167,20 @@ func (g *Guard) Check(ctx context.Context, r *Request) Outcome {
 		switch {
 		case err != nil:
 			// The claims, if any, only tell the enforcer's reason when
-			// the token expired: with TokenErr set, they are not judged.
+			// the token expired: with TokenErr set, they are not judged,
+			// and they go no further.
 			req.Token, req.TokenErr = tok, err
 		case !tok.ID.IsValid():
 			req.TokenErr = errNoClaims
 		default:
-			req.Token = tok
+			req.Token, verified = tok, tok
 		}
 	}
 	d, err := g.enforcer.Enforce(ctx, &req)
 	if err != nil {
 		g.log(ctx, "guard: authorization could not be decided", r, err)
 	}
-	o := Outcome{decision: d, token: req.Token, err: err}
+	o := Outcome{decision: d, token: verified, err: err}
 	if d.Code() == enforce.CodeTokenInvalid {
 		o.headerErr, _ = headerErr.(*HeaderError)
 	}

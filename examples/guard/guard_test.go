@@ -3,6 +3,7 @@ package guard_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/scopegate/scopegate/client"
 	"github.com/scopegate/scopegate/examples/guard"
 	"github.com/scopegate/scopegate/examples/internal/adaptertest"
+	"github.com/scopegate/scopegate/grant"
 	"github.com/scopegate/scopegate/permission"
 	"github.com/scopegate/scopegate/scope"
 )
@@ -47,6 +49,19 @@ func TestBraceRoute(t *testing.T) {
 		{"/a/{x:[a-z]+", guard.NoRoute},
 		{"/a/}{x}", guard.NoRoute},
 		{"/v1/things:batchGet", "/v1/things:batchGet"},
+		{"/a/{x:[a-z/]+}/b", "/a/{x}/b"},
+		// A parameter that is not a whole segment matches no endpoint.
+		{"/api/v2/conversations/{id}.{format}", guard.NoRoute},
+		{"/api/v2/conversations/{id:[a-z]+}.{format}", guard.NoRoute},
+		{"/api/v2/conversations/{id}{format}", guard.NoRoute},
+		{"/files/v{version}", guard.NoRoute},
+		{"/files/{version}.json", guard.NoRoute},
+		{"/files/a*", guard.NoRoute},
+		// Nor do names that http.ServeMux reads otherwise, or none.
+		{"/{$}", guard.NoRoute},
+		{"/files/{path...}", guard.NoRoute},
+		{"/files/{}", guard.NoRoute},
+		{"/files/{:[0-9]+}", guard.NoRoute},
 	} {
 		require.Equal(t, tc.want, guard.BraceRoute(tc.in), tc.in)
 	}
@@ -219,4 +234,57 @@ type failingAccess struct{}
 
 func (failingAccess) Access(context.Context, permission.OrgID, permission.Subject) (*permission.Access, error) {
 	return nil, errors.New("permission store: connection refused")
+}
+
+// A token the verifier refused (expired, not yet valid: refusals that
+// come with the claims read) gives its claims to no one: not the
+// outcome, so not the handler, and not the observers.
+func TestRefusedTokenClaimsReachNoOne(t *testing.T) {
+	var obs recorder
+	f := adaptertest.New(t, adaptertest.Options{Guard: []guard.Option{guard.WithObserver(&obs)}})
+	tokens := make(chan grant.Token, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := f.Guard.Check(r.Context(), &guard.Request{Method: r.Method, Path: r.URL.Path, Route: "GET /api/v2/users",
+			Authorization: r.Header.Values("Authorization")})
+		tokens <- o.Token()
+		if o.Allowed() {
+			adaptertest.WriteHandled(w, o.Context(r.Context()))
+			return
+		}
+		o.WriteHTTP(w)
+	}))
+	defer srv.Close()
+
+	expired := f.Claims("agent", "users:readonly")
+	expired.IssuedAt, expired.ExpiresAt = adaptertest.Now.Add(-2*time.Hour), adaptertest.Now.Add(-time.Hour)
+	early := f.Claims("agent", "users:readonly")
+	early.IssuedAt, early.ExpiresAt = adaptertest.Now.Add(time.Hour), adaptertest.Now.Add(2*time.Hour)
+	for _, tc := range []struct {
+		name   string
+		claims grant.Token
+		code   string
+	}{
+		{"expired", expired, "TOKEN_EXPIRED"},
+		{"not yet valid", early, "TOKEN_INVALID"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs.seen = nil
+			_, err := f.JWT.VerifyToken(ctx, f.Sign(tc.claims))
+			require.Error(t, err)
+			req, err := http.NewRequest("GET", srv.URL+"/api/v2/users", nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+f.Sign(tc.claims))
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+			require.Equal(t, 401, resp.StatusCode)
+
+			require.Zero(t, <-tokens, "the outcome holds no refused claims")
+			require.Len(t, obs.seen, 1)
+			require.Equal(t, tc.code, obs.seen[0].Code)
+			require.Empty(t, obs.seen[0].Org, "the observers see no refused claims")
+			require.Empty(t, obs.seen[0].Client.String(), "the observers see no refused claims")
+			require.Empty(t, obs.seen[0].GrantType, "the observers see no refused claims")
+		})
+	}
 }

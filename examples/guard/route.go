@@ -46,31 +46,46 @@ func ColonRoute(route string) string {
 // BraceRoute translates a route in chi's syntax to http.ServeMux's: a
 // parameter with a regular expression, "{id:[0-9]+}", becomes "{id}", and
 // the catch-all "*" becomes "{...}", which matches no endpoint. Other
-// parameters are already in the enforcer's form. Unbalanced braces, which
-// chi does not register, give NoRoute.
+// parameters are already in the enforcer's form.
+//
+// A parameter must be a whole segment, as in the table: chi's
+// "/conversations/{id}.{format}" or "/files/v{version}" gives NoRoute, so
+// that the route matches no endpoint (the enforcer would read the segment
+// "{id}.{format}" as one parameter, and judge the route as
+// "/conversations/{conversationId}"). So do a parameter named "$" or
+// "name...", which mean something else to http.ServeMux, a '*' inside a
+// segment, and unbalanced braces, which chi does not register.
 func BraceRoute(route string) string {
-	if plainBraces(route) {
-		return route
-	}
-	var b strings.Builder
-	b.Grow(len(route))
+	var b strings.Builder // the translation, once it differs from route
+	done := 0             // route[:done] is in b
+	seg := 0              // where the current segment starts
 	for i := 0; i < len(route); {
-		switch c := route[i]; c {
-		case '*':
-			b.WriteString("{...}")
+		switch route[i] {
+		case '/':
 			i++
+			seg = i
 		case '}':
 			return NoRoute // unbalanced: chi would not have registered it
+		case '*':
+			if i != seg || i+1 != len(route) {
+				return NoRoute // inside a segment: chi's catch-all ends a route
+			}
+			b.WriteString(route[done:i])
+			b.WriteString("{...}")
+			i++
+			done = i
 		case '{':
+			if i != seg {
+				return NoRoute // text before the parameter in its segment
+			}
 			// The parameter runs to its closing brace; a regular
-			// expression may hold braces of its own.
-			depth, end := 0, i
+			// expression may hold braces (and slashes) of its own.
+			end, depth := i, 0
 			for ; end < len(route); end++ {
 				if route[end] == '{' {
 					depth++
 				} else if route[end] == '}' {
-					depth--
-					if depth == 0 {
+					if depth--; depth == 0 {
 						break
 					}
 				}
@@ -78,38 +93,35 @@ func BraceRoute(route string) string {
 			if end == len(route) {
 				return NoRoute // unbalanced: chi would not have registered it
 			}
-			name, _, _ := strings.Cut(route[i+1:end], ":")
-			b.WriteByte('{')
-			b.WriteString(name)
-			b.WriteByte('}')
+			if end+1 < len(route) && route[end+1] != '/' {
+				return NoRoute // more after the parameter in its segment
+			}
+			name, _, regexp := strings.Cut(route[i+1:end], ":")
+			if !paramName(name) {
+				return NoRoute
+			}
+			if regexp {
+				b.WriteString(route[done:i])
+				b.WriteByte('{')
+				b.WriteString(name)
+				b.WriteByte('}')
+				done = end + 1
+			}
 			i = end + 1
 		default:
-			b.WriteByte(c)
 			i++
 		}
 	}
+	if done == 0 {
+		return route // the enforcer's form already
+	}
+	b.WriteString(route[done:])
 	return b.String()
 }
 
-// plainBraces reports whether route is in the enforcer's form already:
-// balanced braces, none nested, and no ':' or '*'.
-func plainBraces(route string) bool {
-	open := false
-	for i := 0; i < len(route); i++ {
-		switch route[i] {
-		case '{':
-			if open {
-				return false
-			}
-			open = true
-		case '}':
-			if !open {
-				return false
-			}
-			open = false
-		case ':', '*':
-			return false
-		}
-	}
-	return !open
+// paramName reports whether name is a parameter's name the enforcer reads
+// as chi does: not empty, without a brace or a slash, and neither "$" nor
+// "name...", which are http.ServeMux's own.
+func paramName(name string) bool {
+	return name != "" && name != "$" && !strings.HasSuffix(name, "...") && !strings.ContainsAny(name, "{}/")
 }

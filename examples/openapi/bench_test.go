@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -81,6 +82,89 @@ func BenchmarkImport(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Run(fmt.Sprintf("%s/operations=%d", tc.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					res, err := openapi.Import(data, openapi.Options{Mode: enforce.Strict})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(res.Endpoints) != n {
+						b.Fatalf("%d endpoints", len(res.Endpoints))
+					}
+				}
+			})
+		}
+	}
+}
+
+// hostile returns a document of about size bytes in one of the hostile
+// shapes: a small valid document with one OAuth 2 operation, to which the
+// shape adds very much of what the import does not read, or reads in
+// bulk. It returns how many endpoints the document imports.
+func hostile(tb testing.TB, shape string, size int) ([]byte, int) {
+	tb.Helper()
+	var b strings.Builder
+	fill := func(first string, next func(i int) string) {
+		b.WriteString(first)
+		for i := 1; b.Len() < size; i++ {
+			b.WriteString(next(i))
+		}
+	}
+	var components, paths, root string
+	switch shape {
+	case "wide-array": // an extension holding one very long array
+		fill(`, "x-a": [0`, func(int) string { return ",0" })
+		b.WriteString("]")
+		root = b.String()
+	case "many-objects": // an extension holding very many empty objects
+		fill(`, "x-a": [{}`, func(int) string { return ",{}" })
+		b.WriteString("]")
+		root = b.String()
+	case "many-schemas": // very many schemas, each a reference to the one before
+		fill(`, "schemas": {"s0": {}`, func(i int) string { return fmt.Sprintf(`, "s%d": {"$ref": "#/components/schemas/s%d"}`, i, i-1) })
+		b.WriteString("}")
+		components = b.String()
+	case "deep-schema": // a schema nested as deep as encoding/json allows, each level padded
+		const depth = 4900
+		pad := strings.Repeat("x", max(0, size/depth-40))
+		b.WriteString(`, "schemas": {"s": `)
+		for range depth {
+			b.WriteString(`{"description": "` + pad + `", "properties": {"a": `)
+		}
+		b.WriteString("{}" + strings.Repeat("}}", depth) + "}")
+		components = b.String()
+	case "many-paths": // very many paths, each with no operation
+		fill(`, "/p0": {}`, func(i int) string { return fmt.Sprintf(`, "/p%d": {}`, i) })
+		paths = b.String()
+	default:
+		tb.Fatalf("no shape %q", shape)
+	}
+	return []byte(`{"openapi": "3.0.3", "info": {"title": "x", "version": "1"},
+  "components": {"securitySchemes": {"o": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://l.example.com/a", "scopes": {"s": "d"}}}}}` + components + `},
+  "paths": {"/a": {"get": {"operationId": "a", "security": [{"o": ["s"]}], "responses": {"200": {"description": "ok"}}}}` + paths + `}` + root + `}`), 1
+}
+
+// hostileShapes are the shapes [hostile] makes.
+var hostileShapes = []string{"wide-array", "many-objects", "many-schemas", "deep-schema", "many-paths"}
+
+// BenchmarkImportHostile imports hostile documents: JSON of 3 MiB, read
+// as JSON and narrowed to what the import reads; and the same shapes in
+// YAML's flow style (JSON after a comment line) of DefaultMaxYAMLSize, the
+// largest read by default, which kin-openapi reads whole and only the size
+// limit bounds.
+func BenchmarkImportHostile(b *testing.B) {
+	for _, yamlDoc := range []bool{false, true} {
+		for _, shape := range hostileShapes {
+			name, size := "json/"+shape, 3<<20
+			if yamlDoc {
+				name, size = "yaml/"+shape, openapi.DefaultMaxYAMLSize-16<<10
+			}
+			data, n := hostile(b, shape, size)
+			if yamlDoc {
+				data = append([]byte("# YAML\n"), data...)
+			}
+			b.Run(name, func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(data)))
 				for b.Loop() {

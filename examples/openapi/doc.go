@@ -40,6 +40,21 @@
 // than taken by another template. An operation is imported whole or not
 // at all: never with a weaker requirement than the document states.
 //
+// The import reads documents from whoever writes them, and bounds what
+// one costs. A document larger than [Options].MaxSize is refused unread
+// ([ErrTooLarge]): by default 32 MiB of JSON ([DefaultMaxSize]) and 1 MiB
+// of YAML ([DefaultMaxYAMLSize]), whose parser takes about a hundred
+// times a document's size in memory. A JSON document (its first character
+// past white space is "{") is read as JSON, and only what the import
+// reads (versions, servers, security schemes and requirements, paths,
+// operations, their parameters and extensions) is decoded: schemas,
+// responses and examples, however large or deeply nested, are scanned
+// once and dropped, so that their mistakes, and their references to
+// other files, are not errors. A key given twice in what the import
+// reads, or in another case than OpenAPI's ("Security"), is an error, as
+// parsers disagree on which to take. A YAML document is read whole, and
+// bounded by its size only.
+//
 // [Result.TableJSON] and [Result.CatalogJSON] write the table and the
 // catalog as enforce.ReadEndpointsJSON and scope.ParseCatalogJSON read
 // them; the scopegate command's import subcommand does so from a file.
