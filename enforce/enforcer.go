@@ -339,8 +339,8 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 2. The endpoint.
-	var segs route.Segments
-	if i := p.lookup(r, &segs); i >= 0 {
+	var m matched
+	if i := p.lookup(r, &m); i >= 0 {
 		d.ep = p.endpoints[i]
 	} else {
 		if p.catalog == nil {
@@ -375,7 +375,7 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 5. The permission, in the resource's division.
-	code, err := e.checkPermission(ctx, r, ep, t, &segs, scopeOK, d)
+	code, err := e.checkPermission(ctx, r, ep, t, &m, scopeOK, d)
 	if err != nil {
 		return 1 << CodeUnavailable, err
 	}
@@ -421,7 +421,7 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 // checkPermission checks the endpoint's permission requirement at the
 // resource's division, recording the result in d, and returns the code of
 // what is missing, or 0.
-func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, segs *route.Segments, scopeOK bool, d *Decision) (Code, error) {
+func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, m *matched, scopeOK bool, d *Decision) (Code, error) {
 	if ep.Permissions.Kind() == permission.None {
 		return 0, nil
 	}
@@ -439,7 +439,7 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		d.hidden = hiddenUnscoped
 		return CodePermissionMissing, nil
 	}
-	target, code, err := e.target(ctx, r, ep, t.Org, segs)
+	target, code, err := e.target(ctx, r, ep, t.Org, m)
 	var access *permission.Access
 	if err == nil && code == 0 {
 		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
@@ -547,7 +547,7 @@ func tokenErrCode(err error) Code {
 }
 
 // target works out where the permission check applies.
-func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, segs *route.Segments) (permission.Target, Code, error) {
+func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, m *matched) (permission.Target, Code, error) {
 	switch {
 	case ep.Division == "":
 		return permission.OrgWide(), 0, nil
@@ -558,7 +558,7 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 		return permission.In(r.Division), 0, nil
 	}
 	param := ep.segs[ep.divParam].Text
-	value := paramValue(r, ep, segs)
+	value := paramValue(r, ep, m)
 	if value == "" || e.src.Divisions == nil {
 		return permission.Target{}, CodeDivisionUnresolved, nil
 	}
@@ -579,12 +579,12 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 // the parameter is the pattern's wildcard at the table's position: the
 // pattern may name it otherwise ({id} for {userId}), or give the table's
 // name to another segment.
-func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
+func paramValue(r *Request, ep *endpoint, m *matched) string {
 	if r.Params != nil {
 		name := ep.segs[ep.divParam].Text
 		// A pattern registered with Endpoint.Route ends with the template
 		// and names the parameters as the table does; look others up.
-		if r.Pattern != "" && !strings.HasSuffix(r.Pattern, ep.Path) {
+		if r.Pattern != "" && !m.exact && !strings.HasSuffix(r.Pattern, ep.Path) {
 			var ok bool
 			if name, ok = route.PatternParam(r.Pattern, ep.divParam); !ok {
 				return ""
@@ -592,6 +592,7 @@ func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
 		}
 		return r.Params.PathValue(name)
 	}
+	segs := &m.segs
 	filled, ok := segs.Split()
 	if !filled {
 		ok = route.Split(r.Path, segs)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -120,5 +121,44 @@ func TestLiveScopesWithoutAuthorization(t *testing.T) {
 	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
 		d := f.enforce("GET", path, f.token("admin", "users:readonly"))
 		require.Equal(t, enforce.CodeScopeMissing.String(), d.Code().String(), d.Reason())
+	}
+}
+
+// TestEveryRouteFindsItsEndpoint: in a large table, the route of every
+// endpoint, as Endpoint.Route writes it and a router reports it, finds
+// that endpoint for its own method (and HEAD for GET) and nothing for
+// another; the same pattern with other parameter names, with a host or
+// without a method finds it too.
+func TestEveryRouteFindsItsEndpoint(t *testing.T) {
+	eps := benchTable(3000)
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: benchCatalog(t), Endpoints: eps})
+	require.NoError(t, err)
+	f := newFixture(t)
+	f.enforcer.Swap(p)
+	tok := f.token("agent", "users:readonly")
+	renamed := func(path string) string {
+		segs := strings.Split(path, "/")
+		for i, s := range segs {
+			if strings.HasPrefix(s, "{") {
+				segs[i] = fmt.Sprintf("{p%d}", i)
+			}
+		}
+		return strings.Join(segs, "/")
+	}
+	for _, e := range eps {
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+			want := ""
+			if m == e.Method || m == "HEAD" && e.Method == "GET" {
+				want = e.Route()
+			}
+			for _, pattern := range []string{e.Route(), e.Method + " " + renamed(e.Path), e.Method + " example.com" + e.Path} {
+				d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: m, Pattern: pattern, Token: tok})
+				require.NoError(t, err)
+				require.Equal(t, want, d.Route(), "%s %q", m, pattern)
+			}
+		}
+		d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: e.Method, Pattern: e.Path, Token: tok})
+		require.NoError(t, err)
+		require.Equal(t, e.Route(), d.Route(), "%s %q", e.Method, e.Path)
 	}
 }

@@ -89,6 +89,74 @@ type Table struct {
 	roots   []*node            // by method
 	byPath  []map[string]int32 // by method: exact template → 1 + endpoint
 	shapes  []map[string]int32 // by method: shape → 1 + endpoint, for conflicts
+	routes  routeIndex         // every endpoint's route, as routers report it
+}
+
+// A routeIndex finds an endpoint by its route, "GET /api/v2/users/{userId}",
+// exactly as Endpoint.Route writes it and a router reports the pattern it
+// matched: one hash of the whole string and, almost always, one compare.
+// Patterns written otherwise (other parameter names, a host, no method)
+// take the slower way through the trie.
+type routeIndex struct {
+	entries []routeEntry
+	slots   []uint32 // open addressing over entries: 1 + position; 0 is empty
+}
+
+type routeEntry struct {
+	hash   uint64
+	route  string
+	method string
+	ep     int32
+}
+
+// routeSeed seeds the route index's hash, made at start-up.
+var routeSeed = maphash.MakeSeed()
+
+// add indexes route, of method, for endpoint ep. The slots stay at most
+// half full: they are rebuilt twice as large when an entry would fill
+// them past that.
+func (x *routeIndex) add(route, method string, ep int32) {
+	x.entries = append(x.entries, routeEntry{maphash.String(routeSeed, route), route, method, ep})
+	if 2*len(x.entries) > len(x.slots) {
+		size := 16
+		for size < 4*len(x.entries) {
+			size *= 2
+		}
+		x.slots = make([]uint32, size)
+		for i := range x.entries {
+			x.slot(i)
+		}
+		return
+	}
+	x.slot(len(x.entries) - 1)
+}
+
+func (x *routeIndex) slot(i int) {
+	mask := uint64(len(x.slots) - 1)
+	for j := x.entries[i].hash & mask; ; j = (j + 1) & mask {
+		if x.slots[j] == 0 {
+			x.slots[j] = uint32(i + 1)
+			return
+		}
+	}
+}
+
+// find returns the entry of route, or nil.
+func (x *routeIndex) find(route string) *routeEntry {
+	if len(x.slots) == 0 {
+		return nil
+	}
+	h := maphash.String(routeSeed, route)
+	mask := uint64(len(x.slots) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		k := x.slots[j]
+		if k == 0 {
+			return nil
+		}
+		if e := &x.entries[k-1]; e.hash == h && e.route == route {
+			return e
+		}
+	}
 }
 
 // maxMethodScan is how many methods a router scans in turn before it
@@ -139,6 +207,13 @@ func (r *Table) Add(method, path string, segs []Segment, id int) int {
 	}
 	r.shapes[mi][sh] = int32(id) + 1
 	r.byPath[mi][path] = int32(id) + 1
+	// The route as Endpoint.Route writes it: the root is "/{$}", "/"
+	// being a router's catch-all.
+	rt := method + " " + path
+	if path == "/" {
+		rt = method + " /{$}"
+	}
+	r.routes.add(rt, method, int32(id))
 	n := r.roots[mi]
 	for _, s := range segs {
 		if s.Param {
@@ -293,6 +368,26 @@ func (r *Table) LookupPath(method, path string, s *Segments) int {
 // anything but the root match nothing; the root endpoint's pattern is
 // "/{$}".
 func (r *Table) LookupPattern(method, pattern string) int {
+	ep, _ := r.LookupRoute(method, pattern)
+	return ep
+}
+
+// LookupRoute is LookupPattern, and reports whether the pattern is the
+// endpoint's route exactly, as Endpoint.Route writes it: its parameters
+// then have the table's names.
+func (r *Table) LookupRoute(method, pattern string) (ep int, exact bool) {
+	if e := r.routes.find(pattern); e != nil {
+		if e.method == method || e.method == "GET" && method == "HEAD" {
+			return int(e.ep), true
+		}
+		return -1, false
+	}
+	return r.lookupPattern(method, pattern), false
+}
+
+// lookupPattern is LookupPattern for a pattern that is not a route of the
+// table as Endpoint.Route writes it.
+func (r *Table) lookupPattern(method, pattern string) int {
 	if i := methodEnd(pattern); i >= 0 {
 		m := pattern[:i]
 		if m != method && (m != "GET" || method != "HEAD") {
