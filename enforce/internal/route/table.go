@@ -11,32 +11,39 @@ type node struct {
 	statics []child  // children by static text, in insertion order
 	index   []uint32 // open-addressing table over statics (1 + position; 0 is empty), when there are many
 	param   *node    // the child for any parameter
+	parent  *node    // nil at the root
 	ep      int32    // 1 + the number of the endpoint whose template ends here; 0 when none
 }
 
-// A child is a static child of a node, with the hash of its text.
+// A child is a static child of a node: its text, and its key (see
+// wordAt): the first word and the mask of its bytes, and the next words
+// of a text of 8 bytes or more, the last one padded with zeros.
 type child struct {
-	hash uint32
-	text string
-	n    *node
+	w0, m0 uint64
+	n      *node
+	text   string
+	more   []uint64
+	hash   uint64 // of the key, for the index
 }
 
-// is reports whether seg, escaped or not, is the child's text. Most
-// mismatches are settled by the length and the last byte, without a
-// call to compare the bytes.
-func (c *child) is(seg string, escaped bool) bool {
-	if escaped {
-		return equalDecoded(seg, c.text)
-	}
-	if len(c.text) != len(seg) || len(seg) == 0 || c.text[len(seg)-1] != seg[len(seg)-1] {
+func newChild(text string, n *node) child {
+	w0, m0, more := keyOf(text)
+	return child{w0: w0, m0: m0, n: n, text: text, more: more, hash: hashKey(text)}
+}
+
+// atMore reports whether the words of the key after the first are those
+// of the segment of path at p.
+func (c *child) atMore(path string, p int) bool {
+	if len(path)-p < len(c.text) {
 		return false
 	}
-	if len(seg) > 16 {
-		return c.text == seg
-	}
-	// Short, the usual case: a loop beats a call to compare memory.
-	for i := range len(seg) - 1 {
-		if c.text[i] != seg[i] {
+	for k, x := range c.more {
+		q := p + 8*(k+1)
+		y := wordAt(path, q)
+		if k == len(c.more)-1 {
+			y &= keyMask(len(c.text) + 1 - 8*(k+1))
+		}
+		if y != x {
 			return false
 		}
 	}
@@ -44,41 +51,8 @@ func (c *child) is(seg string, escaped bool) bool {
 }
 
 // maxStaticScan is how many static children a node scans in turn before
-// it indexes them by hash.
+// it indexes them by the hash of their keys.
 const maxStaticScan = 8
-
-// FNV-1a, 32 bits: a node with many static children finds the one for a
-// segment with one probe of its index, whatever their number. The offset
-// basis is random, made at start-up, so that no table can be built from
-// names known in advance to collide.
-//
-// Package permission hashes its keys with hash/maphash instead. The
-// router cannot: a request's segments may hold escapes, and FNV hashes
-// the decoded bytes as they are decoded (hashDecoded), without building
-// the decoded string; maphash hashes only whole strings.
-var hashInit = uint32(maphash.String(maphash.MakeSeed(), "route")) | 1
-
-const hashPrime uint32 = 16777619
-
-func hashText(text string) uint32 {
-	h := hashInit
-	for i := 0; i < len(text); i++ {
-		h = (h ^ uint32(text[i])) * hashPrime
-	}
-	return h
-}
-
-// hashDecoded returns the hash of the decoded text of an escaped segment
-// whose escapes are valid.
-func hashDecoded(seg string) uint32 {
-	h := hashInit
-	for i := 0; i < len(seg); {
-		var c byte
-		c, i = decodedAt(seg, i)
-		h = (h ^ uint32(c)) * hashPrime
-	}
-	return h
-}
 
 // A Table finds endpoints, numbered by the caller, by method and path. The
 // zero Table is empty and ready to use. A Table is safe for concurrent
@@ -218,15 +192,15 @@ func (r *Table) Add(method, path string, segs []Segment, id int) int {
 	for _, s := range segs {
 		if s.Param {
 			if n.param == nil {
-				n.param = &node{}
+				n.param = &node{parent: n}
 			}
 			n = n.param
 			continue
 		}
-		next := n.static(s.Text, false)
+		next := n.staticText(s.Text)
 		if next == nil {
-			next = &node{}
-			n.statics = append(n.statics, child{hashText(s.Text), s.Text, next})
+			next = &node{parent: n}
+			n.statics = append(n.statics, newChild(s.Text, next))
 			n.indexLast()
 		}
 		n = next
@@ -264,7 +238,7 @@ func (n *node) reindex() {
 }
 
 func (n *node) insert(i int) {
-	mask := uint32(len(n.index) - 1)
+	mask := uint64(len(n.index) - 1)
 	for j := n.statics[i].hash & mask; ; j = (j + 1) & mask {
 		if n.index[j] == 0 {
 			n.index[j] = uint32(i + 1)
@@ -273,87 +247,199 @@ func (n *node) insert(i int) {
 	}
 }
 
-// static returns the child for segment seg, or nil. An escaped segment is
-// compared after decoding.
-func (n *node) static(seg string, escaped bool) *node {
+// staticText returns the child whose text is text, or nil.
+func (n *node) staticText(text string) *node {
 	if n.index == nil {
 		for i := range n.statics {
-			if c := &n.statics[i]; c.is(seg, escaped) {
+			if c := &n.statics[i]; c.text == text {
 				return c.n
 			}
 		}
 		return nil
 	}
-	var h uint32
-	if escaped {
-		h = hashDecoded(seg)
-	} else {
-		h = hashText(seg)
-	}
-	mask := uint32(len(n.index) - 1)
+	h := hashKey(text)
+	mask := uint64(len(n.index) - 1)
 	for j := h & mask; ; j = (j + 1) & mask {
 		k := n.index[j]
 		if k == 0 {
 			return nil
 		}
-		if c := &n.statics[k-1]; c.hash == h && c.is(seg, escaped) {
+		if c := &n.statics[k-1]; c.hash == h && c.text == text {
 			return c.n
 		}
 	}
 }
 
-// match walks the trie from n for segments i.. of s: a static child
-// first, then the parameter child, backtracking when a branch dead-ends.
-// So of two templates that both match, the one with a static segment at
-// the first position where they differ wins.
-func (n *node) match(s *Segments) int {
+// indexed returns the child for the segment of path at p, as it is, and
+// where the segment ends, when n indexes its static children; nil if
+// there is none. An escaped segment is never one: see staticDecoded.
+func (n *node) indexed(path string, p int) (*node, int) {
+	e, h := hashSegment(path, p)
+	mask := uint64(len(n.index) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		k := n.index[j]
+		if k == 0 {
+			return nil, 0
+		}
+		if c := &n.statics[k-1]; c.hash == h && c.text == path[p:e] {
+			return c.n, e
+		}
+	}
+}
+
+// staticDecoded returns the child for seg, an escaped segment whose
+// escapes are valid, compared after decoding, or nil.
+func (n *node) staticDecoded(seg string) *node {
+	if n.index == nil {
+		for i := range n.statics {
+			if c := &n.statics[i]; equalDecoded(seg, c.text) {
+				return c.n
+			}
+		}
+		return nil
+	}
+	h := hashDecoded(seg)
+	mask := uint64(len(n.index) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		k := n.index[j]
+		if k == 0 {
+			return nil
+		}
+		if c := &n.statics[k-1]; c.hash == h && equalDecoded(seg, c.text) {
+			return c.n
+		}
+	}
+}
+
+// match walks the trie from n for an escaped path, from the segment at
+// p on, recording the segments in s: a static child first, then the
+// parameter child, backtracking when a branch dead-ends. So of two
+// templates that both match, the one with a static segment at the first
+// position where they differ wins.
+//
+// The path is checked as it is walked, by the rules of Split: a segment
+// that is a static child's text, as it is, needs no check (the template
+// holds only path characters, and no '%'); a segment becomes a
+// parameter, or is decoded to be compared, only once its bytes are
+// checked. A path that Split refuses has a segment that no branch can
+// take, so it matches nothing, as it would split.
+func (n *node) match(path string, s *Segments) int {
 	// Depth first, without recursion: where both a static child and the
-	// parameter child fit, the parameter child waits on a stack, to be
-	// tried when the static branch dead-ends.
-	var alt [MaxSegments]*node // alt[k]: the parameter child to try for segment k
-	var pending uint32         // the segments k with alt[k] waiting
-	for i := 0; ; {
-		if i == s.n {
+	// parameter child fit, the parameter child waits, to be tried when
+	// the static branch dead-ends; the node it waits at is an ancestor of
+	// the dead end.
+	var pending uint32 // the segments whose node's parameter child waits
+	s.end[0] = 0
+	for i, p := 0, 1; ; { // segment i starts at p, at node n
+		if p > len(path) { // no segment left
 			if n.ep != 0 {
+				s.n = i
 				return int(n.ep) - 1
 			}
-		} else if next := n.static(s.Seg(i), s.escaped&(1<<i) != 0); next != nil {
-			if n.param != nil {
-				alt[i], pending = n.param, pending|1<<i
+		} else if i < MaxSegments {
+			var next *node
+			e, static := 0, false
+			switch {
+			case n.index != nil:
+				next, e = n.indexed(path, p)
+			case len(n.statics) > 0:
+				// A few children: the word of the path at p against each
+				// key, inline.
+				var w uint64
+				if p+8 <= len(path) {
+					w = load64(path, p)
+				} else {
+					w = tailAt(path, p)
+				}
+				statics := n.statics
+				for k := range statics {
+					if c := &statics[k]; w&c.m0 == c.w0 && (c.more == nil || c.atMore(path, p)) {
+						next, e = c.n, p+len(c.text)
+						break
+					}
+				}
 			}
-			n, i = next, i+1
-			continue
-		} else if n.param != nil {
-			n, i = n.param, i+1
-			continue
+			if next != nil {
+				static = true
+			} else {
+				// Not a static child's text as it is: check it by the
+				// rules of Split, then try it decoded, or as a parameter.
+				var class byte
+				e, class = scanSegment(path, p)
+				switch {
+				case class&badByte != 0 || !plainSegment(path, p, e):
+				case class&escapeByte != 0:
+					next, static = n.decoded(path[p:e])
+				default:
+					next = n.param
+				}
+			}
+			if next != nil {
+				if static && n.param != nil {
+					pending |= 1 << i
+				}
+				i, p, n = i+1, e+1, next
+				s.end[i] = uint16(e)
+				continue
+			}
 		}
 		if pending == 0 {
 			return -1
 		}
 		k := 31 - bits.LeadingZeros32(pending) // the deepest
 		pending &^= 1 << k
-		n, i = alt[k], k+1
+		for ; i > k; i-- {
+			n = n.parent
+		}
+		n, i, p = n.param, k+1, int(s.end[k+1])+1
 	}
+}
+
+// decoded returns the child an escaped segment, without bad bytes, leads
+// to, and whether it is a static one: the static child whose text it
+// decodes to, else the parameter child; nil if its escapes are malformed
+// or it is not clean once decoded (see Split), or n has neither child.
+func (n *node) decoded(seg string) (next *node, static bool) {
+	if !validEscapes(seg) || !clean(seg) {
+		return nil, false
+	}
+	if len(n.statics) > 0 {
+		if next := n.staticDecoded(seg); next != nil {
+			return next, true
+		}
+	}
+	return n.param, false
 }
 
 // LookupPath returns the number of the endpoint for method and an escaped
 // request path, split into s, or -1. HEAD falls back to GET, as in
 // net/http.
 func (r *Table) LookupPath(method, path string, s *Segments) int {
-	if !Split(path, s) {
+	s.path, s.n, s.filled, s.ok = path, 0, false, false
+	if path == "" || path[0] != '/' || len(path) > MaxPathLen {
 		return -1
 	}
+	ep := -1
 	if mi := r.method(method); mi >= 0 {
-		if ep := r.roots[mi].match(s); ep >= 0 {
-			return ep
-		}
+		ep = r.roots[mi].lookup(path, s)
 	}
-	if method == "HEAD" {
+	if ep < 0 && method == "HEAD" {
 		if mi := r.method("GET"); mi >= 0 {
-			return r.roots[mi].match(s)
+			ep = r.roots[mi].lookup(path, s)
 		}
 	}
-	return -1
+	// A match checked every segment: the path splits as it was walked.
+	s.filled, s.ok = ep >= 0, ep >= 0
+	return ep
+}
+
+// lookup matches a path that starts with '/' from the root n.
+func (n *node) lookup(path string, s *Segments) int {
+	if path == "/" { // no segment
+		s.end[0], s.n = 0, 0
+		return int(n.ep) - 1
+	}
+	return n.match(path, s)
 }
 
 // LookupPattern returns the number of the endpoint for a pattern a router matched, in
@@ -452,7 +538,7 @@ func (r *Table) patternIn(mi int, path string) int {
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && !strings.HasSuffix(seg, "...}") && seg != "{$}" {
 			n = n.param
 		} else {
-			n = n.static(seg, false)
+			n = n.staticText(seg)
 		}
 		if !more {
 			break
