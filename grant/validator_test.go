@@ -266,6 +266,12 @@ func TestTokenClaims(t *testing.T) {
 		{name: "expires when issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt }},
 		{name: "expires before issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt.Add(-time.Hour) }},
 		{name: "outlives any client", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime + time.Second) }},
+		{name: "outlives any client by a nanosecond", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime + 1) }},
+		{name: "issued at the end of time", change: func(t *grant.Token) { t.IssuedAt = time.Unix(1<<62, 0); t.ExpiresAt = t.IssuedAt.Add(time.Hour) }, ok: true},
+		{name: "lives from the start to the end of time", change: func(t *grant.Token) { t.IssuedAt, t.ExpiresAt = time.Unix(-1<<62, 0), time.Unix(1<<62+1<<61, 0) }}, // a difference of seconds past int64
+		{name: "longest lifetime, times in other zones", change: func(t *grant.Token) {
+			t.IssuedAt, t.ExpiresAt = start.In(time.FixedZone("east", 5*3600)), start.Add(client.MaxTokenLifetime).In(time.FixedZone("west", -7*3600))
+		}, ok: true},
 		{name: "zero token"},
 	}
 	for _, tt := range tests {
