@@ -41,13 +41,14 @@ type Versioner interface {
 // immutable map that a write replaces (copy on write), so parallel
 // readers never contend and a write copies only one shard.
 type Cache struct {
-	store  Store
-	size   int
-	epoch  atomic.Uint64 // bumped by every invalidation
-	shards [cacheShards]atomic.Pointer[map[cacheKey]cacheEntry]
-	mu     sync.Mutex // serializes writes, and guards count and next
-	count  int
-	next   int // the shard eviction looks at first
+	store     Store
+	versioner Versioner // the store, if it is one
+	size      int
+	epoch     atomic.Uint64 // bumped by every invalidation, once its entries are gone
+	shards    [cacheShards]atomic.Pointer[map[cacheKey]cacheEntry]
+	mu        sync.Mutex // serializes writes, and guards count and next
+	count     int
+	next      int // the shard eviction looks at first
 }
 
 // cacheShards is how many shards a Cache spreads its entries over: a
@@ -70,14 +71,41 @@ func NewCache(st Store, size int) *Cache {
 	if size <= 0 {
 		size = DefaultCacheSize
 	}
-	return &Cache{store: st, size: size}
+	v, _ := st.(Versioner)
+	return &Cache{store: st, versioner: v, size: size}
 }
 
 func (c *Cache) version() uint64 {
-	if v, ok := c.store.(Versioner); ok {
-		return v.Version()
+	if c.versioner != nil {
+		return c.versioner.Version()
 	}
 	return 0
+}
+
+// A CacheStamp records the state of a [Cache] at one moment: see
+// [Cache.Stamp]. The zero CacheStamp is never current.
+type CacheStamp struct {
+	c              *Cache
+	version, epoch uint64
+}
+
+// Stamp returns the state of the cache now, so that a caller may keep an
+// Access and know when it goes stale: an Access that [Cache.Access]
+// returns after Stamp is called stays current, the subject's permissions
+// as the cache knows them, while [Cache.Current] reports true for the
+// stamp. Take the stamp first, then the Access.
+func (c *Cache) Stamp() CacheStamp {
+	if c == nil {
+		return CacheStamp{}
+	}
+	return CacheStamp{c, c.version(), c.epoch.Load()}
+}
+
+// Current reports whether nothing has changed since s was taken, by this
+// cache: neither the store's version (when it is a [Versioner]) nor an
+// invalidation. It takes no lock and allocates nothing.
+func (c *Cache) Current(s CacheStamp) bool {
+	return c != nil && c.store != nil && s.c == c && s.epoch == c.epoch.Load() && s.version == c.version()
 }
 
 // shard returns the shard of a subject.
@@ -167,12 +195,14 @@ func (c *Cache) Invalidate(org OrgID, s Subject) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch.Add(1)
 	key, shard := cacheKey{org, s}, c.shard(s)
 	if old := shard.Load(); old != nil && hasKey(*old, key) {
 		c.write(shard, func(m map[cacheKey]cacheEntry) { delete(m, key) })
 		c.count--
 	}
+	// The epoch moves once the entry is gone: whoever reads the new
+	// epoch (Stamp) then finds no stale entry.
+	c.epoch.Add(1)
 }
 
 // InvalidateAll makes every cached access stale. It does nothing on a nil
@@ -183,9 +213,9 @@ func (c *Cache) InvalidateAll() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch.Add(1)
 	for i := range c.shards {
 		c.shards[i].Store(nil)
 	}
 	c.count = 0
+	c.epoch.Add(1) // once the entries are gone, as in Invalidate
 }
