@@ -96,6 +96,10 @@ type Request struct {
 	// http.Request.PathValue does), else by the table's names. When nil
 	// they are read from Path.
 	Params PathValues
+	// Memo, if set, is the memo the consumer keeps with Token: what the
+	// enforcer worked out about the token on its earlier requests (see
+	// TokenMemo).
+	Memo *TokenMemo
 }
 
 // An Option configures an [Enforcer].
@@ -179,6 +183,7 @@ type Enforcer struct {
 	policy atomic.Pointer[Policy]
 	tokens *grant.Validator
 	src    Sources
+	cache  *permission.Cache // src.Access, when it is one: memos keep its accesses
 	settings
 }
 
@@ -240,6 +245,7 @@ func New(p *Policy, src Sources, opts ...Option) (*Enforcer, error) {
 		}
 	}
 	e.tokens = grant.NewValidator(src.Clients, src.Revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
+	e.cache, _ = src.Access.(*permission.Cache)
 	e.policy.Store(p)
 	return e, nil
 }
@@ -268,8 +274,9 @@ func (e *Enforcer) Policy() *Policy {
 // the error is set only when the decision could not be made (no policy, a
 // store failed), and the Decision then denies with CodeUnavailable.
 // Enforce does not allocate, even when it denies, unless the consumer's
-// stores or hook do. A nil *Enforcer, one without a policy made by
-// NewPolicy, and a nil Request deny with CodeUnavailable and an error.
+// stores or hook do, or it fills the request's memo (see TokenMemo). A
+// nil *Enforcer, one without a policy made by NewPolicy, and a nil
+// Request deny with CodeUnavailable and an error.
 func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err error) {
 	if e == nil || r == nil {
 		return e.unavailable(ctx, r)
@@ -327,7 +334,13 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		causes |= 1 << CodeTokenMissing
 	default:
 		d.client, d.org, d.user, d.grantType = t.Client, t.Org, t.User, t.GrantType
-		code, err := e.checkToken(ctx, t, d)
+		if r.Memo != nil {
+			if d.memo = r.Memo.current(e, p, t); d.memo != nil {
+				tokenOK = true // checked on an earlier request, and nothing changed since
+				break
+			}
+		}
+		code, err := e.checkToken(ctx, r, p, d)
 		if err != nil {
 			return 1 << CodeUnavailable, err
 		}
@@ -404,6 +417,12 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 		return true, true, nil
 	}
 	if e.src.Scopes == nil {
+		if d.memo != nil {
+			// The compiled scopes; the one that matched is worked out
+			// when read (Decision.MatchedScope).
+			d.lazyScope = true
+			return d.memo.granted.Satisfies(ep.accepted), true, nil
+		}
 		d.scope, ok = ep.accepted.Match(t.Scopes)
 		return ok, true, nil
 	}
@@ -442,7 +461,7 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 	target, code, err := e.target(ctx, r, ep, t.Org, m)
 	var access *permission.Access
 	if err == nil && code == 0 {
-		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
+		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
 		if d.perm = access.Check(ep.Permissions, target); d.perm.Satisfied() {
@@ -493,7 +512,7 @@ func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.To
 		// org's: for this org, there is no such resource.
 	} else {
 		var err error
-		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
+		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
 	}
@@ -511,9 +530,20 @@ func accessError(t *grant.Token, err error) error {
 }
 
 // checkToken checks a verified token's claims, times, revocation and
-// client, through the grant validator's allocation-free Check.
-func (e *Enforcer) checkToken(ctx context.Context, t *grant.Token, d *Decision) (Code, error) {
-	switch err := e.tokens.Check(ctx, t); err {
+// client, through the grant validator's allocation-free Check, and fills
+// the request's memo with what it finds when it may (see TokenMemo).
+func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Decision) (Code, error) {
+	t := &r.Token
+	var err error
+	if r.Memo != nil && r.Memo.fillable(e, t) {
+		var pass grant.Pass
+		if pass, err = e.tokens.Pass(ctx, t); err == nil {
+			d.memo = e.remember(ctx, r.Memo, p, t, pass)
+		}
+	} else {
+		err = e.tokens.Check(ctx, t)
+	}
+	switch err {
 	case nil:
 		return 0, nil
 	case grant.ErrMalformed:
