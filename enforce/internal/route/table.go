@@ -274,14 +274,29 @@ func (n *node) staticText(text string) *node {
 // where the segment ends, when n indexes its static children; nil if
 // there is none. An escaped segment is never one: see staticDecoded.
 func (n *node) indexed(path string, p int) (*node, int) {
-	e, h := hashSegment(path, p)
+	w := wordAt(path, p)
 	mask := uint64(len(n.index) - 1)
+	if k := slashIn(w); k < 8 {
+		// A key of one word: the hash and the compare need no more.
+		w &= keyMask(k + 1)
+		h := mix(keySeed, w)
+		for j := h & mask; ; j = (j + 1) & mask {
+			x := n.index[j]
+			if x == 0 {
+				return nil, 0
+			}
+			if c := &n.statics[x-1]; c.hash == h && c.w0 == w && c.more == nil {
+				return c.n, p + k
+			}
+		}
+	}
+	e, h := hashSegment(path, p)
 	for j := h & mask; ; j = (j + 1) & mask {
-		k := n.index[j]
-		if k == 0 {
+		x := n.index[j]
+		if x == 0 {
 			return nil, 0
 		}
-		if c := &n.statics[k-1]; c.hash == h && c.text == path[p:e] {
+		if c := &n.statics[x-1]; c.hash == h && c.text == path[p:e] {
 			return c.n, e
 		}
 	}
