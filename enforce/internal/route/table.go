@@ -342,22 +342,30 @@ func (n *node) match(path string, s *Segments) int {
 	// Depth first, without recursion: where both a static child and the
 	// parameter child fit, the parameter child waits, to be tried when
 	// the static branch dead-ends; the node it waits at is an ancestor of
-	// the dead end.
+	// the dead end. No node is deeper than MaxSegments (ParseTemplate), so
+	// a path with more segments dead-ends there.
 	var pending uint32 // the segments whose node's parameter child waits
 	s.end[0] = 0
-	for i, p := 0, 1; ; { // segment i starts at p, at node n
+	i, p := 0, 1 // segment i starts at p, at node n
+walk:
+	for {
 		if p > len(path) { // no segment left
 			if n.ep != 0 {
 				s.n = i
 				return int(n.ep) - 1
 			}
-		} else if i < MaxSegments {
-			var next *node
-			e, static := 0, false
-			switch {
-			case n.index != nil:
-				next, e = n.indexed(path, p)
-			case len(n.statics) > 0:
+		} else {
+			// A static child, the segment as it is.
+			if n.index != nil {
+				if next, e := n.indexed(path, p); next != nil {
+					if n.param != nil {
+						pending |= 1 << i
+					}
+					i, n, p = i+1, next, e+1
+					s.end[i] = uint16(e)
+					continue
+				}
+			} else if statics := n.statics; len(statics) > 0 {
 				// A few children: the word of the path at p against each
 				// key, inline.
 				var w uint64
@@ -366,34 +374,34 @@ func (n *node) match(path string, s *Segments) int {
 				} else {
 					w = tailAt(path, p)
 				}
-				statics := n.statics
 				for k := range statics {
 					if c := &statics[k]; w&c.m0 == c.w0 && (c.more == nil || c.atMore(path, p)) {
-						next, e = c.n, p+len(c.text)
-						break
+						if n.param != nil {
+							pending |= 1 << i
+						}
+						e := p + len(c.text)
+						i, n, p = i+1, c.n, e+1
+						s.end[i] = uint16(e)
+						continue walk
 					}
 				}
 			}
-			if next != nil {
-				static = true
-			} else {
-				// Not a static child's text as it is: check it by the
-				// rules of Split, then try it decoded, or as a parameter.
-				var class byte
-				e, class = scanSegment(path, p)
-				switch {
-				case class&badByte != 0 || !plainSegment(path, p, e):
-				case class&escapeByte != 0:
-					next, static = n.decoded(path[p:e])
-				default:
-					next = n.param
-				}
-			}
-			if next != nil {
-				if static && n.param != nil {
+			// Not a static child's text as it is: check it by the rules
+			// of Split, then try it decoded, or as a parameter.
+			e, class := scanSegment(path, p)
+			var next *node
+			switch {
+			case class&badByte != 0 || !plainSegment(path, p, e):
+			case class&escapeByte != 0:
+				var static bool
+				if next, static = n.decoded(path[p:e]); static && n.param != nil {
 					pending |= 1 << i
 				}
-				i, p, n = i+1, e+1, next
+			default:
+				next = n.param
+			}
+			if next != nil {
+				i, n, p = i+1, next, e+1
 				s.end[i] = uint16(e)
 				continue
 			}
