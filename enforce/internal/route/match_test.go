@@ -87,9 +87,15 @@ var noise = []string{"", ".", "..", "%2e", "%2E%2e", "%61", "%61b", "a%62", "%2F
 
 func randomTable(rng *rand.Rand, n int) (*Table, *refTable) {
 	t, r := &Table{}, &refTable{}
+	// A prefix most templates share makes chains of single children,
+	// which the lookup takes as shortcuts.
+	prefix := []string{"", "/api/v2", "/api/v2/abcdefgh", "/a/b/c/d/e/f"}[rng.IntN(4)]
 	for len(r.tmpls) < n {
 		depth := 1 + rng.IntN(5)
 		var b strings.Builder
+		if rng.IntN(10) > 0 {
+			b.WriteString(prefix)
+		}
 		for k := range depth {
 			if rng.IntN(3) == 0 {
 				fmt.Fprintf(&b, "/{p%d}", k)

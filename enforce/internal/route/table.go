@@ -12,7 +12,41 @@ type node struct {
 	index   []uint32 // open-addressing table over statics (1 + position; 0 is empty), when there are many
 	param   *node    // the child for any parameter
 	parent  *node    // nil at the root
+	chain   *chain   // a shortcut over single static children, or nil
 	ep      int32    // 1 + the number of the endpoint whose template ends here; 0 when none
+}
+
+// A chain is a shortcut from a node over static children that are each
+// the only child of their parent (radix compression): /api/v2 in a table
+// where every template starts so. Its key is the segments' texts joined
+// by '/', with a '/' after them, compared as one child's key is; a path
+// whose segments hold them as they are, unescaped, takes the shortcut,
+// and any other takes the trie one node at a time. The nodes it passes
+// have no parameter child, so no branch waits at them.
+type chain struct {
+	child          // the segments' texts, and the node at the end
+	ends  []uint16 // where each segment ends, from the first's start
+}
+
+// relink works out n's chain: its only static child, and on through
+// children with no parameter child and one static child each, at least
+// two segments in all.
+func (n *node) relink() {
+	n.chain = nil
+	if len(n.statics) != 1 {
+		return
+	}
+	c := &n.statics[0]
+	text, ends, to := c.text, []uint16{uint16(len(c.text))}, c.n
+	for to.param == nil && len(to.statics) == 1 && len(ends) < MaxSegments {
+		c = &to.statics[0]
+		text += "/" + c.text
+		ends = append(ends, uint16(len(text)))
+		to = c.n
+	}
+	if len(ends) > 1 {
+		n.chain = &chain{child: newChild(text, to), ends: ends}
+	}
 }
 
 // A child is a static child of a node: its text, and its key (see
@@ -206,6 +240,10 @@ func (r *Table) Add(method, path string, segs []Segment, id int) int {
 		n = next
 	}
 	n.ep = int32(id) + 1
+	// The chains through the nodes of this template may have changed.
+	for x := n; x != nil; x = x.parent {
+		x.relink()
+	}
 	return -1
 }
 
@@ -373,6 +411,17 @@ walk:
 					w = load64(path, p)
 				} else {
 					w = tailAt(path, p)
+				}
+				if c := n.chain; c != nil && w&c.m0 == c.w0 && (c.more == nil || c.atMore(path, p)) {
+					if n.param != nil {
+						pending |= 1 << i
+					}
+					for _, e := range c.ends {
+						i++
+						s.end[i] = uint16(p) + e
+					}
+					n, p = c.n, p+len(c.text)+1
+					continue
 				}
 				for k := range statics {
 					if c := &statics[k]; w&c.m0 == c.w0 && (c.more == nil || c.atMore(path, p)) {
