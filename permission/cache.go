@@ -45,7 +45,7 @@ type Cache struct {
 	versioner Versioner // the store, if it is one
 	size      int
 	epoch     atomic.Uint64 // bumped by every invalidation, once its entries are gone
-	shards    [cacheShards]atomic.Pointer[map[cacheKey]cacheEntry]
+	shards    [cacheShards]atomic.Pointer[cacheMap]
 	mu        sync.Mutex // serializes writes, and guards count and next
 	count     int
 	next      int // the shard eviction looks at first
@@ -60,9 +60,47 @@ type cacheKey struct {
 	s   Subject
 }
 
+// A cacheMap holds a shard's entries under the hash of their subject's
+// ID, which picks the shard too: a lookup hashes one string, once, and
+// finds its entry in a map of integers. Subjects whose IDs share a hash
+// (one ID in several orgs, or as a user and a group) are chained. Entries
+// are never changed once stored in a map: a write copies the chain it
+// changes.
+type cacheMap = map[uint64]*cacheEntry
+
 type cacheEntry struct {
+	key     cacheKey
 	access  *Access
-	version uint64 // the store's version when compiled
+	version uint64      // the store's version when compiled
+	next    *cacheEntry // another subject with the same hash
+}
+
+// find returns the entry of key in m's chain h, or nil.
+func find(m cacheMap, h uint64, key cacheKey) *cacheEntry {
+	for e := m[h]; e != nil; e = e.next {
+		if e.key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+// without returns chain e without key's entry, copying the entries before
+// it, and whether key's entry was there.
+func without(e *cacheEntry, key cacheKey) (*cacheEntry, bool) {
+	if e == nil {
+		return nil, false
+	}
+	if e.key == key {
+		return e.next, true
+	}
+	rest, ok := without(e.next, key)
+	if !ok {
+		return e, false
+	}
+	c := *e
+	c.next = rest
+	return &c, true
 }
 
 // NewCache returns a cache over st that keeps up to size subjects; a size
@@ -108,9 +146,10 @@ func (c *Cache) Current(s CacheStamp) bool {
 	return c != nil && c.store != nil && s.c == c && s.epoch == c.epoch.Load() && s.version == c.version()
 }
 
-// shard returns the shard of a subject.
-func (c *Cache) shard(s Subject) *atomic.Pointer[map[cacheKey]cacheEntry] {
-	return &c.shards[maphash.String(seed, s.ID)%cacheShards]
+// hashID returns the hash of a subject's ID, which picks its shard and
+// its chain there.
+func hashID(s Subject) uint64 {
+	return maphash.String(seed, s.ID)
 }
 
 // Access returns the compiled access of s in org, compiling it on a miss
@@ -125,9 +164,10 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	// the cache, so a stale access is never kept.
 	version, epoch := c.version(), c.epoch.Load()
 	key := cacheKey{org, s}
-	shard := c.shard(s)
+	h := hashID(s)
+	shard := &c.shards[h%cacheShards]
 	if m := shard.Load(); m != nil {
-		if e, ok := (*m)[key]; ok && e.version == version {
+		if e := find(*m, h, key); e != nil && e.version == version {
 			return e.access, nil
 		}
 	}
@@ -140,29 +180,27 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	if c.epoch.Load() != epoch {
 		return a, nil
 	}
-	if old := shard.Load(); old == nil || !hasKey(*old, key) {
+	if old := shard.Load(); old == nil || find(*old, h, key) == nil {
 		if c.count >= c.size {
 			c.evictOne()
 		}
 		c.count++
 	}
-	c.write(shard, func(m map[cacheKey]cacheEntry) { m[key] = cacheEntry{access: a, version: version} })
+	c.write(shard, func(m cacheMap) {
+		rest, _ := without(m[h], key)
+		m[h] = &cacheEntry{key: key, access: a, version: version, next: rest}
+	})
 	return a, nil
 }
 
-func hasKey(m map[cacheKey]cacheEntry, k cacheKey) bool {
-	_, ok := m[k]
-	return ok
-}
-
 // write replaces a shard with a changed copy; c.mu is held.
-func (c *Cache) write(shard *atomic.Pointer[map[cacheKey]cacheEntry], change func(map[cacheKey]cacheEntry)) {
-	var m map[cacheKey]cacheEntry
+func (c *Cache) write(shard *atomic.Pointer[cacheMap], change func(cacheMap)) {
+	var m cacheMap
 	if old := shard.Load(); old != nil {
 		m = maps.Clone(*old)
 	}
 	if m == nil {
-		m = make(map[cacheKey]cacheEntry)
+		m = make(cacheMap)
 	}
 	change(m)
 	shard.Store(&m)
@@ -175,13 +213,15 @@ func (c *Cache) evictOne() {
 		shard := &c.shards[c.next]
 		c.next = (c.next + 1) % cacheShards
 		if m := shard.Load(); m != nil && len(*m) > 0 {
-			c.write(shard, func(m map[cacheKey]cacheEntry) {
-				for k := range m { // in no particular order
-					delete(m, k)
+			c.write(shard, func(m cacheMap) {
+				for h, e := range m { // in no particular order
+					for ; e != nil; e = e.next {
+						c.count--
+					}
+					delete(m, h)
 					break
 				}
 			})
-			c.count--
 			return
 		}
 	}
@@ -195,9 +235,16 @@ func (c *Cache) Invalidate(org OrgID, s Subject) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	key, shard := cacheKey{org, s}, c.shard(s)
-	if old := shard.Load(); old != nil && hasKey(*old, key) {
-		c.write(shard, func(m map[cacheKey]cacheEntry) { delete(m, key) })
+	key, h := cacheKey{org, s}, hashID(s)
+	shard := &c.shards[h%cacheShards]
+	if old := shard.Load(); old != nil && find(*old, h, key) != nil {
+		c.write(shard, func(m cacheMap) {
+			if rest, _ := without(m[h], key); rest != nil {
+				m[h] = rest
+			} else {
+				delete(m, h)
+			}
+		})
 		c.count--
 	}
 	// The epoch moves once the entry is gone: whoever reads the new

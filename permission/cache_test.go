@@ -315,3 +315,41 @@ func TestCacheStampNeverVouchesForAStaleAccess(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// TestCacheKeepsSubjectsThatShareAnID: one ID as a user, a group and a
+// client, each with its own access, are cached side by side (the cache
+// finds entries by the hash of the ID), and invalidating one leaves the
+// others cached.
+func TestCacheKeepsSubjectsThatShareAnID(t *testing.T) {
+	user, group, app := permission.User("x"), permission.Group("x"), permission.Client("x")
+	inner := store(t, []permission.Role{role("editor", "directory:user:edit"), role("viewer", "directory:user:view")},
+		permission.Grant{Subject: user, Role: "editor", AllDivisions: true},
+		permission.Grant{Subject: group, Role: "viewer", AllDivisions: true})
+	s := &countingStore{inner: inner}
+	c := permission.NewCache(s, 0)
+	holds := func(who permission.Subject, perm string) bool {
+		t.Helper()
+		a, err := c.Access(ctx, org, who)
+		require.NoError(t, err)
+		return a.Check(permission.MustAllOf(p(perm)), permission.OrgWide()).Satisfied()
+	}
+	check := func() {
+		t.Helper()
+		require.True(t, holds(user, "directory:user:edit"))
+		require.False(t, holds(user, "directory:user:view"))
+		require.True(t, holds(group, "directory:user:view"))
+		require.False(t, holds(group, "directory:user:edit"))
+		require.False(t, holds(app, "directory:user:edit"))
+		require.False(t, holds(app, "directory:user:view"))
+	}
+	check()
+	compiled := s.compiles.Load()
+	check()
+	require.Equal(t, compiled, s.compiles.Load(), "all three stay cached")
+	for _, who := range []permission.Subject{group, user, app} {
+		c.Invalidate(org, who)
+		check()
+		require.Equal(t, compiled+1, s.compiles.Load(), "only %v is compiled again", who)
+		compiled = s.compiles.Load()
+	}
+}
