@@ -593,6 +593,9 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 		return permission.Target{}, CodeDivisionUnresolved, nil
 	}
 	div, err := e.src.Divisions.ResolveDivision(ctx, org, ep.route, param, value)
+	if err == nil && div != "" { // the usual answer, without errors.Is
+		return permission.In(div), 0, nil
+	}
 	switch {
 	case errors.Is(err, ErrNoResource):
 		return permission.Target{}, CodeResourceNotFound, nil
