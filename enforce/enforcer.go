@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -636,6 +637,24 @@ func paramValue(r *Request, ep *endpoint, m *matched) string {
 	return route.Decode(segs.Seg(ep.divParam))
 }
 
+// causeOrder lists the causes a decision is named after, by precedence:
+// the first found names it.
+var causeOrder = [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
+	CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
+	CodeDivisionUnresolved, CodeDivisionUnknown, CodeAllowed}
+
+// causeRank is each code's position in causeOrder; len(causeOrder) for a
+// code not there.
+var causeRank = func() (rank [32]uint8) {
+	for i := range rank {
+		rank[i] = uint8(len(causeOrder))
+	}
+	for i, c := range causeOrder {
+		rank[c] = uint8(i)
+	}
+	return rank
+}()
+
 // finish sets the code and status from the causes and calls the hook.
 func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) {
 	d.causes = causes
@@ -647,12 +666,13 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 	case causes.Has(CodeScopeMissing) && causes.Has(CodePermissionMissing):
 		d.code = CodeScopeAndPermissionMissing
 	default:
-		for _, c := range [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
-			CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
-			CodeDivisionUnresolved, CodeDivisionUnknown, CodeAllowed} {
-			if causes.Has(c) {
-				d.code = c
-				break
+		// The cause of the highest precedence, found among the causes
+		// themselves: a denial has one or two.
+		best := uint8(len(causeOrder))
+		for c := uint32(causes); c != 0; c &= c - 1 {
+			code := bits.TrailingZeros32(c)
+			if rank := causeRank[code]; rank < best {
+				best, d.code = rank, Code(code)
 			}
 		}
 	}
