@@ -74,7 +74,10 @@ type Request struct {
 	// Pattern is the route pattern the consumer's router matched, in the
 	// syntax of Go's http.ServeMux (http.Request.Pattern): "GET
 	// /api/v2/users/{userId}". When set, it picks the endpoint, so the
-	// enforcer judges exactly the route the router dispatches to.
+	// enforcer judges exactly the route the router dispatches to. A
+	// wildcard is a whole segment, exactly "{name}": a pattern with a
+	// segment that mixes text and wildcards ("{id}.{format}") names no
+	// endpoint, and is denied with CodeEndpointUnknown.
 	Pattern string
 	// Token is the verified access token. Its zero value means the request
 	// carried none (see TokenErr).

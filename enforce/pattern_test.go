@@ -105,6 +105,43 @@ func TestDivisionParamIsReadByPosition(t *testing.T) {
 	}
 }
 
+// TestPatternWildcardIsAWholeSegment: a segment of a router's pattern is
+// a wildcard only when it is exactly "{name}". One that mixes text and
+// wildcards ("{id}.{format}", as some routers allow) does not stand for the
+// table's parameter: the pattern names no endpoint, and the request is
+// denied as unknown rather than judged as another endpoint's.
+func TestPatternWildcardIsAWholeSegment(t *testing.T) {
+	f := newFixture(t)
+	p, err := newPolicy(ep("GET", "/api/v2/users/{userId}", "users:readonly", permission.NoneRequired()))
+	require.NoError(t, err)
+	f.enforcer.Swap(p)
+	tok := f.token("agent", "users:readonly")
+	for _, tc := range []struct {
+		pattern string
+		want    enforce.Code
+	}{
+		{"GET /api/v2/users/{userId}", enforce.CodeAllowed},
+		{"GET /api/v2/users/{id}", enforce.CodeAllowed},
+		{"GET /api/v2/users/{id}.{format}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{a}{b}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id}}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{{id}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/x{id}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id}x", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id...}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{$}", enforce.CodeEndpointUnknown},
+	} {
+		t.Run(tc.pattern, func(t *testing.T) {
+			for _, params := range []enforce.PathValues{nil, benchParams{"id": "u-home", "userId": "u-home", "a": "u-home"}} {
+				d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users/u-home.json", Pattern: tc.pattern, Params: params, Token: tok})
+				require.NoError(t, err)
+				require.Equal(t, tc.want.String(), d.Code().String(), "params %v: %s", params, d.Reason())
+			}
+		})
+	}
+}
+
 // revokedScopes is a ScopeSource that reports the client unauthorized and,
 // as a store might, the scopes it was last authorized for.
 type revokedScopes struct{}

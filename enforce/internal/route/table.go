@@ -607,7 +607,7 @@ func (r *Table) patternIn(mi int, path string) int {
 	n := r.roots[mi]
 	for rest := path[1:]; n != nil; {
 		seg, tail, more := strings.Cut(rest, "/")
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && !strings.HasSuffix(seg, "...}") && seg != "{$}" {
+		if _, ok := wildcard(seg); ok {
 			n = n.param
 		} else {
 			n = n.staticText(seg)
@@ -640,8 +640,22 @@ func PatternParam(pattern string, i int) (string, bool) {
 		rest = rest[j+1:]
 	}
 	seg, _, _ := strings.Cut(rest, "/")
-	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' || strings.HasSuffix(seg, "...}") || seg == "{$}" {
+	return wildcard(seg)
+}
+
+// wildcard returns the name of a single-segment wildcard of a router's
+// pattern, and whether seg is one: exactly "{name}", with no other brace
+// inside, and neither "{$}" nor a multi-segment "{name...}". A segment
+// that mixes text and wildcards ("{id}.{format}", "x{id}") is not one, and
+// matches no static segment of a template either: its pattern names no
+// endpoint.
+func wildcard(seg string) (string, bool) {
+	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' {
 		return "", false
 	}
-	return seg[1 : len(seg)-1], true
+	name := seg[1 : len(seg)-1]
+	if strings.ContainsAny(name, "{}") || strings.HasSuffix(name, "...") || name == "$" {
+		return "", false
+	}
+	return name, true
 }
