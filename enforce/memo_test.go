@@ -124,7 +124,9 @@ func TestMemoFollowsChanges(t *testing.T) {
 					Permissions: permission.MustAllOf(permission.MustParse("directory:user:view")), Division: "{userId}"}}})
 			require.NoError(t, err)
 			f.enforcer.Swap(p)
-		}, enforce.CodeScopeMissing},
+			// Without the scope the resource is not looked up, and the
+			// agent holds the permission in one division only.
+		}, enforce.CodeScopeAndPermissionMissing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
