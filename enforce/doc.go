@@ -85,7 +85,7 @@
 // revocation and its client are then checked once, its scopes compiled
 // once and its subject's permissions looked up once, until something
 // they depend on changes (a policy swap, a revocation, a client or
-// permission change), and its next requests cost about a third less.
+// permission change), and its next requests cost about a fifth less.
 // Filling a memo allocates; a memo serves only the token and the
 // enforcer it was filled for.
 //
