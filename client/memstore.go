@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/scopegate/scopegate/internal/uuid"
 )
 
 // MemStore is an in-memory [Store] and [AuthorizationStore], for tests,
@@ -21,7 +24,7 @@ type MemStore struct {
 	mu      sync.RWMutex
 	clients map[ID]Client
 	auths   map[authKey]Authorization
-	states  atomic.Pointer[map[ID]Status] // a snapshot, replaced under mu
+	states  atomic.Pointer[map[uint64][]idStatus] // a snapshot, replaced under mu: see statusKey
 	version atomic.Uint64
 }
 
@@ -75,8 +78,10 @@ func (m *MemStore) ClientStatus(_ context.Context, id ID) (Status, error) {
 		return Status{}, errNilMemStore
 	}
 	if states := m.states.Load(); states != nil {
-		if st, ok := (*states)[id]; ok {
-			return st, nil
+		for _, e := range (*states)[statusKey(id.u)] {
+			if e.u == id.u {
+				return e.st, nil
+			}
 		}
 	}
 	return Status{}, ErrNotFound
@@ -91,12 +96,28 @@ func (m *MemStore) Version() uint64 {
 	return m.version.Load()
 }
 
+// An idStatus is a client's status with its UUID, which the ID's text is
+// made from.
+type idStatus struct {
+	u  uuid.UUID
+	st Status
+}
+
+// statusKey is the key of a client's status in the snapshot: the first 8
+// bytes of its UUID, random in the IDs NewID makes, so that a lookup
+// hashes one integer. IDs that share them share a slice, and are told
+// apart by the whole UUID.
+func statusKey(u uuid.UUID) uint64 {
+	return binary.LittleEndian.Uint64(u[:8])
+}
+
 // changed publishes a change to the clients, under m.mu: a new snapshot
 // of the states, and a new version.
 func (m *MemStore) changed() {
-	states := make(map[ID]Status, len(m.clients))
+	states := make(map[uint64][]idStatus, len(m.clients))
 	for id, c := range m.clients {
-		states[id] = c.Status()
+		k := statusKey(id.u)
+		states[k] = append(states[k], idStatus{id.u, c.Status()})
 	}
 	m.states.Store(&states)
 	m.version.Add(1)

@@ -82,3 +82,22 @@ func TestMemStoreClientNotFound(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrNotFound)
 	require.Equal(t, "client: no such client: "+id.String(), err.Error())
 }
+
+// TestMemStoreStatusOfIDsThatShareAPrefix: ClientStatus finds statuses by
+// the first half of the UUID, so IDs that share it (an admin may paste any
+// ID) each get their own status, and an unknown one none.
+func TestMemStoreStatusOfIDsThatShareAPrefix(t *testing.T) {
+	ctx := context.Background()
+	s := client.NewMemStore()
+	active := client.MustParseID("0123abcd-0123-4567-89ab-000000000001")
+	disabled := client.MustParseID("0123abcd-0123-4567-89ab-000000000002")
+	require.NoError(t, s.CreateClient(ctx, client.Client{ID: active, State: client.Active}))
+	require.NoError(t, s.CreateClient(ctx, client.Client{ID: disabled, State: client.Disabled}))
+	for id, want := range map[client.ID]client.State{active: client.Active, disabled: client.Disabled} {
+		st, err := s.ClientStatus(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, want, st.State, "client %s", id)
+	}
+	_, err := s.ClientStatus(ctx, client.MustParseID("0123abcd-0123-4567-89ab-000000000003"))
+	require.ErrorIs(t, err, client.ErrNotFound)
+}

@@ -101,72 +101,87 @@ func TestConformance(t *testing.T) {
 					require.NoError(t, f.grants.RevokeToken(ctx, req.Token))
 				}
 			}
-			d, err := f.enforcer.Enforce(ctx, &req)
-			require.NoError(t, err)
-			w := tc.Want
-
-			require.Equal(t, w.Code, d.Code().String(), "code; reason: %s", d.Reason())
-			require.Equal(t, w.Status, d.Status())
-			require.Equal(t, w.Code == "ALLOWED", d.Allowed())
-			if w.Causes != nil {
-				var got []string
-				for _, c := range d.Causes().Codes() {
-					got = append(got, c.String())
+			// Each case is decided without a memo, then with one: as its
+			// token's first request (the memo is filled), and again (the
+			// memo is current). The three must agree.
+			memo := new(enforce.TokenMemo)
+			for _, mode := range []string{"without a memo", "filling a memo", "with the memo"} {
+				req := req
+				if mode != "without a memo" {
+					req.Memo = memo
 				}
-				require.Equal(t, w.Causes, got)
-			}
-			if w.Scope != nil {
-				require.Equal(t, *w.Scope, d.MatchedScope().String())
-			}
-			if w.Route != "" {
-				require.Equal(t, w.Route, d.Route())
-			}
-			for _, s := range w.Reason {
-				require.Contains(t, d.Reason(), s)
-			}
-			for _, s := range w.Remedy {
-				require.Contains(t, d.Remedy(), s)
-			}
-			if w.WWW != nil {
-				if *w.WWW == "" {
-					require.Empty(t, d.WWWAuthenticate())
-				} else {
-					require.Contains(t, d.WWWAuthenticate(), *w.WWW)
-				}
-			}
-			if w.Missing != nil {
-				var got []enforce.MissingPermission
-				for _, m := range d.MissingPermissions() {
-					got = append(got, m)
-				}
-				want := make([]enforce.MissingPermission, len(w.Missing))
-				for i, m := range w.Missing {
-					want[i] = enforce.MissingPermission{Permission: permission.MustParse(m.Permission), Division: m.Division, HeldIn: m.HeldIn}
-				}
-				if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b permission.Permission) bool { return a == b })); diff != "" {
-					t.Errorf("missing permissions (-want +got):\n%s", diff)
-				}
-			}
-			if !d.Allowed() {
-				var body struct {
-					Error struct {
-						Message string
-						Code    string
-						Status  int
-					}
-				}
-				require.NoError(t, json.Unmarshal(d.ErrorBody(), &body))
-				require.Equal(t, w.Code, body.Error.Code)
-				require.Equal(t, w.Status, body.Error.Status)
-				require.Equal(t, d.Message(), body.Error.Message, "the body carries what the caller may be told")
-				for _, s := range w.Message {
-					require.Contains(t, body.Error.Message, s)
-				}
-				for _, s := range w.Withheld {
-					require.NotContains(t, body.Error.Message, s)
-					require.NotContains(t, d.WWWAuthenticate(), s)
-				}
+				d, err := f.enforcer.Enforce(ctx, &req)
+				require.NoError(t, err)
+				t.Run(mode, func(t *testing.T) { checkConformance(t, tc, d) })
 			}
 		})
+	}
+}
+
+// checkConformance checks a decision against what the case wants.
+func checkConformance(t *testing.T, tc conformanceCase, d enforce.Decision) {
+	w := tc.Want
+
+	require.Equal(t, w.Code, d.Code().String(), "code; reason: %s", d.Reason())
+	require.Equal(t, w.Status, d.Status())
+	require.Equal(t, w.Code == "ALLOWED", d.Allowed())
+	if w.Causes != nil {
+		var got []string
+		for _, c := range d.Causes().Codes() {
+			got = append(got, c.String())
+		}
+		require.Equal(t, w.Causes, got)
+	}
+	if w.Scope != nil {
+		require.Equal(t, *w.Scope, d.MatchedScope().String())
+	}
+	if w.Route != "" {
+		require.Equal(t, w.Route, d.Route())
+	}
+	for _, s := range w.Reason {
+		require.Contains(t, d.Reason(), s)
+	}
+	for _, s := range w.Remedy {
+		require.Contains(t, d.Remedy(), s)
+	}
+	if w.WWW != nil {
+		if *w.WWW == "" {
+			require.Empty(t, d.WWWAuthenticate())
+		} else {
+			require.Contains(t, d.WWWAuthenticate(), *w.WWW)
+		}
+	}
+	if w.Missing != nil {
+		var got []enforce.MissingPermission
+		for _, m := range d.MissingPermissions() {
+			got = append(got, m)
+		}
+		want := make([]enforce.MissingPermission, len(w.Missing))
+		for i, m := range w.Missing {
+			want[i] = enforce.MissingPermission{Permission: permission.MustParse(m.Permission), Division: m.Division, HeldIn: m.HeldIn}
+		}
+		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b permission.Permission) bool { return a == b })); diff != "" {
+			t.Errorf("missing permissions (-want +got):\n%s", diff)
+		}
+	}
+	if !d.Allowed() {
+		var body struct {
+			Error struct {
+				Message string
+				Code    string
+				Status  int
+			}
+		}
+		require.NoError(t, json.Unmarshal(d.ErrorBody(), &body))
+		require.Equal(t, w.Code, body.Error.Code)
+		require.Equal(t, w.Status, body.Error.Status)
+		require.Equal(t, d.Message(), body.Error.Message, "the body carries what the caller may be told")
+		for _, s := range w.Message {
+			require.Contains(t, body.Error.Message, s)
+		}
+		for _, s := range w.Withheld {
+			require.NotContains(t, body.Error.Message, s)
+			require.NotContains(t, d.WWWAuthenticate(), s)
+		}
 	}
 }

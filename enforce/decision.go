@@ -175,8 +175,10 @@ type Decision struct {
 	org       client.OrgID
 	user      string
 	grantType client.GrantType
-	reported  bool      // the token lacked an accepted scope, which the org's report-only mode let through
-	at        time.Time // the token's expiry, or its issue time when not yet valid
+	reported  bool       // the token lacked an accepted scope, which the org's report-only mode let through
+	lazyScope bool       // the scope check used memo's compiled scopes: MatchedScope works scope out
+	memo      *memoState // what the request's memo holds, when it was current
+	at        time.Time  // the token's expiry, or its issue time when not yet valid
 	method    string
 	path      string
 }
@@ -248,7 +250,13 @@ func (d Decision) AcceptedScopes() scope.Set {
 // narrowest when several did ([scope.Catalog.Narrowest]): the scope used,
 // for usage tracking. It is zero when none did, when scope
 // enforcement is off for the org, and for client-credentials tokens.
-func (d Decision) MatchedScope() scope.Scope { return d.scope }
+func (d Decision) MatchedScope() scope.Scope {
+	if d.lazyScope && d.ep != nil && d.memo != nil {
+		sc, _ := d.ep.accepted.Match(d.memo.token.Scopes)
+		return sc
+	}
+	return d.scope
+}
 
 // Division returns the division the permission check applied to, or ""
 // for an org-wide endpoint.

@@ -80,6 +80,15 @@
 // stores do not. A Decision keeps references to what it found, and builds
 // its explanations only when they are read.
 //
+// A verifier that keeps the tokens it verified can keep a [TokenMemo]
+// with each and pass it in [Request].Memo: the token's claims, its
+// revocation and its client are then checked once, its scopes compiled
+// once and its subject's permissions looked up once, until something
+// they depend on changes (a policy swap, a revocation, a client or
+// permission change), and its next requests cost about a fifth less.
+// Filling a memo allocates; a memo serves only the token and the
+// enforcer it was filled for.
+//
 // # Matching requests
 //
 // The enforcer must judge the endpoint the consumer's router dispatches

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -73,7 +74,10 @@ type Request struct {
 	// Pattern is the route pattern the consumer's router matched, in the
 	// syntax of Go's http.ServeMux (http.Request.Pattern): "GET
 	// /api/v2/users/{userId}". When set, it picks the endpoint, so the
-	// enforcer judges exactly the route the router dispatches to.
+	// enforcer judges exactly the route the router dispatches to. A
+	// wildcard is a whole segment, exactly "{name}": a pattern with a
+	// segment that mixes text and wildcards ("{id}.{format}") names no
+	// endpoint, and is denied with CodeEndpointUnknown.
 	Pattern string
 	// Token is the verified access token. Its zero value means the request
 	// carried none (see TokenErr).
@@ -96,6 +100,10 @@ type Request struct {
 	// http.Request.PathValue does), else by the table's names. When nil
 	// they are read from Path.
 	Params PathValues
+	// Memo, if set, is the memo the consumer keeps with Token: what the
+	// enforcer worked out about the token on its earlier requests (see
+	// TokenMemo).
+	Memo *TokenMemo
 }
 
 // An Option configures an [Enforcer].
@@ -179,6 +187,7 @@ type Enforcer struct {
 	policy atomic.Pointer[Policy]
 	tokens *grant.Validator
 	src    Sources
+	cache  *permission.Cache // src.Access, when it is one: memos keep its accesses
 	settings
 }
 
@@ -240,6 +249,7 @@ func New(p *Policy, src Sources, opts ...Option) (*Enforcer, error) {
 		}
 	}
 	e.tokens = grant.NewValidator(src.Clients, src.Revocations, grant.WithClock(e.now), grant.WithClockSkew(e.skew))
+	e.cache, _ = src.Access.(*permission.Cache)
 	e.policy.Store(p)
 	return e, nil
 }
@@ -268,8 +278,9 @@ func (e *Enforcer) Policy() *Policy {
 // the error is set only when the decision could not be made (no policy, a
 // store failed), and the Decision then denies with CodeUnavailable.
 // Enforce does not allocate, even when it denies, unless the consumer's
-// stores or hook do. A nil *Enforcer, one without a policy made by
-// NewPolicy, and a nil Request deny with CodeUnavailable and an error.
+// stores or hook do, or it fills the request's memo (see TokenMemo). A
+// nil *Enforcer, one without a policy made by NewPolicy, and a nil
+// Request deny with CodeUnavailable and an error.
 func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err error) {
 	if e == nil || r == nil {
 		return e.unavailable(ctx, r)
@@ -327,7 +338,13 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		causes |= 1 << CodeTokenMissing
 	default:
 		d.client, d.org, d.user, d.grantType = t.Client, t.Org, t.User, t.GrantType
-		code, err := e.checkToken(ctx, t, d)
+		if r.Memo != nil {
+			if d.memo = r.Memo.current(e, p, t); d.memo != nil {
+				tokenOK = true // checked on an earlier request, and nothing changed since
+				break
+			}
+		}
+		code, err := e.checkToken(ctx, r, p, d)
 		if err != nil {
 			return 1 << CodeUnavailable, err
 		}
@@ -339,8 +356,8 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 2. The endpoint.
-	var segs route.Segments
-	if i := p.lookup(r, &segs); i >= 0 {
+	var m matched
+	if i := p.lookup(r, &m); i >= 0 {
 		d.ep = p.endpoints[i]
 	} else {
 		if p.catalog == nil {
@@ -375,7 +392,7 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 5. The permission, in the resource's division.
-	code, err := e.checkPermission(ctx, r, ep, t, &segs, scopeOK, d)
+	code, err := e.checkPermission(ctx, r, ep, t, &m, scopeOK, d)
 	if err != nil {
 		return 1 << CodeUnavailable, err
 	}
@@ -404,6 +421,12 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 		return true, true, nil
 	}
 	if e.src.Scopes == nil {
+		if d.memo != nil {
+			// The compiled scopes; the one that matched is worked out
+			// when read (Decision.MatchedScope).
+			d.lazyScope = true
+			return d.memo.granted.Satisfies(ep.accepted), true, nil
+		}
 		d.scope, ok = ep.accepted.Match(t.Scopes)
 		return ok, true, nil
 	}
@@ -421,7 +444,7 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 // checkPermission checks the endpoint's permission requirement at the
 // resource's division, recording the result in d, and returns the code of
 // what is missing, or 0.
-func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, segs *route.Segments, scopeOK bool, d *Decision) (Code, error) {
+func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, m *matched, scopeOK bool, d *Decision) (Code, error) {
 	if ep.Permissions.Kind() == permission.None {
 		return 0, nil
 	}
@@ -439,10 +462,10 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		d.hidden = hiddenUnscoped
 		return CodePermissionMissing, nil
 	}
-	target, code, err := e.target(ctx, r, ep, t.Org, segs)
+	target, code, err := e.target(ctx, r, ep, t.Org, m)
 	var access *permission.Access
 	if err == nil && code == 0 {
-		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
+		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
 		if d.perm = access.Check(ep.Permissions, target); d.perm.Satisfied() {
@@ -493,7 +516,7 @@ func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.To
 		// org's: for this org, there is no such resource.
 	} else {
 		var err error
-		if access, err = e.src.Access.Access(ctx, t.Org, t.Subject()); err != nil {
+		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
 	}
@@ -511,9 +534,20 @@ func accessError(t *grant.Token, err error) error {
 }
 
 // checkToken checks a verified token's claims, times, revocation and
-// client, through the grant validator's allocation-free Check.
-func (e *Enforcer) checkToken(ctx context.Context, t *grant.Token, d *Decision) (Code, error) {
-	switch err := e.tokens.Check(ctx, t); err {
+// client, through the grant validator's allocation-free Check, and fills
+// the request's memo with what it finds when it may (see TokenMemo).
+func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Decision) (Code, error) {
+	t := &r.Token
+	var err error
+	if r.Memo != nil && r.Memo.fillable(e, t) {
+		var pass grant.Pass
+		if pass, err = e.tokens.Pass(ctx, t); err == nil {
+			d.memo = e.remember(ctx, r.Memo, p, t, pass)
+		}
+	} else {
+		err = e.tokens.Check(ctx, t)
+	}
+	switch err {
 	case nil:
 		return 0, nil
 	case grant.ErrMalformed:
@@ -547,7 +581,7 @@ func tokenErrCode(err error) Code {
 }
 
 // target works out where the permission check applies.
-func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, segs *route.Segments) (permission.Target, Code, error) {
+func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, m *matched) (permission.Target, Code, error) {
 	switch {
 	case ep.Division == "":
 		return permission.OrgWide(), 0, nil
@@ -558,11 +592,14 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 		return permission.In(r.Division), 0, nil
 	}
 	param := ep.segs[ep.divParam].Text
-	value := paramValue(r, ep, segs)
+	value := paramValue(r, ep, m)
 	if value == "" || e.src.Divisions == nil {
 		return permission.Target{}, CodeDivisionUnresolved, nil
 	}
 	div, err := e.src.Divisions.ResolveDivision(ctx, org, ep.route, param, value)
+	if err == nil && div != "" { // the usual answer, without errors.Is
+		return permission.In(div), 0, nil
+	}
 	switch {
 	case errors.Is(err, ErrNoResource):
 		return permission.Target{}, CodeResourceNotFound, nil
@@ -579,12 +616,12 @@ func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org cli
 // the parameter is the pattern's wildcard at the table's position: the
 // pattern may name it otherwise ({id} for {userId}), or give the table's
 // name to another segment.
-func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
+func paramValue(r *Request, ep *endpoint, m *matched) string {
 	if r.Params != nil {
 		name := ep.segs[ep.divParam].Text
 		// A pattern registered with Endpoint.Route ends with the template
 		// and names the parameters as the table does; look others up.
-		if r.Pattern != "" && !strings.HasSuffix(r.Pattern, ep.Path) {
+		if r.Pattern != "" && !m.exact && !strings.HasSuffix(r.Pattern, ep.Path) {
 			var ok bool
 			if name, ok = route.PatternParam(r.Pattern, ep.divParam); !ok {
 				return ""
@@ -592,6 +629,7 @@ func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
 		}
 		return r.Params.PathValue(name)
 	}
+	segs := &m.segs
 	filled, ok := segs.Split()
 	if !filled {
 		ok = route.Split(r.Path, segs)
@@ -601,6 +639,24 @@ func paramValue(r *Request, ep *endpoint, segs *route.Segments) string {
 	}
 	return route.Decode(segs.Seg(ep.divParam))
 }
+
+// causeOrder lists the causes a decision is named after, by precedence:
+// the first found names it.
+var causeOrder = [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
+	CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
+	CodeDivisionUnresolved, CodeDivisionUnknown, CodeAllowed}
+
+// causeRank is each code's position in causeOrder; len(causeOrder) for a
+// code not there.
+var causeRank = func() (rank [32]uint8) {
+	for i := range rank {
+		rank[i] = uint8(len(causeOrder))
+	}
+	for i, c := range causeOrder {
+		rank[c] = uint8(i)
+	}
+	return rank
+}()
 
 // finish sets the code and status from the causes and calls the hook.
 func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes Causes) {
@@ -613,12 +669,13 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 	case causes.Has(CodeScopeMissing) && causes.Has(CodePermissionMissing):
 		d.code = CodeScopeAndPermissionMissing
 	default:
-		for _, c := range [...]Code{CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked, CodeClientDisabled,
-			CodeEndpointUnknown, CodeResourceNotFound, CodeUserRequired, CodeScopeMissing, CodePermissionMissing,
-			CodeDivisionUnresolved, CodeDivisionUnknown, CodeAllowed} {
-			if causes.Has(c) {
-				d.code = c
-				break
+		// The cause of the highest precedence, found among the causes
+		// themselves: a denial has one or two.
+		best := uint8(len(causeOrder))
+		for c := uint32(causes); c != 0; c &= c - 1 {
+			code := bits.TrailingZeros32(c)
+			if rank := causeRank[code]; rank < best {
+				best, d.code = rank, Code(code)
 			}
 		}
 	}

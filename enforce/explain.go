@@ -148,9 +148,9 @@ func (d Decision) request() string {
 
 // scopeGranted says, for an allowed decision, why the scope check passed.
 func (d Decision) scopeGranted() string {
-	switch {
-	case d.scope.IsValid():
-		return "the token has " + d.scope.String()
+	switch sc := d.MatchedScope(); {
+	case sc.IsValid():
+		return "the token has " + sc.String()
 	case d.user == "":
 		return "client-credentials tokens carry no scopes"
 	}

@@ -62,7 +62,7 @@ func (d *Decision) record(r *Request, now time.Time) Record {
 		User:      d.user,
 		GrantType: d.grantType,
 		Method:    r.Method,
-		Scope:     d.scope,
+		Scope:     d.MatchedScope(),
 		Division:  d.perm.Target().Division(),
 	}
 	if d.reported {

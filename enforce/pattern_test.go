@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -104,6 +105,43 @@ func TestDivisionParamIsReadByPosition(t *testing.T) {
 	}
 }
 
+// TestPatternWildcardIsAWholeSegment: a segment of a router's pattern is
+// a wildcard only when it is exactly "{name}". One that mixes text and
+// wildcards ("{id}.{format}", as some routers allow) does not stand for the
+// table's parameter: the pattern names no endpoint, and the request is
+// denied as unknown rather than judged as another endpoint's.
+func TestPatternWildcardIsAWholeSegment(t *testing.T) {
+	f := newFixture(t)
+	p, err := newPolicy(ep("GET", "/api/v2/users/{userId}", "users:readonly", permission.NoneRequired()))
+	require.NoError(t, err)
+	f.enforcer.Swap(p)
+	tok := f.token("agent", "users:readonly")
+	for _, tc := range []struct {
+		pattern string
+		want    enforce.Code
+	}{
+		{"GET /api/v2/users/{userId}", enforce.CodeAllowed},
+		{"GET /api/v2/users/{id}", enforce.CodeAllowed},
+		{"GET /api/v2/users/{id}.{format}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{a}{b}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id}}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{{id}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/x{id}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id}x", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{id...}", enforce.CodeEndpointUnknown},
+		{"GET /api/v2/users/{$}", enforce.CodeEndpointUnknown},
+	} {
+		t.Run(tc.pattern, func(t *testing.T) {
+			for _, params := range []enforce.PathValues{nil, benchParams{"id": "u-home", "userId": "u-home", "a": "u-home"}} {
+				d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users/u-home.json", Pattern: tc.pattern, Params: params, Token: tok})
+				require.NoError(t, err)
+				require.Equal(t, tc.want.String(), d.Code().String(), "params %v: %s", params, d.Reason())
+			}
+		})
+	}
+}
+
 // revokedScopes is a ScopeSource that reports the client unauthorized and,
 // as a store might, the scopes it was last authorized for.
 type revokedScopes struct{}
@@ -120,5 +158,44 @@ func TestLiveScopesWithoutAuthorization(t *testing.T) {
 	for _, path := range []string{"/api/v2/users", "/api/v2/users/me"} {
 		d := f.enforce("GET", path, f.token("admin", "users:readonly"))
 		require.Equal(t, enforce.CodeScopeMissing.String(), d.Code().String(), d.Reason())
+	}
+}
+
+// TestEveryRouteFindsItsEndpoint: in a large table, the route of every
+// endpoint, as Endpoint.Route writes it and a router reports it, finds
+// that endpoint for its own method (and HEAD for GET) and nothing for
+// another; the same pattern with other parameter names, with a host or
+// without a method finds it too.
+func TestEveryRouteFindsItsEndpoint(t *testing.T) {
+	eps := benchTable(3000)
+	p, err := enforce.NewPolicy(enforce.Config{Catalog: benchCatalog(t), Endpoints: eps})
+	require.NoError(t, err)
+	f := newFixture(t)
+	f.enforcer.Swap(p)
+	tok := f.token("agent", "users:readonly")
+	renamed := func(path string) string {
+		segs := strings.Split(path, "/")
+		for i, s := range segs {
+			if strings.HasPrefix(s, "{") {
+				segs[i] = fmt.Sprintf("{p%d}", i)
+			}
+		}
+		return strings.Join(segs, "/")
+	}
+	for _, e := range eps {
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+			want := ""
+			if m == e.Method || m == "HEAD" && e.Method == "GET" {
+				want = e.Route()
+			}
+			for _, pattern := range []string{e.Route(), e.Method + " " + renamed(e.Path), e.Method + " example.com" + e.Path} {
+				d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: m, Pattern: pattern, Token: tok})
+				require.NoError(t, err)
+				require.Equal(t, want, d.Route(), "%s %q", m, pattern)
+			}
+		}
+		d, err := f.enforcer.Enforce(ctx, &enforce.Request{Method: e.Method, Pattern: e.Path, Token: tok})
+		require.NoError(t, err)
+		require.Equal(t, e.Route(), d.Route(), "%s %q", e.Method, e.Path)
 	}
 }

@@ -264,14 +264,24 @@ func (p *Policy) Accepted(r string) (scope.Accepted, bool) {
 	return scope.Accepted{}, false
 }
 
+// matched is how a request found its endpoint: the raw path split into
+// segments, or a router's pattern, exact when it is the endpoint's route
+// as Endpoint.Route writes it (its parameters have the table's names).
+type matched struct {
+	segs  route.Segments
+	exact bool
+}
+
 // lookup returns the number of the endpoint a request reaches, or -1: by
 // the router's pattern if it gave one, else by the raw path, split into
-// segs.
-func (p *Policy) lookup(r *Request, segs *route.Segments) int {
+// m.segs.
+func (p *Policy) lookup(r *Request, m *matched) int {
 	if r.Pattern != "" {
-		return p.at(p.table.LookupPattern(r.Method, r.Pattern))
+		i, exact := p.table.LookupRoute(r.Method, r.Pattern)
+		m.exact = exact
+		return p.at(i)
 	}
-	return p.at(p.table.LookupPath(r.Method, r.Path, segs))
+	return p.at(p.table.LookupPath(r.Method, r.Path, &m.segs))
 }
 
 // endpointAt returns a copy of endpoint i, or false for -1.

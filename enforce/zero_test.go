@@ -43,6 +43,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		enforce.Config{}, (*enforce.Config)(nil),
 		enforce.Decision{}, (*enforce.Decision)(nil),
 		enforce.Endpoint{}, (*enforce.Endpoint)(nil),
+		enforce.TokenMemo{}, (*enforce.TokenMemo)(nil),
 		enforce.EndpointError{}, (*enforce.EndpointError)(nil),
 		enforce.Enforcer{}, (*enforce.Enforcer)(nil),
 		enforce.Hook(nil), (*enforce.Hook)(nil),

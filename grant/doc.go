@@ -82,7 +82,12 @@
 // the revocation; a revocation without a token ID is refused
 // ([ErrInvalidRequest]). [Validator.Validate] explains a refusal in its
 // error; [Validator.Check], for a resource server's every request, returns
-// the bare sentinel and allocates nothing.
+// the bare sentinel and allocates nothing. [Validator.Pass] is Check, and
+// gives a [Pass] that a caller keeps with the token: while
+// [Validator.Holds] reports true (the token within its times, and neither
+// store changed since), Check would accept the token again. It needs
+// stores that tell when they change: a [RevocationVersioner], as MemStore
+// is, and client statuses that are a permission.Versioner.
 //
 // # Storage, clocks and concurrency
 //

@@ -37,6 +37,7 @@ type MemStore struct {
 	users   sync.Map      // userKey → time.Time: revoked at or before
 	clients sync.Map      // client.ID → time.Time: revoked at or before
 	kinds   atomic.Uint32 // the kinds of revocation ever stored: revokedTokens | ...
+	version atomic.Uint64 // moves after every revocation stored
 	// nTokens is how many entries tokens holds; the next sweep comes when
 	// it reaches sweepTokensAt.
 	nTokens, sweepTokensAt int
@@ -226,6 +227,7 @@ func (m *MemStore) RevokeToken(_ context.Context, t Token) error {
 	}
 	m.tokens.Store(t.ID, exp)
 	m.kinds.Or(revokedTokens)
+	m.version.Add(1)
 	return nil
 }
 
@@ -255,6 +257,7 @@ func (m *MemStore) RevokeUser(_ context.Context, org client.OrgID, user string, 
 	defer m.revMu.Unlock()
 	revokeAt(&m.users, userKey{org, user}, at)
 	m.kinds.Or(revokedUsers)
+	m.version.Add(1)
 	return nil
 }
 
@@ -266,7 +269,18 @@ func (m *MemStore) RevokeClient(_ context.Context, id client.ID, at time.Time) e
 	defer m.revMu.Unlock()
 	revokeAt(&m.clients, id, at)
 	m.kinds.Or(revokedClients)
+	m.version.Add(1)
 	return nil
+}
+
+// RevocationVersion returns a number that moves after every revocation:
+// see [RevocationVersioner]. Sweeps, which forget only revocations of
+// tokens no validator accepts any more, leave it.
+func (m *MemStore) RevocationVersion() uint64 {
+	if m == nil {
+		return 0
+	}
+	return m.version.Load()
 }
 
 // revokeAt records a revocation of the tokens issued at or before at,

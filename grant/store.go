@@ -86,6 +86,15 @@ type Revocations interface {
 	IsRevoked(ctx context.Context, t Token) (bool, error)
 }
 
+// A RevocationVersioner is a [Revocations] that can tell when it changed:
+// RevocationVersion returns a different number after every revocation
+// (and may move at other times). [MemStore] is one. A [Validator] over
+// one, and over client statuses that are a permission.Versioner, can
+// give a [Pass] that spares a token's next requests the lookups.
+type RevocationVersioner interface {
+	RevocationVersion() uint64
+}
+
 // A RevocationStore keeps revoked tokens. The consumer implements it over
 // its database or cache, or uses [MemStore].
 type RevocationStore interface {

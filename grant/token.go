@@ -141,10 +141,19 @@ func (t *Token) claimsProblem() claimsProblem {
 		return unwantedScopes
 	case !t.ExpiresAt.After(t.IssuedAt):
 		return expiresBeforeIssued
-	case t.ExpiresAt.Sub(t.IssuedAt) > client.MaxTokenLifetime:
+	case outlives(t.IssuedAt, t.ExpiresAt, client.MaxTokenLifetime):
 		return livesTooLong
 	}
 	return claimsOK
+}
+
+// outlives reports whether exp, after iat, is more than d after it, for a
+// d of whole seconds (MaxTokenLifetime is), in seconds and nanoseconds:
+// Sub, or Add and After, cost several times as much. A difference that
+// overflows is more than d.
+func outlives(iat, exp time.Time, d time.Duration) bool {
+	diff, max := exp.Unix()-iat.Unix(), int64(d/time.Second)
+	return diff < 0 || diff > max || diff == max && exp.Nanosecond() > iat.Nanosecond()
 }
 
 func (t Token) describe(p claimsProblem) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scopegate/scopegate/client"
+	"github.com/scopegate/scopegate/permission"
 )
 
 // ClientStatuses looks up the status of clients: the one thing about a
@@ -28,6 +29,9 @@ type Validator struct {
 	revocations Revocations
 	validatorOptions
 	ready bool // made by NewValidator with both stores and a clock
+	// The stores' versions, when both have one: see Pass.
+	revVersions    RevocationVersioner
+	clientVersions permission.Versioner
 }
 
 // errUnconfigured is what a validator without its stores answers: it
@@ -39,6 +43,11 @@ var errUnconfigured = errors.New("grant: validator has no client states or revoc
 func NewValidator(clients ClientStatuses, revocations Revocations, opts ...ValidatorOption) *Validator {
 	v := &Validator{clients: clients, revocations: revocations, validatorOptions: buildValidatorOptions(opts)}
 	v.ready = v.clients != nil && v.revocations != nil && v.now != nil
+	rv, ok1 := revocations.(RevocationVersioner)
+	cv, ok2 := clients.(permission.Versioner)
+	if ok1 && ok2 {
+		v.revVersions, v.clientVersions = rv, cv
+	}
 	return v
 }
 
@@ -116,4 +125,74 @@ func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
 		return ErrClientDisabled
 	}
 	return fmt.Errorf("grant: looking up client %s: %w", t.Client, err)
+}
+
+// A Pass is a [Validator]'s acceptance of one token, kept so that the
+// token's next requests need not look it up again: [Validator.Pass] gives
+// one, and [Validator.Holds] tells whether it still holds. The zero Pass
+// holds for nothing.
+type Pass struct {
+	v *Validator
+	// The token works from notBefore to before notAfter, in Unix
+	// nanoseconds, the clock skew allowed.
+	notBefore, notAfter int64
+	// The stores' versions, read before the check.
+	revocations, clients uint64
+}
+
+// maxPassSeconds bounds the Unix times, in seconds, that a Pass counts in
+// nanoseconds: about 285 years from 1970, well inside int64.
+const maxPassSeconds = 9e9
+
+// unixNano returns t in Unix nanoseconds, and false when it is too far
+// from 1970 to count in an int64.
+func unixNano(t time.Time) (int64, bool) {
+	s := t.Unix()
+	if s <= -maxPassSeconds || s >= maxPassSeconds {
+		return 0, false
+	}
+	return s*1e9 + int64(t.Nanosecond()), true
+}
+
+// Pass is [Validator.Check], and for a token it accepts, a Pass: while it
+// holds ([Validator.Holds]), Check would accept the same token again, so
+// a caller that keeps the two together may skip Check. A Pass holds while
+// the token is within its times, allowing the clock skew, and neither
+// store has changed: it needs a revocation store that is a
+// [RevocationVersioner] and client statuses that are a
+// permission.Versioner ([MemStore] and [client.MemStore] are). With other
+// stores, or for a token whose times are centuries from 1970, the Pass is
+// zero and holds for nothing. Pass allocates nothing.
+func (v *Validator) Pass(ctx context.Context, t *Token) (Pass, error) {
+	var p Pass
+	if v != nil && v.revVersions != nil && t != nil {
+		// The versions first: a change during the check then shows.
+		p.revocations, p.clients = v.revVersions.RevocationVersion(), v.clientVersions.Version()
+	}
+	if err := v.Check(ctx, t); err != nil {
+		return Pass{}, err
+	}
+	if v.revVersions == nil {
+		return Pass{}, nil
+	}
+	iat, ok1 := unixNano(t.IssuedAt)
+	exp, ok2 := unixNano(t.ExpiresAt)
+	if !ok1 || !ok2 {
+		return Pass{}, nil
+	}
+	p.v, p.notBefore, p.notAfter = v, iat-int64(v.skew), exp+int64(v.skew)
+	return p, nil
+}
+
+// Holds reports whether p still holds: the clock is within the token's
+// times, and neither store has changed since p was given. It is for the
+// token p was given for, unchanged, and by v: keep a Pass with its token.
+// It takes no lock and allocates nothing.
+func (v *Validator) Holds(p Pass) bool {
+	if v == nil || p.v != v {
+		return false
+	}
+	now, ok := unixNano(v.now())
+	return ok && p.notBefore <= now && now < p.notAfter &&
+		p.revocations == v.revVersions.RevocationVersion() && p.clients == v.clientVersions.Version()
 }

@@ -2,6 +2,7 @@ package grant_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -266,6 +267,12 @@ func TestTokenClaims(t *testing.T) {
 		{name: "expires when issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt }},
 		{name: "expires before issued", change: func(t *grant.Token) { t.ExpiresAt = t.IssuedAt.Add(-time.Hour) }},
 		{name: "outlives any client", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime + time.Second) }},
+		{name: "outlives any client by a nanosecond", change: func(t *grant.Token) { t.ExpiresAt = start.Add(client.MaxTokenLifetime + 1) }},
+		{name: "issued at the end of time", change: func(t *grant.Token) { t.IssuedAt = time.Unix(1<<62, 0); t.ExpiresAt = t.IssuedAt.Add(time.Hour) }, ok: true},
+		{name: "lives from the start to the end of time", change: func(t *grant.Token) { t.IssuedAt, t.ExpiresAt = time.Unix(-1<<62, 0), time.Unix(1<<62+1<<61, 0) }}, // a difference of seconds past int64
+		{name: "longest lifetime, times in other zones", change: func(t *grant.Token) {
+			t.IssuedAt, t.ExpiresAt = start.In(time.FixedZone("east", 5*3600)), start.Add(client.MaxTokenLifetime).In(time.FixedZone("west", -7*3600))
+		}, ok: true},
 		{name: "zero token"},
 	}
 	for _, tt := range tests {
@@ -462,4 +469,123 @@ func TestValidatorCheck(t *testing.T) {
 	for _, sentinel := range []error{grant.ErrMalformed, grant.ErrNotYetValid, grant.ErrExpired, grant.ErrRevoked, grant.ErrClientDisabled} {
 		require.NotErrorIs(t, err, sentinel, "and does not pass its failure off as a refusal")
 	}
+}
+
+// TestPassHoldsUntilSomethingChanges: a Pass holds, without allocating,
+// while the token is within its times and neither store has changed;
+// every revocation, any client change, the token's expiry and a clock
+// before its issue end it. Check agrees wherever the Pass holds.
+func TestPassHoldsUntilSomethingChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(f *fixture, app client.Client, tok grant.Token)
+		still  bool // Check still accepts the token
+	}{
+		{"nothing", func(*fixture, client.Client, grant.Token) {}, true},
+		{"the token revoked", func(f *fixture, _ client.Client, tok grant.Token) { require.NoError(t, f.store.RevokeToken(ctx, tok)) }, false},
+		{"another token revoked", func(f *fixture, app client.Client, _ grant.Token) {
+			require.NoError(t, f.store.RevokeToken(ctx, grant.Token{ID: grant.NewTokenID(), ExpiresAt: f.clock.now()}))
+		}, true},
+		{"the user's tokens revoked", func(f *fixture, _ client.Client, _ grant.Token) {
+			require.NoError(t, f.store.RevokeUser(ctx, customer, user, f.clock.now()))
+		}, false},
+		{"the client's tokens revoked", func(f *fixture, app client.Client, _ grant.Token) {
+			require.NoError(t, f.store.RevokeClient(ctx, app.ID, f.clock.now()))
+		}, false},
+		{"the client disabled", func(f *fixture, app client.Client, _ grant.Token) {
+			f.update(app, func(c *client.Client) { c.State = client.Disabled })
+		}, false},
+		{"the client renamed", func(f *fixture, app client.Client, _ grant.Token) {
+			f.update(app, func(c *client.Client) { c.Name = "Desktop" })
+		}, true},
+		{"the token expired", func(f *fixture, _ client.Client, tok grant.Token) { f.clock.t = tok.ExpiresAt }, false},
+		{"the clock before the token", func(f *fixture, _ client.Client, tok grant.Token) { f.clock.t = tok.IssuedAt.Add(-time.Nanosecond) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			app, secret := f.desktop()
+			tok := f.issue(app, secret)
+			f.clock.advance(time.Hour - time.Nanosecond) // the last moment of the token
+			var pass grant.Pass
+			var err error
+			require.Zero(t, testing.AllocsPerRun(10, func() { pass, err = f.validator.Pass(ctx, &tok) }))
+			require.NoError(t, err)
+			require.True(t, f.validator.Holds(pass))
+			require.Zero(t, testing.AllocsPerRun(10, func() { _ = f.validator.Holds(pass) }))
+			tc.change(f, app, tok)
+			require.Equal(t, tc.still, f.validator.Check(ctx, &tok) == nil)
+			if tc.name == "nothing" {
+				require.True(t, f.validator.Holds(pass))
+				return
+			}
+			require.False(t, f.validator.Holds(pass))
+		})
+	}
+}
+
+// TestPassNeedsVersionedStores: a Pass is given only where it can be
+// kept: by a validator over stores that tell when they change, for a
+// token it accepts, whose times count in nanoseconds; and it holds for
+// that validator only. Otherwise Pass is Check, with a zero Pass.
+func TestPassNeedsVersionedStores(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+
+	pass, err := f.validator.Pass(ctx, &tok)
+	require.NoError(t, err)
+	require.True(t, f.validator.Holds(pass))
+	other := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now))
+	require.False(t, other.Holds(pass), "another validator's pass")
+	require.False(t, f.validator.Holds(grant.Pass{}), "the zero pass")
+	var unset *grant.Validator
+	require.False(t, unset.Holds(pass))
+	_, err = unset.Pass(ctx, &tok)
+	require.Error(t, err)
+
+	unversioned := grant.NewValidator(clientsOnly{f.clients}, revocationsOnly{f.store}, grant.WithClock(f.clock.now))
+	pass, err = unversioned.Pass(ctx, &tok)
+	require.NoError(t, err, "the token works")
+	require.False(t, unversioned.Holds(pass), "but the stores cannot tell when they change")
+
+	revoked := f.issue(app, secret)
+	require.NoError(t, f.store.RevokeToken(ctx, revoked))
+	pass, err = f.validator.Pass(ctx, &revoked)
+	require.Equal(t, grant.ErrRevoked, err)
+	require.False(t, f.validator.Holds(pass))
+
+	far := tok
+	far.IssuedAt, far.ExpiresAt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2400, 1, 1, 1, 0, 0, 0, time.UTC)
+	f.clock.t = far.IssuedAt
+	pass, err = f.validator.Pass(ctx, &far)
+	require.NoError(t, err)
+	require.False(t, f.validator.Holds(pass), "times past 2255 do not count in nanoseconds")
+}
+
+// TestPassAllowsTheClockSkew: a validator with a clock skew gives passes
+// that hold as long as Check accepts the token, skew included.
+func TestPassAllowsTheClockSkew(t *testing.T) {
+	f := newFixture(t)
+	app, secret := f.desktop()
+	tok := f.issue(app, secret)
+	skewed := grant.NewValidator(f.clients, f.store, grant.WithClock(f.clock.now), grant.WithClockSkew(time.Minute))
+	pass, err := skewed.Pass(ctx, &tok)
+	require.NoError(t, err)
+	for _, at := range []time.Time{tok.IssuedAt.Add(-time.Minute - 1), tok.IssuedAt.Add(-time.Minute), tok.ExpiresAt.Add(time.Minute - 1), tok.ExpiresAt.Add(time.Minute)} {
+		f.clock.t = at
+		require.Equal(t, skewed.Check(ctx, &tok) == nil, skewed.Holds(pass), "at %v", at)
+	}
+}
+
+// clientsOnly and revocationsOnly hide the stores' versions.
+type clientsOnly struct{ s *client.MemStore }
+
+func (c clientsOnly) ClientStatus(ctx context.Context, id client.ID) (client.Status, error) {
+	return c.s.ClientStatus(ctx, id)
+}
+
+type revocationsOnly struct{ s *grant.MemStore }
+
+func (r revocationsOnly) IsRevoked(ctx context.Context, t grant.Token) (bool, error) {
+	return r.s.IsRevoked(ctx, t)
 }

@@ -23,6 +23,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 		grant.ClientCredentialsRequest{}, (*grant.ClientCredentialsRequest)(nil),
 		grant.Code{}, (*grant.Code)(nil),
 		grant.CodeGrant{}, (*grant.CodeGrant)(nil),
+		grant.Pass{}, (*grant.Pass)(nil),
 		grant.CodeVerifier{}, (*grant.CodeVerifier)(nil),
 		grant.Consent{}, (*grant.Consent)(nil),
 		grant.ExchangeRequest{}, (*grant.ExchangeRequest)(nil),

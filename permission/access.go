@@ -332,10 +332,10 @@ func (a *Access) holds(pr *[shapes]probe, anywhere, inAll bool, dn int) bool {
 // entry that would not grant is passed over whoever owns it, and the
 // probe goes on to the end of the chain.
 func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
-	x := &a.perms
-	mask := uint64(len(x.slots) - 1)
+	slots := a.perms.slots
+	mask := uint64(len(slots) - 1)
 	for i := pr.hash & mask; ; i = (i + 1) & mask {
-		s := x.slots[i]
+		s := &slots[i]
 		switch {
 		case s.n == 0:
 			return false
@@ -343,7 +343,7 @@ func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 			continue
 		}
 		n := int(s.n - 1)
-		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+dn/64]&(1<<(dn%64)) != 0) && x.keys[n] == pr.key {
+		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) && sameKey(a.perms.keys[n], pr.key) {
 			return true
 		}
 	}

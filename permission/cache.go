@@ -41,13 +41,14 @@ type Versioner interface {
 // immutable map that a write replaces (copy on write), so parallel
 // readers never contend and a write copies only one shard.
 type Cache struct {
-	store  Store
-	size   int
-	epoch  atomic.Uint64 // bumped by every invalidation
-	shards [cacheShards]atomic.Pointer[map[cacheKey]cacheEntry]
-	mu     sync.Mutex // serializes writes, and guards count and next
-	count  int
-	next   int // the shard eviction looks at first
+	store     Store
+	versioner Versioner // the store, if it is one
+	size      int
+	epoch     atomic.Uint64 // bumped by every invalidation, once its entries are gone
+	shards    [cacheShards]atomic.Pointer[cacheMap]
+	mu        sync.Mutex // serializes writes, and guards count and next
+	count     int
+	next      int // the shard eviction looks at first
 }
 
 // cacheShards is how many shards a Cache spreads its entries over: a
@@ -59,9 +60,47 @@ type cacheKey struct {
 	s   Subject
 }
 
+// A cacheMap holds a shard's entries under the hash of their subject's
+// ID, which picks the shard too: a lookup hashes one string, once, and
+// finds its entry in a map of integers. Subjects whose IDs share a hash
+// (one ID in several orgs, or as a user and a group) are chained. Entries
+// are never changed once stored in a map: a write copies the chain it
+// changes.
+type cacheMap = map[uint64]*cacheEntry
+
 type cacheEntry struct {
+	key     cacheKey
 	access  *Access
-	version uint64 // the store's version when compiled
+	version uint64      // the store's version when compiled
+	next    *cacheEntry // another subject with the same hash
+}
+
+// find returns the entry of key in m's chain h, or nil.
+func find(m cacheMap, h uint64, key cacheKey) *cacheEntry {
+	for e := m[h]; e != nil; e = e.next {
+		if e.key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+// without returns chain e without key's entry, copying the entries before
+// it, and whether key's entry was there.
+func without(e *cacheEntry, key cacheKey) (*cacheEntry, bool) {
+	if e == nil {
+		return nil, false
+	}
+	if e.key == key {
+		return e.next, true
+	}
+	rest, ok := without(e.next, key)
+	if !ok {
+		return e, false
+	}
+	c := *e
+	c.next = rest
+	return &c, true
 }
 
 // NewCache returns a cache over st that keeps up to size subjects; a size
@@ -70,19 +109,47 @@ func NewCache(st Store, size int) *Cache {
 	if size <= 0 {
 		size = DefaultCacheSize
 	}
-	return &Cache{store: st, size: size}
+	v, _ := st.(Versioner)
+	return &Cache{store: st, versioner: v, size: size}
 }
 
 func (c *Cache) version() uint64 {
-	if v, ok := c.store.(Versioner); ok {
-		return v.Version()
+	if c.versioner != nil {
+		return c.versioner.Version()
 	}
 	return 0
 }
 
-// shard returns the shard of a subject.
-func (c *Cache) shard(s Subject) *atomic.Pointer[map[cacheKey]cacheEntry] {
-	return &c.shards[maphash.String(seed, s.ID)%cacheShards]
+// A CacheStamp records the state of a [Cache] at one moment: see
+// [Cache.Stamp]. The zero CacheStamp is never current.
+type CacheStamp struct {
+	c              *Cache
+	version, epoch uint64
+}
+
+// Stamp returns the state of the cache now, so that a caller may keep an
+// Access and know when it goes stale: an Access that [Cache.Access]
+// returns after Stamp is called stays current, the subject's permissions
+// as the cache knows them, while [Cache.Current] reports true for the
+// stamp. Take the stamp first, then the Access.
+func (c *Cache) Stamp() CacheStamp {
+	if c == nil {
+		return CacheStamp{}
+	}
+	return CacheStamp{c, c.version(), c.epoch.Load()}
+}
+
+// Current reports whether nothing has changed since s was taken, by this
+// cache: neither the store's version (when it is a [Versioner]) nor an
+// invalidation. It takes no lock and allocates nothing.
+func (c *Cache) Current(s CacheStamp) bool {
+	return c != nil && c.store != nil && s.c == c && s.epoch == c.epoch.Load() && s.version == c.version()
+}
+
+// hashID returns the hash of a subject's ID, which picks its shard and
+// its chain there.
+func hashID(s Subject) uint64 {
+	return maphash.String(seed, s.ID)
 }
 
 // Access returns the compiled access of s in org, compiling it on a miss
@@ -97,9 +164,10 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	// the cache, so a stale access is never kept.
 	version, epoch := c.version(), c.epoch.Load()
 	key := cacheKey{org, s}
-	shard := c.shard(s)
+	h := hashID(s)
+	shard := &c.shards[h%cacheShards]
 	if m := shard.Load(); m != nil {
-		if e, ok := (*m)[key]; ok && e.version == version {
+		if e := find(*m, h, key); e != nil && e.version == version {
 			return e.access, nil
 		}
 	}
@@ -112,29 +180,27 @@ func (c *Cache) Access(ctx context.Context, org OrgID, s Subject) (*Access, erro
 	if c.epoch.Load() != epoch {
 		return a, nil
 	}
-	if old := shard.Load(); old == nil || !hasKey(*old, key) {
+	if old := shard.Load(); old == nil || find(*old, h, key) == nil {
 		if c.count >= c.size {
 			c.evictOne()
 		}
 		c.count++
 	}
-	c.write(shard, func(m map[cacheKey]cacheEntry) { m[key] = cacheEntry{access: a, version: version} })
+	c.write(shard, func(m cacheMap) {
+		rest, _ := without(m[h], key)
+		m[h] = &cacheEntry{key: key, access: a, version: version, next: rest}
+	})
 	return a, nil
 }
 
-func hasKey(m map[cacheKey]cacheEntry, k cacheKey) bool {
-	_, ok := m[k]
-	return ok
-}
-
 // write replaces a shard with a changed copy; c.mu is held.
-func (c *Cache) write(shard *atomic.Pointer[map[cacheKey]cacheEntry], change func(map[cacheKey]cacheEntry)) {
-	var m map[cacheKey]cacheEntry
+func (c *Cache) write(shard *atomic.Pointer[cacheMap], change func(cacheMap)) {
+	var m cacheMap
 	if old := shard.Load(); old != nil {
 		m = maps.Clone(*old)
 	}
 	if m == nil {
-		m = make(map[cacheKey]cacheEntry)
+		m = make(cacheMap)
 	}
 	change(m)
 	shard.Store(&m)
@@ -147,13 +213,15 @@ func (c *Cache) evictOne() {
 		shard := &c.shards[c.next]
 		c.next = (c.next + 1) % cacheShards
 		if m := shard.Load(); m != nil && len(*m) > 0 {
-			c.write(shard, func(m map[cacheKey]cacheEntry) {
-				for k := range m { // in no particular order
-					delete(m, k)
+			c.write(shard, func(m cacheMap) {
+				for h, e := range m { // in no particular order
+					for ; e != nil; e = e.next {
+						c.count--
+					}
+					delete(m, h)
 					break
 				}
 			})
-			c.count--
 			return
 		}
 	}
@@ -167,12 +235,21 @@ func (c *Cache) Invalidate(org OrgID, s Subject) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch.Add(1)
-	key, shard := cacheKey{org, s}, c.shard(s)
-	if old := shard.Load(); old != nil && hasKey(*old, key) {
-		c.write(shard, func(m map[cacheKey]cacheEntry) { delete(m, key) })
+	key, h := cacheKey{org, s}, hashID(s)
+	shard := &c.shards[h%cacheShards]
+	if old := shard.Load(); old != nil && find(*old, h, key) != nil {
+		c.write(shard, func(m cacheMap) {
+			if rest, _ := without(m[h], key); rest != nil {
+				m[h] = rest
+			} else {
+				delete(m, h)
+			}
+		})
 		c.count--
 	}
+	// The epoch moves once the entry is gone: whoever reads the new
+	// epoch (Stamp) then finds no stale entry.
+	c.epoch.Add(1)
 }
 
 // InvalidateAll makes every cached access stale. It does nothing on a nil
@@ -183,9 +260,9 @@ func (c *Cache) InvalidateAll() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch.Add(1)
 	for i := range c.shards {
 		c.shards[i].Store(nil)
 	}
 	c.count = 0
+	c.epoch.Add(1) // once the entries are gone, as in Invalidate
 }

@@ -222,3 +222,134 @@ func TestMemStoreCopiesAndConcurrency(t *testing.T) {
 	require.Len(t, gs, 1, "grants of one role merge")
 	require.Len(t, gs[0].Divisions, 100)
 }
+
+// TestCacheStampIsCurrentUntilAChange: a stamp taken before an Access
+// stays current until the store's version moves or the cache is
+// invalidated, for anyone; a stamp of another cache, the zero stamp and a
+// nil or zero cache are never current.
+func TestCacheStampIsCurrentUntilAChange(t *testing.T) {
+	versioned := store(t, []permission.Role{role("editor", "directory:user:edit")})
+	unversioned := &countingStore{inner: store(t, []permission.Role{role("editor", "directory:user:edit")})}
+	bob := permission.User("bob")
+	for _, tc := range []struct {
+		name   string
+		st     permission.Store
+		change func(*permission.Cache)
+	}{
+		{"store changed", versioned, func(*permission.Cache) {
+			require.NoError(t, versioned.AddGrant(org, permission.Grant{Subject: bob, Role: "editor", AllDivisions: true}))
+		}},
+		{"subject invalidated", unversioned, func(c *permission.Cache) { c.Invalidate(org, alice) }},
+		{"another subject invalidated", unversioned, func(c *permission.Cache) { c.Invalidate(org, bob) }},
+		{"all invalidated", unversioned, func(c *permission.Cache) { c.InvalidateAll() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := permission.NewCache(tc.st, 0)
+			stamp := c.Stamp()
+			_, err := c.Access(ctx, org, alice)
+			require.NoError(t, err)
+			require.True(t, c.Current(stamp))
+			_, err = c.Access(ctx, org, bob)
+			require.NoError(t, err)
+			require.True(t, c.Current(stamp), "reading changes nothing")
+			require.False(t, permission.NewCache(tc.st, 0).Current(stamp), "another cache's stamp")
+			tc.change(c)
+			require.False(t, c.Current(stamp))
+			require.True(t, c.Current(c.Stamp()))
+		})
+	}
+	var nilCache *permission.Cache
+	require.False(t, nilCache.Current(nilCache.Stamp()))
+	require.False(t, (&permission.Cache{}).Current((&permission.Cache{}).Stamp()))
+	require.False(t, permission.NewCache(versioned, 0).Current(permission.CacheStamp{}))
+}
+
+// TestCacheStampNeverVouchesForAStaleAccess: while a stamp is current, the
+// Access taken after it reflects every change whose invalidation has
+// returned, however the calls interleave. An invalidation that moved the
+// epoch before it dropped the entry let a stamp with the new epoch find
+// the old entry, and vouch for it until the next change.
+func TestCacheStampNeverVouchesForAStaleAccess(t *testing.T) {
+	inner := store(t, nil)
+	s := &countingStore{inner: inner}
+	c := permission.NewCache(s, 100_000)
+	// Full shards, so that an invalidation takes long to copy one: the
+	// moment between the epoch and the entry is wide.
+	for i := range 30_000 {
+		_, err := c.Access(ctx, org, permission.User(fmt.Sprint("u", i)))
+		require.NoError(t, err)
+	}
+	const rounds = 1000
+	var done atomic.Int64 // the rounds whose invalidation returned
+	go func() {           // round n: alice gets role r<n>, and the cache is told
+		defer done.Store(rounds + 1)
+		for n := 1; n <= rounds; n++ {
+			id := permission.RoleID(fmt.Sprint("r", n))
+			if err := inner.PutRole(org, role(string(id), "a:b:c")); err != nil {
+				t.Error(err)
+				return
+			}
+			if err := inner.AddGrant(org, permission.Grant{Subject: alice, Role: id, AllDivisions: true}); err != nil {
+				t.Error(err)
+				return
+			}
+			c.Invalidate(org, alice)
+			done.Store(int64(n))
+		}
+	}()
+	// The reader keeps an access while its stamp is current, as a memo
+	// does, and takes a new one when it is not.
+	var stamp permission.CacheStamp
+	var kept *permission.Access
+	for done.Load() <= rounds {
+		returned := done.Load()
+		if kept != nil && c.Current(stamp) {
+			if returned > 0 && returned <= rounds && !kept.HasRole(permission.RoleID(fmt.Sprint("r", returned)), permission.OrgWide()) {
+				t.Fatalf("the stamp is current, but the access kept lacks round %d", returned)
+			}
+			continue
+		}
+		stamp = c.Stamp()
+		var err error
+		kept, err = c.Access(ctx, org, alice)
+		require.NoError(t, err)
+	}
+}
+
+// TestCacheKeepsSubjectsThatShareAnID: one ID as a user, a group and a
+// client, each with its own access, are cached side by side (the cache
+// finds entries by the hash of the ID), and invalidating one leaves the
+// others cached.
+func TestCacheKeepsSubjectsThatShareAnID(t *testing.T) {
+	user, group, app := permission.User("x"), permission.Group("x"), permission.Client("x")
+	inner := store(t, []permission.Role{role("editor", "directory:user:edit"), role("viewer", "directory:user:view")},
+		permission.Grant{Subject: user, Role: "editor", AllDivisions: true},
+		permission.Grant{Subject: group, Role: "viewer", AllDivisions: true})
+	s := &countingStore{inner: inner}
+	c := permission.NewCache(s, 0)
+	holds := func(who permission.Subject, perm string) bool {
+		t.Helper()
+		a, err := c.Access(ctx, org, who)
+		require.NoError(t, err)
+		return a.Check(permission.MustAllOf(p(perm)), permission.OrgWide()).Satisfied()
+	}
+	check := func() {
+		t.Helper()
+		require.True(t, holds(user, "directory:user:edit"))
+		require.False(t, holds(user, "directory:user:view"))
+		require.True(t, holds(group, "directory:user:view"))
+		require.False(t, holds(group, "directory:user:edit"))
+		require.False(t, holds(app, "directory:user:edit"))
+		require.False(t, holds(app, "directory:user:view"))
+	}
+	check()
+	compiled := s.compiles.Load()
+	check()
+	require.Equal(t, compiled, s.compiles.Load(), "all three stay cached")
+	for _, who := range []permission.Subject{group, user, app} {
+		c.Invalidate(org, who)
+		check()
+		require.Equal(t, compiled+1, s.compiles.Load(), "only %v is compiled again", who)
+		compiled = s.compiles.Load()
+	}
+}

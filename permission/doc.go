@@ -95,7 +95,9 @@
 // implements [Versioner], as MemStore does, every change is noticed by
 // itself; otherwise call [Cache.Invalidate] when a subject's grants or
 // groups change and [Cache.InvalidateAll] when a role or an org's
-// divisions change.
+// divisions change. A caller that keeps an access itself (a memo of a
+// token) takes a [CacheStamp] first ([Cache.Stamp]) and keeps the access
+// while [Cache.Current] reports the stamp current.
 //
 // # Zero values
 //

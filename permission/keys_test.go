@@ -3,6 +3,7 @@ package permission
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,4 +71,26 @@ func TestKeyNumbersBounded(t *testing.T) {
 	a, err := Compile(context.Background(), s, org, User("u"))
 	require.NoError(t, err)
 	require.True(t, a.Check(r, In("home-bounded")).Satisfied())
+}
+
+// TestSameKey: keys compare equal exactly when every byte agrees, whatever
+// their lengths, the words they are compared in, and the byte that
+// differs.
+func TestSameKey(t *testing.T) {
+	for n := range 41 {
+		a := strings.Repeat("k", n)
+		if !sameKey(a, strings.Clone(a)) {
+			t.Fatalf("a key of %d bytes differs from its copy", n)
+		}
+		if n > 0 && sameKey(a, a[:n-1]) || sameKey(a, a+"k") {
+			t.Fatalf("keys of %d bytes and one more or less compare equal", n)
+		}
+		for i := range n {
+			b := []byte(a)
+			b[i] = 'x'
+			if sameKey(a, string(b)) {
+				t.Fatalf("keys of %d bytes differing at byte %d compare equal", n, i)
+			}
+		}
+	}
 }

@@ -18,6 +18,7 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	nopanic.CheckPackage(t,
 		permission.Access{}, (*permission.Access)(nil),
 		permission.Cache{}, (*permission.Cache)(nil),
+		permission.CacheStamp{}, (*permission.CacheStamp)(nil),
 		permission.Division{}, (*permission.Division)(nil),
 		permission.DivisionID(""), (*permission.DivisionID)(nil),
 		permission.Divisions{}, (*permission.Divisions)(nil),

@@ -361,8 +361,17 @@ func (s Set) String() string {
 	return b.String()
 }
 
-// Equal reports whether s and t hold the same scopes.
-func (s Set) Equal(t Set) bool { return slices.Equal(s.scopes, t.scopes) }
+// Equal reports whether s and t hold the same scopes. Copies of one Set
+// share their scopes, and are found equal without comparing them.
+func (s Set) Equal(t Set) bool {
+	if len(s.scopes) != len(t.scopes) {
+		return false
+	}
+	if len(s.scopes) == 0 || &s.scopes[0] == &t.scopes[0] {
+		return true
+	}
+	return slices.Equal(s.scopes, t.scopes)
+}
 
 // Union returns the scopes in s or t.
 func (s Set) Union(t Set) Set {

@@ -226,3 +226,27 @@ func TestSetJSON(t *testing.T) {
 	require.True(t, errors.As(err, &pe))
 	require.Equal(t, "users:manage", pe.Suggestion)
 }
+
+// TestSetEqual: sets are equal when they hold the same scopes, whether
+// they share them (copies) or were parsed apart.
+func TestSetEqual(t *testing.T) {
+	s := scope.MustParseSet("users:readonly presence:manage")
+	copied := s
+	for _, tt := range []struct {
+		name string
+		a, b scope.Set
+		want bool
+	}{
+		{"a copy", s, copied, true},
+		{"parsed apart", s, scope.MustParseSet("presence:manage users:readonly"), true},
+		{"one scope apart", s, scope.MustParseSet("users:readonly presence:view"), false},
+		{"a subset", s, scope.MustParseSet("users:readonly"), false},
+		{"emptied and zero", s.Difference(s), scope.Set{}, true},
+		{"empty and not", scope.Set{}, s, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, tt.a.Equal(tt.b))
+			require.Equal(t, tt.want, tt.b.Equal(tt.a))
+		})
+	}
+}

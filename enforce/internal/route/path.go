@@ -7,16 +7,14 @@ import "strings"
 const MaxPathLen = 1<<16 - 1
 
 // Segments is a request path split into segments, without allocating and
-// without pointers: where each segment ends, and which segments hold
-// escapes. Segment i is path[end[i]+1 : end[i+1]]. The zero Segments has
-// not been split yet.
+// without pointers: where each segment ends. Segment i is
+// path[end[i]+1 : end[i+1]]. The zero Segments has not been split yet.
 type Segments struct {
-	path    string
-	n       int
-	escaped uint32
-	filled  bool // Split has run on the request's path
-	ok      bool // and found it well formed
-	end     [MaxSegments + 1]uint16
+	path   string
+	n      int
+	filled bool // Split has run on the request's path, or a lookup matched it
+	ok     bool // and found it well formed
+	end    [MaxSegments + 1]uint16
 }
 
 // Seg returns the raw (still escaped) text of segment i.
@@ -61,7 +59,7 @@ func Split(path string, s *Segments) bool {
 }
 
 func splitPath(path string, s *Segments) bool {
-	s.path, s.n, s.escaped = path, 0, 0
+	s.path, s.n = path, 0
 	if path == "" || path[0] != '/' || len(path) > MaxPathLen {
 		return false
 	}
@@ -112,7 +110,6 @@ func splitPath(path string, s *Segments) bool {
 				if !validEscapes(seg) || !clean(seg) {
 					return false
 				}
-				s.escaped |= 1 << i
 			}
 		}
 	}
@@ -131,6 +128,21 @@ func plainSegment(path string, start, end int) bool {
 		return path[start] != '.' || path[start+1] != '.'
 	}
 	return true
+}
+
+// scanSegment returns where the segment of an escaped path at p ends,
+// and the classes of its bytes.
+func scanSegment(path string, p int) (end int, class byte) {
+	seg, classes := path[p:], &pathClass
+	i := 0
+	for ; i < len(seg); i++ {
+		c := seg[i]
+		if c == '/' {
+			break
+		}
+		class |= classes[c]
+	}
+	return p + i, class
 }
 
 func validEscapes(seg string) bool {
