@@ -124,7 +124,11 @@
 // A division-aware endpoint names where its resource's division comes
 // from: the request ([DivisionFromRequest], with [Request].Division), or a
 // path parameter ("{userId}") that a [DivisionResolver] maps to a division.
-// A division that cannot be determined denies.
+// A division that cannot be determined denies. [Request].Division is for a
+// division the caller names (a resource it creates, a query it scopes):
+// the answer names what the caller lacks there. A division looked up from
+// a stored resource belongs to a resolver, whose answers never tell the
+// caller whether the resource exists or where it lives.
 //
 // Orgs are walls. Permissions are looked up for the token's org and
 // subject (its user, or the client for client credentials), and a grant
