@@ -319,6 +319,9 @@ func readScopes(e *Endpoint, v json.RawMessage) ([]fieldError, []Note) {
 	if err := json.Unmarshal(v, &names); err != nil {
 		return []fieldError{{err: err}}, nil
 	}
+	if len(names) == 0 {
+		return []fieldError{{err: fmt.Errorf("%w: no scope: every endpoint accepts at least one", ErrInvalidEndpoint)}}, nil
+	}
 	var problems []fieldError
 	e.Scopes = make([]scope.Scope, 0, len(names))
 	for i, n := range names {
