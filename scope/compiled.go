@@ -47,10 +47,10 @@ func (g Granted) Has(sc Scope) bool {
 // It is false when g and a were compiled against different catalogs, and
 // for the zero Granted or Accepted.
 func (g Granted) Satisfies(a Accepted) bool {
-	if g.cat != a.cat || g.cat == nil {
+	if a.a == nil || g.cat != a.a.cat || g.cat == nil {
 		return false
 	}
-	ab := a.exact[:len(g.bits)]
+	ab := a.a.exact[:len(g.bits)]
 	for w, x := range g.bits {
 		if x&ab[w] != 0 {
 			return true
@@ -66,6 +66,11 @@ func (g Granted) Satisfies(a Accepted) bool {
 // An Accepted is immutable and safe for concurrent use. The zero Accepted
 // is satisfied by nothing.
 type Accepted struct {
+	a *accepted // nil for the zero Accepted
+}
+
+// accepted is what an Accepted holds; a handle to it is cheap to pass.
+type accepted struct {
 	cat        *Catalog
 	scopes     Set
 	exact      []uint64 // the accepted scopes
@@ -89,7 +94,7 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 	if err := c.Validate(set); err != nil {
 		return Accepted{}, err
 	}
-	a := Accepted{cat: c, scopes: set, exact: make([]uint64, c.words)}
+	a := &accepted{cat: c, scopes: set, exact: make([]uint64, c.words)}
 	for _, sc := range set.scopes {
 		id := c.ids[sc.name]
 		a.exact[id/64] |= 1 << (id % 64)
@@ -123,16 +128,26 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		a.byRank[r] = a.satisfiers[i]
 		a.rank[i] = uint16(r)
 	}
-	return a, nil
+	return Accepted{a}, nil
 }
 
 // Scopes returns the accepted scopes: the ones that would satisfy the
 // endpoint, for error messages and remedies.
-func (a Accepted) Scopes() Set { return a.scopes }
+func (a Accepted) Scopes() Set {
+	if a.a == nil {
+		return Set{}
+	}
+	return a.a.scopes
+}
 
 // Satisfiers returns every scope that satisfies a: the accepted scopes and
 // the scopes that imply them.
-func (a Accepted) Satisfiers() Set { return Set{scopes: a.satisfiers} }
+func (a Accepted) Satisfiers() Set {
+	if a.a == nil {
+		return Set{}
+	}
+	return Set{scopes: a.a.satisfiers}
+}
 
 // Match returns the narrowest scope of s that satisfies a (it is an
 // accepted scope, or implies one), as [Catalog.Narrowest] orders them: the
@@ -142,11 +157,14 @@ func (a Accepted) Satisfiers() Set { return Set{scopes: a.satisfiers} }
 // (both sorted lists, walked together when they are long), and does not
 // allocate.
 func (a Accepted) Match(s Set) (Scope, bool) {
-	return a.match(s, Set{}, false)
+	if a.a == nil {
+		return Scope{}, false
+	}
+	return a.a.match(s, Set{}, false)
 }
 
 // rankOf returns satisfier j's place from the narrowest.
-func (a Accepted) rankOf(j int) int {
+func (a *accepted) rankOf(j int) int {
 	if j < len(a.rank) {
 		return int(a.rank[j])
 	}
@@ -157,11 +175,14 @@ func (a Accepted) rankOf(j int) int {
 // that are also in limit: a token's scopes still held by its client, say.
 // An empty limit leaves none.
 func (a Accepted) MatchWithin(s Set, limit Set) (Scope, bool) {
-	return a.match(s, limit, true)
+	if a.a == nil {
+		return Scope{}, false
+	}
+	return a.a.match(s, limit, true)
 }
 
 // match is Match, or MatchWithin when limited.
-func (a Accepted) match(s Set, limit Set, limited bool) (Scope, bool) {
+func (a *accepted) match(s Set, limit Set, limited bool) (Scope, bool) {
 	if len(s.scopes)*len(a.satisfiers) <= 64 && len(a.byRank) == len(a.satisfiers) {
 		// Short lists, the usual case: the satisfiers from the narrowest,
 		// so the first found is the one; lengths compared first, and

@@ -105,11 +105,12 @@ func FuzzMatchPaths(f *testing.F) {
 		}
 		// Rank the satisfiers from the last to the first, so that the
 		// narrowest is not simply the first in canonical order.
-		a := Accepted{satisfiers: ss.scopes, byRank: slices.Clone(ss.scopes)}
-		slices.Reverse(a.byRank)
+		ac := &accepted{satisfiers: ss.scopes, byRank: slices.Clone(ss.scopes)}
+		slices.Reverse(ac.byRank)
 		for i := range ss.scopes {
-			a.rank = append(a.rank, uint16(len(ss.scopes)-1-i))
+			ac.rank = append(ac.rank, uint16(len(ss.scopes)-1-i))
 		}
+		a := Accepted{ac}
 		for _, limited := range []bool{false, true} {
 			got, gotOK := a.Match(ts)
 			if limited {
@@ -119,7 +120,7 @@ func FuzzMatchPaths(f *testing.F) {
 			// and the limit too.
 			var want Scope
 			wantOK := false
-			for _, sc := range a.byRank {
+			for _, sc := range ac.byRank {
 				if ts.Contains(sc) && (!limited || ls.Contains(sc)) {
 					want, wantOK = sc, true
 					break
