@@ -264,10 +264,16 @@ func (a *Access) Check(r Requirement, t Target) Result {
 		}
 	}
 	if r.r.kind == All {
+		// a.holds, written out: a call per permission costs the hot path.
+	perms:
 		for i := range r.r.probes {
-			if !a.holds(&r.r.probes[i], anywhere, inAll, dn) {
-				return res
+			pr := &r.r.probes[i]
+			for shape := range shapes {
+				if a.shapes[shape] && a.grants(&pr[shape], anywhere, inAll, dn) {
+					continue perms
+				}
 			}
+			return res
 		}
 		res.ok = true
 		return res
