@@ -161,10 +161,14 @@ func (c Causes) String() string {
 // Enforce fills a Decision without allocating. Its explanations (Reason,
 // Remedy, MissingPermissions, ErrorBody) are worked out only when read.
 type Decision struct {
+	// Flags and small codes first, packed into one word with causes.
 	code      Code
 	hidden    hidden // why the permission was checked in all divisions, not the resource's
 	unscoped  bool   // report-only let a missing scope through, and enforced, the permission would be missing too
-	status    uint16
+	reported  bool   // the token lacked an accepted scope, which the org's report-only mode let through
+	lazyScope bool   // the scope check used memo's compiled scopes: MatchedScope works scope out
+	hasAt     bool   // at is set
+	grantType client.GrantType
 	causes    Causes
 	policy    *Policy
 	settings  *settings
@@ -174,11 +178,8 @@ type Decision struct {
 	client    client.ID
 	org       client.OrgID
 	user      string
-	grantType client.GrantType
-	reported  bool       // the token lacked an accepted scope, which the org's report-only mode let through
-	lazyScope bool       // the scope check used memo's compiled scopes: MatchedScope works scope out
 	memo      *memoState // what the request's memo holds, when it was current
-	at        time.Time  // the token's expiry, or its issue time when not yet valid
+	at        int64      // when hasAt: the token's expiry, or its issue time when not yet valid, in Unix seconds
 	method    string
 	path      string
 }
@@ -214,10 +215,10 @@ func (d Decision) Causes() Causes { return d.causes }
 
 // Status returns the HTTP status: 200, 401, 403, 404 or 503.
 func (d Decision) Status() int {
-	if d.status == 0 {
-		return 503
+	if d.code == CodeEndpointUnknown && d.settings != nil {
+		return int(d.settings.unknownStatus)
 	}
-	return int(d.status)
+	return d.code.status()
 }
 
 // Route returns the matched endpoint's method and template, such as
@@ -284,4 +285,12 @@ func (d Decision) MissingPermissions() []MissingPermission {
 		out = append(out, MissingPermission{Permission: m.Permission, Division: d.Division(), HeldIn: m.HeldIn})
 	}
 	return out
+}
+
+// setAt records the token time a denial names; a zero time, from a
+// verifier that did not say, names none.
+func (d *Decision) setAt(t time.Time) {
+	if !t.IsZero() {
+		d.at, d.hasAt = t.Unix(), true
+	}
 }

@@ -288,6 +288,10 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err err
 	// d is filled in place: a local Decision copied out at the end costs
 	// more than the nil checks above.
 	causes, err := e.decide(ctx, r, &d)
+	if causes == 1<<CodeAllowed && err == nil && e.hook == nil {
+		d.causes, d.code = causes, CodeAllowed // finish, for the usual answer
+		return d, nil
+	}
 	if err != nil {
 		causes = 1 << CodeUnavailable
 	}
@@ -300,7 +304,7 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err err
 func (e *Enforcer) unavailable(ctx context.Context, r *Request) (Decision, error) {
 	var d Decision
 	if e == nil {
-		d.code, d.causes, d.status = CodeUnavailable, 1<<CodeUnavailable, uint16(CodeUnavailable.status())
+		d.code, d.causes = CodeUnavailable, 1<<CodeUnavailable
 		return d, errNilEnforcer
 	}
 	d.policy, d.settings = e.policy.Load(), &e.settings
@@ -329,9 +333,9 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		code := tokenErrCode(r.TokenErr)
 		switch {
 		case code == CodeTokenExpired:
-			d.at = t.ExpiresAt
+			d.setAt(t.ExpiresAt)
 		case errors.Is(r.TokenErr, grant.ErrNotYetValid):
-			d.at = t.IssuedAt
+			d.setAt(t.IssuedAt)
 		}
 		causes |= 1 << code
 	case !t.ID.IsValid():
@@ -417,7 +421,7 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 // the live scopes say the org no longer authorizes the client: no mode
 // lets that through.
 func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *grant.Token, d *Decision) (ok, authorized bool, err error) {
-	if !t.HasUser() || p.org(t.Org).DisableScopeEnforcement {
+	if !t.HasUser() || p.scopeFree(t.Org) {
 		return true, true, nil
 	}
 	if e.src.Scopes == nil {
@@ -553,10 +557,10 @@ func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Dec
 	case grant.ErrMalformed:
 		return CodeTokenInvalid, nil
 	case grant.ErrNotYetValid:
-		d.at = t.IssuedAt
+		d.setAt(t.IssuedAt)
 		return CodeTokenInvalid, nil
 	case grant.ErrExpired:
-		d.at = t.ExpiresAt
+		d.setAt(t.ExpiresAt)
 		return CodeTokenExpired, nil
 	case grant.ErrRevoked:
 		return CodeTokenRevoked, nil
@@ -678,10 +682,6 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 				best, d.code = rank, Code(code)
 			}
 		}
-	}
-	d.status = uint16(d.code.status())
-	if d.code == CodeEndpointUnknown {
-		d.status = e.unknownStatus
 	}
 	if e.hook != nil {
 		e.hook(ctx, d.record(r, e.now()))

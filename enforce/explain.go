@@ -194,15 +194,15 @@ func (d Decision) reason(c Code, detail bool) string {
 	case CodeTokenMissing:
 		return "the request carries no access token"
 	case CodeTokenInvalid:
-		if !d.at.IsZero() {
-			return "the access token is not valid yet: it was issued at " + d.at.UTC().Format(time.RFC3339)
+		if d.hasAt {
+			return "the access token is not valid yet: it was issued at " + time.Unix(d.at, 0).UTC().Format(time.RFC3339)
 		}
 		return "the access token is not valid"
 	case CodeTokenExpired:
-		if d.at.IsZero() { // a verifier refused it without saying when
+		if !d.hasAt { // a verifier refused it without saying when
 			return "the access token expired"
 		}
-		return "the access token expired at " + d.at.UTC().Format(time.RFC3339)
+		return "the access token expired at " + time.Unix(d.at, 0).UTC().Format(time.RFC3339)
 	case CodeTokenRevoked:
 		return "the access token was revoked"
 	case CodeClientDisabled:

@@ -55,7 +55,7 @@ func (d *Decision) record(r *Request, now time.Time) Record {
 	rec := Record{
 		Time:      now,
 		Allowed:   d.code == CodeAllowed,
-		Status:    int(d.status),
+		Status:    d.Status(),
 		Code:      d.code,
 		Org:       d.org,
 		Client:    d.client,
