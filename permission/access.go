@@ -349,7 +349,8 @@ func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 			continue
 		}
 		n := int(s.n - 1)
-		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) && sameKey(a.perms.keys[n], pr.key) {
+		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) &&
+			a.perms.words[n] == pr.words && (pr.words.n <= maxWordsKey || a.perms.keys[n] == pr.key) {
 			return true
 		}
 	}

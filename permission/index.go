@@ -14,7 +14,29 @@ var seed = maphash.MakeSeed()
 type index struct {
 	slots []slot // length a power of two
 	keys  []string
+	words []keyWords // keys[i]'s words
 }
+
+// keyWords are the first 24 bytes of a key, zero-padded, and its length:
+// equal keyWords are equal keys when the keys are at most 24 bytes long,
+// as permission keys mostly are, so a probe compares four words in line
+// rather than calling a compare.
+type keyWords struct {
+	w0, w1, w2 uint64
+	n          int
+}
+
+// wordsOf returns the keyWords of key.
+func wordsOf(key string) keyWords {
+	var w [3]uint64
+	for i := 0; i < len(key) && i < 24; i++ {
+		w[i/8] |= uint64(key[i]) << (8 * (i % 8))
+	}
+	return keyWords{w[0], w[1], w[2], len(key)}
+}
+
+// maxWordsKey is the longest key that keyWords tell apart alone.
+const maxWordsKey = 24
 
 type slot struct {
 	hash uint64
@@ -58,6 +80,7 @@ func (x *index) add(key string) int {
 		x.grow()
 	}
 	x.keys = append(x.keys, key)
+	x.words = append(x.words, wordsOf(key))
 	x.place(slot{hash: h, n: int32(len(x.keys))})
 	return len(x.keys) - 1
 }

@@ -72,8 +72,9 @@ const (
 )
 
 type probe struct {
-	hash uint64
-	key  string
+	hash  uint64
+	key   string
+	words keyWords
 }
 
 var noneRequired = &requirement{kind: None}
@@ -122,7 +123,7 @@ func newRequirement(k Kind, ps []Permission) (Requirement, error) {
 			}
 		}
 		for shape, key := range ks {
-			pr[shape] = probe{hash: maphash.String(seed, key), key: key}
+			pr[shape] = probe{hash: maphash.String(seed, key), key: key, words: wordsOf(key)}
 		}
 		r.perms = append(r.perms, p)
 		r.probes = append(r.probes, pr)
