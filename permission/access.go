@@ -264,13 +264,28 @@ func (a *Access) Check(r Requirement, t Target) Result {
 		}
 	}
 	if r.r.kind == All {
-		// a.holds, written out: a call per permission costs the hot path.
+		// a.holds and a.grants, written out: two calls per permission
+		// cost the hot path more than the probe itself.
+		slots, mask := a.perms.slots, uint64(len(a.perms.slots)-1)
 	perms:
 		for i := range r.r.probes {
 			pr := &r.r.probes[i]
 			for shape := range shapes {
-				if a.shapes[shape] && a.grants(&pr[shape], anywhere, inAll, dn) {
-					continue perms
+				if !a.shapes[shape] {
+					continue
+				}
+				p := &pr[shape]
+				for j := p.hash & mask; ; j = (j + 1) & mask {
+					s := &slots[j]
+					if s.n == 0 {
+						break
+					}
+					if s.hash != p.hash {
+						continue
+					}
+					if a.grantsAt(s, p, anywhere, inAll, dn) {
+						continue perms
+					}
 				}
 			}
 			return res
@@ -348,12 +363,18 @@ func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 		case s.hash != pr.hash:
 			continue
 		}
-		n := int(s.n - 1)
-		if (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) &&
-			a.perms.words[n] == pr.words && (pr.words.n <= maxWordsKey || a.perms.keys[n] == pr.key) {
+		if a.grantsAt(s, pr, anywhere, inAll, dn) {
 			return true
 		}
 	}
+}
+
+// grantsAt reports whether the entry in slot s, whose hash is probe pr's,
+// grants where the check applies and is pr's key.
+func (a *Access) grantsAt(s *slot, pr *probe, anywhere, inAll bool, dn int) bool {
+	n := int(s.n - 1)
+	return (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) &&
+		a.perms.words[n] == pr.words && (pr.words.n <= maxWordsKey || a.perms.keys[n] == pr.key)
 }
 
 // Has reports whether a holds the concrete permission p at t. It builds
