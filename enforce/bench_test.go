@@ -3,6 +3,8 @@ package enforce_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -168,16 +170,26 @@ func runDecision(b *testing.B, e *enforce.Enforcer, req enforce.Request, want en
 
 const targetPath = "/api/v2/target/t-1/sub0/s-1/leaf/l-1"
 
-// benchParams gives path values, as *http.Request does.
-type benchParams map[string]string
-
-func (p benchParams) PathValue(name string) string { return p[name] }
+// servedRequest returns the *http.Request an http.ServeMux hands to the
+// handler of pattern for a GET of path: its Pattern and PathValue are the
+// router's.
+func servedRequest(tb testing.TB, pattern, path string) *http.Request {
+	tb.Helper()
+	var served *http.Request
+	mux := http.NewServeMux()
+	mux.HandleFunc(pattern, func(_ http.ResponseWriter, r *http.Request) { served = r })
+	mux.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+	if served == nil {
+		tb.Fatalf("%s did not match %s", pattern, path)
+	}
+	return served
+}
 
 // BenchmarkEnforce decides on a 3,000-endpoint table with a 200-scope
 // catalog, for a user with 50 roles over 100 divisions.
 func BenchmarkEnforce(b *testing.B) {
 	env := newBenchEnv(b, 3000)
-	for _, c := range enforceCases(env) {
+	for _, c := range enforceCases(b, env) {
 		b.Run(c.name, func(b *testing.B) { runDecision(b, env.enforcer, c.req, c.want) })
 	}
 }
@@ -190,20 +202,20 @@ type enforceCase struct {
 
 // enforceCases are the decisions the benchmarks make: allowed ones, by raw
 // path and by pattern, and every kind of denial.
-func enforceCases(env benchEnv) []enforceCase {
+func enforceCases(tb testing.TB, env benchEnv) []enforceCase {
 	tok := env.token
 	expired := tok
 	expired.ExpiresAt = env.now
 	noScope := tok
 	noScope.Scopes = scope.MustParseSet("fam1:readonly")
 	const otherDivision = "/api/v2/target/other/sub0/s-1/leaf/l-1"
+	served := servedRequest(tb, "GET /api/v2/target/{id}/sub0/{subId}/leaf/{leafId}", targetPath)
 	return []enforceCase{
 		{"allow/path", enforce.Request{Method: "GET", Path: targetPath, Token: tok}, enforce.CodeAllowed},
 		{"allow/pattern", enforce.Request{Method: "GET", Pattern: "GET /api/v2/target/{id}/sub0/{subId}/leaf/{leafId}", Path: targetPath, Token: tok}, enforce.CodeAllowed},
 		// As an http.ServeMux handler calls it: the matched pattern, and
 		// the request itself for path values.
-		{"allow/pattern+params", enforce.Request{Method: "GET", Pattern: "GET /api/v2/target/{id}/sub0/{subId}/leaf/{leafId}", Path: targetPath,
-			Params: benchParams{"id": "t-1", "subId": "s-1", "leafId": "l-1"}, Token: tok}, enforce.CodeAllowed},
+		{"allow/pattern+params", enforce.Request{Method: "GET", Pattern: served.Pattern, Path: targetPath, Params: served, Token: tok}, enforce.CodeAllowed},
 		{"deny/token-missing", enforce.Request{Method: "GET", Path: targetPath}, enforce.CodeTokenMissing},
 		{"deny/token-expired", enforce.Request{Method: "GET", Path: targetPath, Token: expired}, enforce.CodeTokenExpired},
 		{"deny/unknown-endpoint", enforce.Request{Method: "GET", Path: "/api/v2/nowhere/x/y", Token: tok}, enforce.CodeEndpointUnknown},
@@ -224,7 +236,7 @@ func enforceCases(env benchEnv) []enforceCase {
 // first request, current on the next.
 func BenchmarkEnforceMemo(b *testing.B) {
 	env := newBenchEnv(b, 3000)
-	for _, c := range enforceCases(env) {
+	for _, c := range enforceCases(b, env) {
 		b.Run(c.name, func(b *testing.B) {
 			req := c.req
 			req.Memo = new(enforce.TokenMemo)
