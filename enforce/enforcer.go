@@ -288,8 +288,9 @@ func (e *Enforcer) Enforce(ctx context.Context, r *Request) (d Decision, err err
 	// d is filled in place: a local Decision copied out at the end costs
 	// more than the nil checks above.
 	causes, err := e.decide(ctx, r, &d)
-	if causes == 1<<CodeAllowed && err == nil && e.hook == nil {
-		d.causes, d.code = causes, CodeAllowed // finish, for the usual answer
+	if causes != 0 && causes&(causes-1) == 0 && err == nil && e.hook == nil {
+		// finish, for one cause and no hook: the usual answers.
+		d.causes, d.code = causes, Code(bits.TrailingZeros32(uint32(causes)))
 		return d, nil
 	}
 	if err != nil {
@@ -479,6 +480,9 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 	if err != nil {
 		return 0, err
 	}
+	if code == 0 && !d.perm.DivisionUnknown() {
+		return CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
+	}
 	return e.denyPermission(ctx, ep, t, code, access, d)
 }
 
@@ -497,8 +501,9 @@ func (e *Enforcer) unscopedMissing(ctx context.Context, ep *endpoint, t *grant.T
 }
 
 // denyPermission works out, off the allowed path, what is wrong with the
-// permission: code is what finding the resource's division gave, and
-// access, when code is 0, the access d.perm was checked with. It returns
+// permission when finding the resource's division gave code, or when,
+// with code 0, d.perm was checked (with access) in a division that is not
+// the org's. It returns
 // the code of the cause, or 0. A caller never learns whether a resource
 // it may not read exists, nor where it lives: a resource that does not
 // exist in the token's org (none at all, or another org's) is reported as
@@ -510,10 +515,7 @@ func (e *Enforcer) denyPermission(ctx context.Context, ep *endpoint, t *grant.To
 		return code, nil
 	}
 	if code == 0 {
-		switch {
-		case !d.perm.DivisionUnknown():
-			return CodePermissionMissing, nil
-		case ep.Division == DivisionFromRequest:
+		if ep.Division == DivisionFromRequest {
 			return CodeDivisionUnknown, nil
 		}
 		// The resolver found the resource in a division that is not the
@@ -672,6 +674,8 @@ func (e *Enforcer) finish(ctx context.Context, r *Request, d *Decision, causes C
 		d.causes, d.code = 1<<CodeUnavailable, CodeUnavailable
 	case causes.Has(CodeScopeMissing) && causes.Has(CodePermissionMissing):
 		d.code = CodeScopeAndPermissionMissing
+	case causes != 0 && causes&(causes-1) == 0:
+		d.code = Code(bits.TrailingZeros32(uint32(causes))) // one cause names itself
 	default:
 		// The cause of the highest precedence, found among the causes
 		// themselves: a denial has one or two.

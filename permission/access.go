@@ -452,13 +452,15 @@ func (r Result) Target() Target { return r.target }
 // one of the org's: another org's, or none at all. Such a target is never
 // satisfied, whatever the subject holds.
 func (r Result) DivisionUnknown() bool {
-	switch {
-	case r.target.div == "" || r.access == nil || r.div == divInOrg:
-		return false
-	case r.div == divNotInOrg:
-		return true
+	if r.div != divUnasked { // Check found out: the usual case, in line
+		return r.div == divNotInOrg
 	}
-	return !r.access.orgDivs.has(r.target.hash, r.target.div)
+	return r.access.outside(r.target)
+}
+
+// outside reports whether t is a division that is not one of the org's.
+func (a *Access) outside(t Target) bool {
+	return t.div != "" && a != nil && !a.orgDivs.has(t.hash, t.div)
 }
 
 // Missing lists what the subject lacks: for an ALL requirement the
