@@ -98,7 +98,7 @@ func (e *Enforcer) remember(ctx context.Context, m *TokenMemo, p *Policy, t *gra
 	ms := &memoState{e: e, token: *t, pass: pass, policy: p, granted: p.catalog.Grant(t.Scopes)}
 	if e.cache != nil {
 		ms.stamp = e.cache.Stamp() // before the access: a change after it shows
-		a, err := e.cache.Access(ctx, t.Org, t.Subject())
+		a, err := e.cache.Access(ctx, t.Org, subject(t))
 		if err != nil {
 			return nil // the permission check meets the error again
 		}
@@ -114,5 +114,5 @@ func (e *Enforcer) access(ctx context.Context, t *grant.Token, d *Decision) (*pe
 	if d.memo != nil && d.memo.access != nil {
 		return d.memo.access, nil
 	}
-	return e.src.Access.Access(ctx, t.Org, t.Subject())
+	return e.src.Access.Access(ctx, t.Org, subject(t))
 }

@@ -238,8 +238,10 @@ func (a *Access) HasRole(id RoleID, t Target) bool {
 // access was compiled, with keys that no requirement had named before, is
 // checked permission by permission until the access is compiled again,
 // with the same answers.)
-func (a *Access) Check(r Requirement, t Target) Result {
-	res := Result{access: a, req: r.r, target: t}
+func (a *Access) Check(r Requirement, t Target) (res Result) {
+	// res is the result itself, filled in place: a local Result copied
+	// out at every return costs the hot path.
+	res.access, res.req, res.target = a, r.r, t
 	if a == nil || len(a.perms.slots) == 0 || r.r == nil || !t.IsValid() {
 		return res
 	}
