@@ -76,7 +76,59 @@ type accepted struct {
 	exact      []uint64 // the accepted scopes
 	satisfiers []Scope  // every scope that is or implies an accepted scope, sorted, for Match
 	rank       []uint16 // rank[i]: satisfiers[i]'s place from the narrowest, for Match
-	byRank     []Scope  // the satisfiers from the narrowest, for Match
+	byRank     []ranked // the satisfiers from the narrowest, for Match
+}
+
+// ranked is a satisfier with the words of its name that Match compares
+// (see nameWords), worked out once when the Accepted is compiled.
+type ranked struct {
+	sc     Scope
+	w0, w1 uint64
+}
+
+// rankedOf returns sc with its name's words.
+func rankedOf(sc Scope) ranked {
+	w0, w1 := nameWords(sc.name)
+	return ranked{sc: sc, w0: w0, w1: w1}
+}
+
+// nameWords returns the two words of s that Match compares first, read in
+// line rather than by calling a compare: its first and last eight bytes;
+// when it is shorter, its first and last four; shorter still, its first,
+// middle and last byte. For a name of at most sixteen bytes they hold
+// every byte, so two such names of one length are equal exactly when their
+// words are; Match compares the eight-byte words between them of a longer
+// name. accepted.match reads a token's names the same way, in line.
+func nameWords(s string) (w0, w1 uint64) {
+	switch n := len(s); {
+	case n >= 8:
+		return le64(s), le64(s[n-8:])
+	case n >= 4:
+		return le32(s), le32(s[n-4:])
+	case n > 0:
+		return le3(s), 0
+	}
+	return 0, 0
+}
+
+// le64 reads the first eight bytes of s as a little-endian word: one load.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// le32 reads the first four bytes of s as a little-endian word.
+func le32(s string) uint64 {
+	_ = s[3]
+	return uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
+}
+
+// le3 packs the first, middle and last bytes of s, which is not empty:
+// every byte of a name of at most three.
+func le3(s string) uint64 {
+	n := len(s)
+	return uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
 }
 
 // Accept compiles the scopes an endpoint accepts. Each must be in c (an
@@ -122,10 +174,10 @@ func (c *Catalog) Accept(scopes ...Scope) (Accepted, error) {
 		order[i] = uint16(i)
 	}
 	slices.SortFunc(order, func(i, j uint16) int { return c.compareBreadthIDs(int(ids[i]), int(ids[j])) })
-	a.byRank = make([]Scope, len(order))
+	a.byRank = make([]ranked, len(order))
 	a.rank = make([]uint16, len(order))
 	for r, i := range order {
-		a.byRank[r] = a.satisfiers[i]
+		a.byRank[r] = rankedOf(a.satisfiers[i])
 		a.rank[i] = uint16(r)
 	}
 	return Accepted{a}, nil
@@ -157,10 +209,7 @@ func (a Accepted) Satisfiers() Set {
 // (both sorted lists, walked together when they are long), and does not
 // allocate.
 func (a Accepted) Match(s Set) (Scope, bool) {
-	if a.a == nil {
-		return Scope{}, false
-	}
-	return a.a.match(s, Set{}, false)
+	return a.a.match(s.scopes, nil) // small enough to inline: match checks for the zero Accepted
 }
 
 // rankOf returns satisfier j's place from the narrowest.
@@ -175,37 +224,74 @@ func (a *accepted) rankOf(j int) int {
 // that are also in limit: a token's scopes still held by its client, say.
 // An empty limit leaves none.
 func (a Accepted) MatchWithin(s Set, limit Set) (Scope, bool) {
-	if a.a == nil {
-		return Scope{}, false
-	}
-	return a.a.match(s, limit, true)
+	return a.a.match(s.scopes, &limit)
 }
 
-// match is Match, or MatchWithin when limited.
-func (a *accepted) match(s Set, limit Set, limited bool) (Scope, bool) {
-	if len(s.scopes)*len(a.satisfiers) <= 64 && len(a.byRank) == len(a.satisfiers) {
-		// Short lists, the usual case: the satisfiers from the narrowest,
-		// so the first found is the one; lengths compared first, and
-		// bytes only when they agree.
-		for _, want := range a.byRank {
-			for _, sc := range s.scopes {
-				if len(sc.name) == len(want.name) && sc.name == want.name && (!limited || limit.Contains(sc)) {
-					return sc, true
-				}
-			}
-		}
+// match is Match, or MatchWithin when limit is not nil; a is nil for the
+// zero Accepted, which nothing satisfies.
+//
+// Short lists, the usual case, are walked here, the satisfiers from the
+// narrowest, so the first found is the one. Names are compared without
+// calling a compare: lengths first, then the words of nameWords, then for
+// a name longer than sixteen bytes the eight-byte words between them. The
+// loops call nothing but limit, for a scope that matched, so that their
+// values stay in registers.
+func (a *accepted) match(s []Scope, limit *Set) (Scope, bool) {
+	if a == nil {
 		return Scope{}, false
 	}
-	// Long lists: walk both in canonical order, keeping the narrowest.
+	byRank := a.byRank
+	if len(s)*len(byRank) > 64 {
+		return a.matchLong(s, limit)
+	}
+	for i := range byRank {
+		want := &byRank[i]
+		n := len(want.sc.name)
+	scopes:
+		for _, sc := range s {
+			name := sc.name
+			if len(name) != n {
+				continue
+			}
+			switch {
+			case n >= 8:
+				if le64(name) != want.w0 || le64(name[len(name)-8:]) != want.w1 {
+					continue
+				}
+				for k := 8; k < len(name)-8; k += 8 {
+					if le64(name[k:]) != le64(want.sc.name[k:]) {
+						continue scopes
+					}
+				}
+			case n >= 4:
+				if le32(name) != want.w0 || le32(name[len(name)-4:]) != want.w1 {
+					continue
+				}
+			default:
+				if n > 0 && le3(name) != want.w0 {
+					continue
+				}
+			}
+			if limit == nil || limit.Contains(sc) {
+				return sc, true
+			}
+		}
+	}
+	return Scope{}, false
+}
+
+// matchLong is match for long lists: it walks both in canonical order,
+// keeping the narrowest.
+func (a *accepted) matchLong(s []Scope, limit *Set) (Scope, bool) {
 	best, bestRank := -1, 0
-	for i, j := 0, 0; i < len(s.scopes) && j < len(a.satisfiers); {
-		switch c := compareScopes(s.scopes[i], a.satisfiers[j]); {
+	for i, j := 0, 0; i < len(s) && j < len(a.satisfiers); {
+		switch c := compareScopes(s[i], a.satisfiers[j]); {
 		case c < 0:
 			i++
 		case c > 0:
 			j++
 		default:
-			if r := a.rankOf(j); (best < 0 || r < bestRank) && (!limited || limit.Contains(s.scopes[i])) {
+			if r := a.rankOf(j); (best < 0 || r < bestRank) && (limit == nil || limit.Contains(s[i])) {
 				best, bestRank = j, r
 			}
 			i, j = i+1, j+1

@@ -88,10 +88,22 @@ func FuzzDistance(f *testing.F) {
 }
 
 // FuzzMatchPaths checks that the two ways Match compares names, short
-// lists and the merge walk, agree on the narrowest satisfying scope.
+// lists (lengths and words read in line) and the merge walk, agree with
+// each other and with a plain reference on the narrowest satisfying scope.
 func FuzzMatchPaths(f *testing.F) {
 	f.Add("a b c", "b", "")
 	f.Add("a b c d e f g h i", "c d e f g h i j k", "i")
+	// Near misses for every word shape (up to three bytes, four to seven,
+	// eight to sixteen, longer): names of the satisfier's length that
+	// differ in one byte, in each word the comparison reads.
+	f.Add("axc abx", "abc", "")
+	f.Add("uXers userX", "users", "")
+	f.Add("Xsers:readonly users:readonlX", "users:readonly users", "")
+	f.Add("conversatiXns:readonly", "conversations:readonly", "")
+	f.Add("analytics:conversationDeXail:view", "analytics:conversationDetail:view", "")
+	f.Add("analytics:conversationDetail:view users:readonly", "analytics:conversationDetail:view users:readonly", "analytics:conversationDetail:view")
+	// A limit that leaves out the narrowest match, so the walk goes on.
+	f.Add("users users:readonly", "users users:readonly", "users")
 	f.Fuzz(func(t *testing.T, token, satisfiers, limit string) {
 		parse := func(s string) (Set, bool) {
 			set, err := ParseSet(s)
@@ -105,22 +117,29 @@ func FuzzMatchPaths(f *testing.F) {
 		}
 		// Rank the satisfiers from the last to the first, so that the
 		// narrowest is not simply the first in canonical order.
-		ac := &accepted{satisfiers: ss.scopes, byRank: slices.Clone(ss.scopes)}
-		slices.Reverse(ac.byRank)
+		byRank := slices.Clone(ss.scopes)
+		slices.Reverse(byRank)
+		ac := &accepted{satisfiers: ss.scopes}
+		for _, sc := range byRank {
+			ac.byRank = append(ac.byRank, rankedOf(sc))
+		}
 		for i := range ss.scopes {
 			ac.rank = append(ac.rank, uint16(len(ss.scopes)-1-i))
 		}
 		a := Accepted{ac}
 		for _, limited := range []bool{false, true} {
 			got, gotOK := a.Match(ts)
+			var lim *Set
 			if limited {
 				got, gotOK = a.MatchWithin(ts, ls)
+				lim = &ls
 			}
+			long, longOK := ac.matchLong(ts.scopes, lim)
 			// The reference: the narrowest satisfier that the token holds,
 			// and the limit too.
 			var want Scope
 			wantOK := false
-			for _, sc := range ac.byRank {
+			for _, sc := range byRank {
 				if ts.Contains(sc) && (!limited || ls.Contains(sc)) {
 					want, wantOK = sc, true
 					break
@@ -129,8 +148,60 @@ func FuzzMatchPaths(f *testing.F) {
 			if got != want || gotOK != wantOK {
 				t.Fatalf("MatchWithin(%q, %q, %q, %v) = %v, %v; want %v, %v", token, satisfiers, limit, limited, got, gotOK, want, wantOK)
 			}
+			if long != want || longOK != wantOK {
+				t.Fatalf("matchLong(%q, %q, %q, %v) = %v, %v; want %v, %v", token, satisfiers, limit, limited, long, longOK, want, wantOK)
+			}
 		}
 	})
+}
+
+// TestMatchShortNamesEveryByte checks that the short lists' comparison of
+// lengths and words tells apart names of one length that differ in any one
+// byte, for every length up to forty (every shape of words, and names
+// longer than two words), and agrees with the merge walk.
+func TestMatchShortNamesEveryByte(t *testing.T) {
+	accept := func(byRank ...string) *accepted {
+		ac := &accepted{}
+		var scopes []Scope
+		for _, name := range byRank {
+			scopes = append(scopes, Scope{name})
+			ac.byRank = append(ac.byRank, rankedOf(Scope{name}))
+		}
+		ac.satisfiers = slices.Clone(scopes)
+		slices.SortFunc(ac.satisfiers, compareScopes)
+		for _, sc := range ac.satisfiers {
+			ac.rank = append(ac.rank, uint16(slices.Index(scopes, sc)))
+		}
+		return ac
+	}
+	for n := 1; n <= 40; n++ {
+		name := strings.Repeat("a", n)
+		for p := range n {
+			other := name[:p] + "b" + name[p+1:]
+			tests := []struct {
+				byRank []string
+				token  string
+				want   string
+			}{
+				{[]string{name}, other, ""},
+				{[]string{other}, name, ""},
+				{[]string{name}, name, name},
+				{[]string{name}, name + " " + other, name},
+				{[]string{other}, name + " " + other, other},
+				{[]string{other, name}, name + " " + other, other},
+				{[]string{name, other}, name + " " + other, name},
+				{[]string{name, other}, other, other},
+			}
+			for _, tt := range tests {
+				ac, token := accept(tt.byRank...), MustParseSet(tt.token)
+				got, ok := ac.match(token.scopes, nil)
+				long, longOK := ac.matchLong(token.scopes, nil)
+				if got.name != tt.want || ok != (tt.want != "") || long != got || longOK != ok {
+					t.Fatalf("satisfiers %q, token %q: match = %v, %v; matchLong = %v, %v; want %q", tt.byRank, tt.token, got, ok, long, longOK, tt.want)
+				}
+			}
+		}
+	}
 }
 
 // TestParseSetFastLong covers the sort for more scopes than the insertion
