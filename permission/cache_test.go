@@ -317,9 +317,8 @@ func TestCacheStampNeverVouchesForAStaleAccess(t *testing.T) {
 }
 
 // TestCacheKeepsSubjectsThatShareAnID: one ID as a user, a group and a
-// client, each with its own access, are cached side by side (the cache
-// finds entries by the hash of the ID), and invalidating one leaves the
-// others cached.
+// client, each with its own access, are cached side by side, and
+// invalidating one leaves the others cached.
 func TestCacheKeepsSubjectsThatShareAnID(t *testing.T) {
 	user, group, app := permission.User("x"), permission.Group("x"), permission.Client("x")
 	inner := store(t, []permission.Role{role("editor", "directory:user:edit"), role("viewer", "directory:user:view")},
@@ -351,5 +350,96 @@ func TestCacheKeepsSubjectsThatShareAnID(t *testing.T) {
 		check()
 		require.Equal(t, compiled+1, s.compiles.Load(), "only %v is compiled again", who)
 		compiled = s.compiles.Load()
+	}
+}
+
+// versionedStore hides that its store is a *MemStore but keeps its
+// Version: a Cache over it takes the general path, one over the MemStore
+// itself its shortcut for a hit.
+type versionedStore struct{ *permission.MemStore }
+
+// idOf returns an ID of n bytes, made different from the IDs of other
+// lengths and variants by its first and last bytes.
+func idOf(n, variant int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('a' + (i*7+n+variant)%26)
+	}
+	if n > 0 {
+		b[0] = byte('0' + variant%10)
+	}
+	return string(b)
+}
+
+// TestCacheAccessPathsAgree: over a MemStore, Access finds a hit in line,
+// hashing the subject and comparing the key itself; over another store
+// it goes the general way, as a miss, Invalidate and the cache's writes
+// do. For IDs of every length to 40 bytes (0 to 3, 4 to 8, 9 to 16 and
+// longer are hashed each their own way) and orgs of several lengths,
+// both find what the other stored: a second Access returns the very
+// Access of the first, for its own org and subject, and Invalidate drops
+// it.
+func TestCacheAccessPathsAgree(t *testing.T) {
+	m := permission.NewMemStore()
+	var orgs []permission.OrgID
+	for _, n := range []int{1, 3, 4, 8, 9, 16, 17, 36} {
+		o := permission.OrgID(idOf(n, 9))
+		orgs = append(orgs, o)
+		require.NoError(t, m.PutDivisions(o, testDivisions))
+	}
+	for name, st := range map[string]permission.Store{"in line": m, "general": versionedStore{m}} {
+		t.Run(name, func(t *testing.T) {
+			c := permission.NewCache(st, 100_000)
+			for _, o := range orgs {
+				for n := range 41 {
+					for _, s := range []permission.Subject{permission.User(idOf(n, 0)), permission.Group(idOf(n, 0)), permission.Client(idOf(n, 1))} {
+						first, err := c.Access(ctx, o, s)
+						if n == 0 {
+							require.ErrorIs(t, err, permission.ErrInvalid, "an empty ID is no subject")
+							continue
+						}
+						require.NoError(t, err)
+						require.Equal(t, o, first.Org())
+						require.Equal(t, s, first.Subject())
+						again, err := c.Access(ctx, o, s)
+						require.NoError(t, err)
+						require.Same(t, first, again, "%v in %q: a hit", s, o)
+						c.Invalidate(o, s)
+						fresh, err := c.Access(ctx, o, s)
+						require.NoError(t, err)
+						require.NotSame(t, first, fresh, "%v in %q: invalidated", s, o)
+						again, err = c.Access(ctx, o, s)
+						require.NoError(t, err)
+						require.Same(t, fresh, again, "%v in %q: cached again", s, o)
+					}
+				}
+			}
+			// Every entry is still there, each its own subject's.
+			for _, o := range orgs {
+				for n := 1; n <= 40; n++ {
+					s := permission.User(idOf(n, 0))
+					a, err := c.Access(ctx, o, s)
+					require.NoError(t, err)
+					require.Equal(t, o, a.Org())
+					require.Equal(t, s, a.Subject())
+				}
+			}
+			// A change to the store makes every entry stale.
+			s := permission.User(idOf(5, 0))
+			before, err := c.Access(ctx, orgs[0], s)
+			require.NoError(t, err)
+			require.NoError(t, m.PutRole(orgs[0], role("r", "a:b:c")))
+			require.NoError(t, m.AddGrant(orgs[0], permission.Grant{Subject: s, Role: "r", AllDivisions: true}))
+			after, err := c.Access(ctx, orgs[0], s)
+			require.NoError(t, err)
+			require.NotSame(t, before, after)
+			require.False(t, before.HasRole("r", permission.OrgWide()))
+			require.True(t, after.HasRole("r", permission.OrgWide()))
+			again, err := c.Access(ctx, orgs[0], s)
+			require.NoError(t, err)
+			require.Same(t, after, again)
+			require.NoError(t, m.RemoveGrant(orgs[0], s, "r"))
+			require.NoError(t, m.DeleteRole(orgs[0], "r"))
+		})
 	}
 }
