@@ -126,3 +126,53 @@ func TestCheckLifetimeAcrossTimesRange(t *testing.T) {
 		require.ErrorIs(t, tok.CheckClaims(), grant.ErrMalformed)
 	}
 }
+
+// TestCheckRevocationsThroughEitherPath: a Validator over a MemStore asks
+// it directly, without copying the token into an interface call; over
+// the same store behind the Revocations interface, it answers the same,
+// for every kind of revocation, at the revocation time and a nanosecond
+// either side of it.
+func TestCheckRevocationsThroughEitherPath(t *testing.T) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	clients := client.NewMemStore()
+	app := client.Client{ID: client.NewID(), Org: provider, State: client.Active}
+	require.NoError(t, clients.CreateClient(ctx, app))
+	token := func(issued time.Time) grant.Token {
+		return grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: customer, GrantType: client.AuthorizationCode, User: user,
+			IssuedAt: issued, ExpiresAt: issued.Add(time.Hour)}
+	}
+	at := now.Add(-time.Minute)
+	tests := []struct {
+		name   string
+		revoke func(s *grant.MemStore, tok grant.Token) error
+		issued time.Duration // after at
+		want   error
+	}{
+		{name: "nothing revoked", revoke: func(*grant.MemStore, grant.Token) error { return nil }},
+		{name: "the token", revoke: func(s *grant.MemStore, tok grant.Token) error { return s.RevokeToken(ctx, tok) }, want: grant.ErrRevoked},
+		{name: "another token", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeToken(ctx, token(at)) }},
+		{name: "the user, after issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeUser(ctx, customer, user, at) }, issued: -time.Nanosecond, want: grant.ErrRevoked},
+		{name: "the user, at issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeUser(ctx, customer, user, at) }, want: grant.ErrRevoked},
+		{name: "the user, before issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeUser(ctx, customer, user, at) }, issued: time.Nanosecond},
+		{name: "the user in another org", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeUser(ctx, provider, user, at) }},
+		{name: "the client, after issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeClient(ctx, app.ID, at) }, issued: -time.Nanosecond, want: grant.ErrRevoked},
+		{name: "the client, at issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeClient(ctx, app.ID, at) }, want: grant.ErrRevoked},
+		{name: "the client, before issue", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeClient(ctx, app.ID, at) }, issued: time.Nanosecond},
+		{name: "another client", revoke: func(s *grant.MemStore, _ grant.Token) error { return s.RevokeClient(ctx, client.NewID(), now) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := grant.NewMemStore(clock)
+			tok := token(at.Add(tt.issued))
+			require.NoError(t, tt.revoke(s, tok))
+			direct := grant.NewValidator(clients, s, grant.WithClock(clock))
+			behind := grant.NewValidator(clients, revocationsOnly{s}, grant.WithClock(clock))
+			require.Equal(t, tt.want, direct.Check(ctx, &tok), "over the MemStore")
+			require.Equal(t, tt.want, behind.Check(ctx, &tok), "behind the interface")
+			revoked, err := s.IsRevoked(ctx, tok)
+			require.NoError(t, err)
+			require.Equal(t, tt.want != nil, revoked, "IsRevoked")
+		})
+	}
+}
