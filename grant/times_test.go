@@ -176,3 +176,47 @@ func TestCheckRevocationsThroughEitherPath(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckClientStatusAgreesWithTokenWorks: a Validator reads a
+// client.MemStore directly and compares the client's DisabledAt with the
+// token's issue time in line; over the same store behind the
+// ClientStatuses interface it answers the same, and both answer what
+// client.Status.TokenWorks does, for each state, at the disabling time
+// and a nanosecond either side of it, for the zero DisabledAt (also in a
+// location of its own) and for times at the ends of time.Time's range.
+func TestCheckClientStatusAgreesWithTokenWorks(t *testing.T) {
+	// Tokens issued in 2026, and at the zero time, which only the zero
+	// DisabledAt is not after.
+	for _, issued := range []time.Time{time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), {}} {
+		now := issued.Add(time.Minute)
+		clock := func() time.Time { return now }
+		revocations := grant.NewMemStore(clock)
+		disabledAts := []time.Time{
+			{}, time.Time{}.In(time.FixedZone("east", 3600)),
+			issued, issued.Add(-time.Nanosecond), issued.Add(time.Nanosecond), issued.Add(-time.Hour), now.Add(time.Hour),
+			time.Unix(0, 0), earliest, latest, time.Unix(math.MaxInt64, 999_999_999),
+		}
+		for _, state := range []client.State{0, client.Active, client.Inactive, client.Disabled, 4} {
+			for _, disabledAt := range disabledAts {
+				clients := client.NewMemStore()
+				app := client.Client{ID: client.NewID(), Org: provider, State: state, DisabledAt: disabledAt}
+				require.NoError(t, clients.CreateClient(ctx, app))
+				tok := grant.Token{ID: grant.NewTokenID(), Client: app.ID, Org: customer, GrantType: client.AuthorizationCode, User: user,
+					IssuedAt: issued, ExpiresAt: issued.Add(time.Hour)}
+				var want error
+				if !app.Status().TokenWorks(issued) {
+					want = grant.ErrClientDisabled
+				}
+				direct := grant.NewValidator(clients, revocations, grant.WithClock(clock))
+				behind := grant.NewValidator(clientsOnly{clients}, revocations, grant.WithClock(clock))
+				require.Equal(t, want, direct.Check(ctx, &tok), "%v disabled at %v, issued at %v: over the MemStore", state, disabledAt, issued)
+				require.Equal(t, want, behind.Check(ctx, &tok), "%v disabled at %v, issued at %v: behind the interface", state, disabledAt, issued)
+				require.ErrorIs(t, direct.Validate(ctx, tok), want)
+
+				require.NoError(t, clients.DeleteClient(ctx, app.ID))
+				require.Equal(t, grant.ErrClientDisabled, direct.Check(ctx, &tok), "a deleted client")
+				require.Equal(t, grant.ErrClientDisabled, behind.Check(ctx, &tok), "a deleted client, behind the interface")
+			}
+		}
+	}
+}

@@ -36,6 +36,9 @@ type Validator struct {
 	// mem is revocations when it is a *MemStore, asked without copying
 	// the token into an interface call.
 	mem *MemStore
+	// cmem is clients when it is a *client.MemStore, whose ClientStatus
+	// is then called directly, and inlined.
+	cmem *client.MemStore
 	// skewSpan is the clock skew, for instant arithmetic.
 	skewSpan span
 }
@@ -50,6 +53,7 @@ func NewValidator(clients ClientStatuses, revocations Revocations, opts ...Valid
 	v := &Validator{clients: clients, revocations: revocations, validatorOptions: buildValidatorOptions(opts)}
 	v.ready = v.clients != nil && v.revocations != nil && v.now != nil
 	v.mem, _ = revocations.(*MemStore) // nil for a nil *MemStore, which then answers its error
+	v.cmem, _ = clients.(*client.MemStore)
 	v.skewSpan = spanOf(v.skew)
 	rv, ok1 := revocations.(RevocationVersioner)
 	cv, ok2 := clients.(permission.Versioner)
@@ -146,12 +150,23 @@ func (v *Validator) check(ctx context.Context, t *Token, c *checked) error {
 	if revoked {
 		return ErrRevoked
 	}
-	c.status, err = v.clients.ClientStatus(ctx, t.Client)
-	c.found = err == nil
-	switch {
-	case err == nil && c.status.TokenWorks(t.IssuedAt):
-		return nil
-	case err == nil, errors.Is(err, client.ErrNotFound):
+	if v.cmem != nil {
+		c.status, err = v.cmem.ClientStatus(ctx, t.Client)
+	} else {
+		c.status, err = v.clients.ClientStatus(ctx, t.Client)
+	}
+	if c.found = err == nil; c.found {
+		// client.Status.TokenWorks, its times compared in line: the
+		// client's state lets its tokens work, and the token was issued
+		// after the client was last disabled, if ever.
+		if c.status.State.TokensWork() {
+			if disabled := instantOf(c.status.DisabledAt); disabled == (instant{}) || disabled.before(iat) {
+				return nil
+			}
+		}
+		return ErrClientDisabled
+	}
+	if errors.Is(err, client.ErrNotFound) {
 		return ErrClientDisabled
 	}
 	return fmt.Errorf("grant: looking up client %s: %w", t.Client, err)
