@@ -307,24 +307,33 @@ func (m *MemStore) IsRevoked(_ context.Context, t Token) (bool, error) {
 	if m == nil {
 		return false, errNilMemStore
 	}
+	return m.revoked(&t), nil
+}
+
+// revoked is IsRevoked for a non-nil m, without copying the token: a
+// Validator over a MemStore calls it directly. A store that never held a
+// revocation answers in line.
+func (m *MemStore) revoked(t *Token) bool {
 	kinds := m.kinds.Load()
-	if kinds == 0 {
-		return false, nil
-	}
+	return kinds != 0 && m.revokedBy(t, kinds)
+}
+
+// revokedBy looks t up in the maps of the kinds of revocation stored.
+func (m *MemStore) revokedBy(t *Token, kinds uint32) bool {
 	if kinds&revokedTokens != 0 {
 		if _, ok := m.tokens.Load(t.ID); ok {
-			return true, nil
+			return true
 		}
 	}
 	if kinds&revokedUsers != 0 && t.User != "" {
 		if at, ok := loadTime(&m.users, userKey{t.Org, t.User}); ok && !t.IssuedAt.After(at) {
-			return true, nil
+			return true
 		}
 	}
 	if kinds&revokedClients != 0 {
 		if at, ok := loadTime(&m.clients, t.Client); ok && !t.IssuedAt.After(at) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }

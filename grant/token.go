@@ -124,6 +124,14 @@ const (
 )
 
 func (t *Token) claimsProblem() claimsProblem {
+	if p := t.fieldsProblem(); p != claimsOK {
+		return p
+	}
+	return lifeProblem(instantOf(t.IssuedAt), instantOf(t.ExpiresAt))
+}
+
+// fieldsProblem is claimsProblem without the times.
+func (t *Token) fieldsProblem() claimsProblem {
 	switch {
 	case !t.ID.IsValid():
 		return noID
@@ -139,21 +147,24 @@ func (t *Token) claimsProblem() claimsProblem {
 		return unwantedUser
 	case !t.GrantType.UsesScopes() && !t.Scopes.IsEmpty():
 		return unwantedScopes
-	case !t.ExpiresAt.After(t.IssuedAt):
-		return expiresBeforeIssued
-	case outlives(t.IssuedAt, t.ExpiresAt, client.MaxTokenLifetime):
-		return livesTooLong
 	}
 	return claimsOK
 }
 
-// outlives reports whether exp, after iat, is more than d after it, for a
-// d of whole seconds (MaxTokenLifetime is), in seconds and nanoseconds:
-// Sub, or Add and After, cost several times as much. A difference that
-// overflows is more than d.
-func outlives(iat, exp time.Time, d time.Duration) bool {
-	diff, max := exp.Unix()-iat.Unix(), int64(d/time.Second)
-	return diff < 0 || diff > max || diff == max && exp.Nanosecond() > iat.Nanosecond()
+// lifeProblem is claimsProblem's look at the times: the token expires
+// after it is issued, and at most client.MaxTokenLifetime later.
+func lifeProblem(iat, exp instant) claimsProblem {
+	// The lifetime is whole seconds: in seconds and nanoseconds, a
+	// difference that overflows is negative, and more than the most.
+	const most = int64(client.MaxTokenLifetime / time.Second)
+	const _ = uint(-(client.MaxTokenLifetime % time.Second)) // whole seconds, or this fails to compile
+	switch diff := exp.sec - iat.sec; {
+	case !iat.before(exp):
+		return expiresBeforeIssued
+	case diff < 0 || diff > most || diff == most && exp.nsec > iat.nsec:
+		return livesTooLong
+	}
+	return claimsOK
 }
 
 func (t Token) describe(p claimsProblem) string {
