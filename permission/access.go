@@ -3,7 +3,6 @@ package permission
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strings"
@@ -145,7 +144,7 @@ func Compile(ctx context.Context, st Store, org OrgID, s Subject) (*Access, erro
 				continue
 			}
 			for _, d := range g.Divisions {
-				dn := a.divs.find(maphash.String(seed, string(d)), string(d))
+				dn := a.divs.find(hashKey(string(d)), string(d))
 				a.bits[n*a.words+dn/64] |= 1 << (dn % 64)
 			}
 		}

@@ -3,7 +3,6 @@ package permission
 import (
 	"cmp"
 	"fmt"
-	"hash/maphash"
 	"slices"
 )
 
@@ -113,7 +112,7 @@ func In(id DivisionID) Target {
 	if id == "" {
 		return Target{}
 	}
-	return Target{div: id, hash: maphash.String(seed, string(id))}
+	return Target{div: id, hash: hashKey(string(id))}
 }
 
 // OrgWide returns the target of an action that is not division-aware: a

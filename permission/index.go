@@ -72,7 +72,7 @@ func (x *index) find(h uint64, key string) int {
 
 // add returns the number of key, adding it if it is new.
 func (x *index) add(key string) int {
-	h := maphash.String(seed, key)
+	h := hashKey(key)
 	if n := x.find(h, key); n >= 0 {
 		return n
 	}
@@ -126,4 +126,14 @@ func word(s string, i int) uint64 {
 	b := s[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// hashKey returns the hash of a permission or division key, for the
+// package's indexes: the cache's keyed hash (hashID), a few multiplies
+// for a short key where maphash.String's calls into the runtime cost
+// more than the hashing, and as safe from keys crafted to collide, its
+// keys coming from the package's random seed.
+func hashKey(key string) uint64 {
+	a, b := idWords(key)
+	return hashID(0, key, a, b)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"strings"
 )
@@ -123,7 +122,7 @@ func newRequirement(k Kind, ps []Permission) (Requirement, error) {
 			}
 		}
 		for shape, key := range ks {
-			pr[shape] = probe{hash: maphash.String(seed, key), key: key, words: wordsOf(key)}
+			pr[shape] = probe{hash: hashKey(key), key: key, words: wordsOf(key)}
 		}
 		r.perms = append(r.perms, p)
 		r.probes = append(r.probes, pr)
