@@ -1,7 +1,6 @@
 package route
 
 import (
-	"hash/maphash"
 	"math/bits"
 	"strings"
 )
@@ -117,14 +116,11 @@ type routeEntry struct {
 	ep     int32
 }
 
-// routeSeed seeds the route index's hash, made at start-up.
-var routeSeed = maphash.MakeSeed()
-
 // add indexes route, of method, for endpoint ep. The slots stay at most
 // half full: they are rebuilt twice as large when an entry would fill
 // them past that.
 func (x *routeIndex) add(route, method string, ep int32) {
-	x.entries = append(x.entries, routeEntry{maphash.String(routeSeed, route), route, method, ep})
+	x.entries = append(x.entries, routeEntry{hashRoute(route), route, method, ep})
 	if 2*len(x.entries) > len(x.slots) {
 		size := 16
 		for size < 4*len(x.entries) {
@@ -154,7 +150,7 @@ func (x *routeIndex) find(route string) *routeEntry {
 	if len(x.slots) == 0 {
 		return nil
 	}
-	h := maphash.String(routeSeed, route)
+	h := hashRoute(route)
 	mask := uint64(len(x.slots) - 1)
 	for j := h & mask; ; j = (j + 1) & mask {
 		k := x.slots[j]
