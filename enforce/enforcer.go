@@ -478,15 +478,17 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
-		if d.perm = access.Check(ep.Permissions, target); d.perm.Satisfied() {
+		res := access.Check(ep.Permissions, target)
+		d.perm = res
+		switch {
+		case res.Satisfied():
 			return 0, nil
+		case !res.DivisionUnknown():
+			return CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
 		}
 	}
 	if err != nil {
 		return 0, err
-	}
-	if code == 0 && !d.perm.DivisionUnknown() {
-		return CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
 	}
 	return e.denyPermission(ctx, ep, t, code, access, d)
 }

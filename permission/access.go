@@ -284,8 +284,10 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 					if s.hash != p.hash {
 						continue
 					}
-					if a.grantsAt(s, p, anywhere, inAll, dn) {
+					if is, ok := a.grantsAt(s, p, anywhere, inAll, dn); ok {
 						continue perms
+					} else if is {
+						break // the key, not granting here: the next shape
 					}
 				}
 			}
@@ -349,10 +351,9 @@ func (a *Access) holds(pr *[shapes]probe, anywhere, inAll bool, dn int) bool {
 	return false
 }
 
-// grants probes for one policy key. It compares keys only for an entry
-// that would grant, which is all a collision of hashes can falsify: an
-// entry that would not grant is passed over whoever owns it, and the
-// probe goes on to the end of the chain.
+// grants probes for one policy key, to its entry or to the end of its
+// chain: an entry whose hash is the key's but whose key is another's is
+// passed over.
 func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 	slots := a.perms.slots
 	mask := uint64(len(slots) - 1)
@@ -364,18 +365,21 @@ func (a *Access) grants(pr *probe, anywhere, inAll bool, dn int) bool {
 		case s.hash != pr.hash:
 			continue
 		}
-		if a.grantsAt(s, pr, anywhere, inAll, dn) {
-			return true
+		if is, ok := a.grantsAt(s, pr, anywhere, inAll, dn); is {
+			return ok
 		}
 	}
 }
 
 // grantsAt reports whether the entry in slot s, whose hash is probe pr's,
-// grants where the check applies and is pr's key.
-func (a *Access) grantsAt(s *slot, pr *probe, anywhere, inAll bool, dn int) bool {
+// is pr's key, and if so whether it grants where the check applies. An
+// index holds each key once: past pr's own entry, the probe can stop.
+func (a *Access) grantsAt(s *slot, pr *probe, anywhere, inAll bool, dn int) (is, grants bool) {
 	n := int(s.n - 1)
-	return (anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0) &&
-		a.perms.words[n] == pr.words && (pr.words.n <= maxWordsKey || a.perms.keys[n] == pr.key)
+	if a.perms.words[n] != pr.words || pr.words.n > maxWordsKey && a.perms.keys[n] != pr.key {
+		return false, false
+	}
+	return true, anywhere || s.all && inAll || dn >= 0 && a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0
 }
 
 // Has reports whether a holds the concrete permission p at t. It builds

@@ -251,18 +251,19 @@ func (r *Table) Add(method, path string, segs []Segment, id int) int {
 func (n *node) indexLast() {
 	switch k := len(n.statics); {
 	case k <= maxStaticScan:
-	case 2*k > len(n.index):
+	case 4*k > len(n.index):
 		n.reindex()
 	default:
 		n.insert(k - 1)
 	}
 }
 
-// reindex rebuilds the hash index of the static children, at most half
-// full.
+// reindex rebuilds the hash index of the static children, at most a
+// quarter full: a lookup then probes one slot or two, whatever the seed
+// (half full, the chains' length varied with it by several probes).
 func (n *node) reindex() {
-	size := 16
-	for size < 2*len(n.statics) {
+	size := 32
+	for size < 4*len(n.statics) {
 		size *= 2
 	}
 	n.index = make([]uint32, size)
