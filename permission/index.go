@@ -1,6 +1,9 @@
 package permission
 
-import "hash/maphash"
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
 
 // seed hashes permission and division keys. Requirements and targets hash
 // their keys when they are built and compiled accesses when they are
@@ -28,11 +31,9 @@ type keyWords struct {
 
 // wordsOf returns the keyWords of key.
 func wordsOf(key string) keyWords {
-	var w [3]uint64
-	for i := 0; i < len(key) && i < 24; i++ {
-		w[i/8] |= uint64(key[i]) << (8 * (i % 8))
-	}
-	return keyWords{w[0], w[1], w[2], len(key)}
+	var b [24]byte
+	copy(b[:], key)
+	return keyWords{binary.LittleEndian.Uint64(b[0:]), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:]), len(key)}
 }
 
 // maxWordsKey is the longest key that keyWords tell apart alone.
@@ -50,7 +51,7 @@ func newIndex(n int) index {
 	for size < 2*n {
 		size *= 2
 	}
-	return index{slots: make([]slot, size)}
+	return index{slots: make([]slot, size), keys: make([]string, 0, n), words: make([]keyWords, 0, n)}
 }
 
 // find returns the number of key, whose hash is h, or -1.
