@@ -186,6 +186,9 @@ func TestLookupPathFollowsTheRules(t *testing.T) {
 				if got != want {
 					t.Fatalf("%s %q: got endpoint %d, want %d", m, path, got, want)
 				}
+				if got >= 0 {
+					checkValues(t, path, &s)
+				}
 			}
 		}
 	}
@@ -203,8 +206,31 @@ func FuzzLookupPath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, path string) {
 		var s Segments
-		if got, want := table.LookupPath("GET", path, &s), ref.lookup("GET", path); got != want {
+		got, want := table.LookupPath("GET", path, &s), ref.lookup("GET", path)
+		if got != want {
 			t.Fatalf("%q: got endpoint %d, want %d", path, got, want)
 		}
+		if got >= 0 {
+			checkValues(t, path, &s)
+		}
 	})
+}
+
+// checkValues checks the values of the segments a lookup matched: each
+// is its segment decoded, and the same as Split's.
+func checkValues(t *testing.T, path string, s *Segments) {
+	t.Helper()
+	var split Segments
+	if !Split(path, &split) || split.Len() != s.Len() {
+		t.Fatalf("%q: a matched path splits into %d segments, not %d", path, split.Len(), s.Len())
+	}
+	for i := range s.Len() {
+		want := Decode(s.Seg(i))
+		if got := s.Value(i); got != want {
+			t.Fatalf("%q: segment %d's value after the lookup is %q, want %q", path, i, got, want)
+		}
+		if got := split.Value(i); got != want {
+			t.Fatalf("%q: segment %d's value after Split is %q, want %q", path, i, got, want)
+		}
+	}
 }

@@ -10,15 +10,28 @@ const MaxPathLen = 1<<16 - 1
 // without pointers: where each segment ends. Segment i is
 // path[end[i]+1 : end[i+1]]. The zero Segments has not been split yet.
 type Segments struct {
-	path   string
-	n      int
-	filled bool // Split has run on the request's path, or a lookup matched it
-	ok     bool // and found it well formed
-	end    [MaxSegments + 1]uint16
+	path    string
+	n       int
+	filled  bool   // Split has run on the request's path, or a lookup matched it
+	ok      bool   // and found it well formed
+	escaped uint64 // bit i: segment i holds an escape ('%'); MaxSegments < 64
+	end     [MaxSegments + 1]uint16
 }
 
 // Seg returns the raw (still escaped) text of segment i.
 func (s *Segments) Seg(i int) string { return s.path[s.end[i]+1 : s.end[i+1]] }
+
+// Value returns the decoded value of segment i.
+func (s *Segments) Value(i int) string {
+	if s.Escaped(i) {
+		return Decode(s.Seg(i))
+	}
+	return s.Seg(i)
+}
+
+// Escaped reports whether segment i holds an escape ('%'): without one,
+// as most segments, its value is its text (Seg), decoded already.
+func (s *Segments) Escaped(i int) bool { return s.escaped&(1<<uint(i)) != 0 }
 
 // Len returns the number of segments.
 func (s *Segments) Len() int { return s.n }
@@ -59,7 +72,7 @@ func Split(path string, s *Segments) bool {
 }
 
 func splitPath(path string, s *Segments) bool {
-	s.path, s.n = path, 0
+	s.path, s.n, s.escaped = path, 0, 0
 	if path == "" || path[0] != '/' || len(path) > MaxPathLen {
 		return false
 	}
@@ -110,6 +123,7 @@ func splitPath(path string, s *Segments) bool {
 				if !validEscapes(seg) || !clean(seg) {
 					return false
 				}
+				s.escaped |= 1 << uint(i)
 			}
 		}
 	}

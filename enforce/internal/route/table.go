@@ -244,8 +244,8 @@ func (r *Table) Add(method, path string, segs []Segment, id int) int {
 }
 
 // indexLast indexes the static child just added, once there are more
-// than maxStaticScan. The index stays at most half full: when a child
-// would fill it past that, it is rebuilt twice as large, so that adding k
+// than maxStaticScan. The index stays at most a quarter full: when a
+// child would fill it past that, it is rebuilt large enough, so that adding k
 // children costs time and memory in proportion to k, not k². Its entries
 // are 32 bits wide: no node can have as many children as they number.
 func (n *node) indexLast() {
@@ -439,6 +439,7 @@ walk:
 			switch {
 			case class&badByte != 0 || !plainSegment(path, p, e):
 			case class&escapeByte != 0:
+				s.escaped |= 1 << uint(i) // see Segments.Escaped
 				var static bool
 				if next, static = n.decoded(path[p:e]); static && n.param != nil {
 					pending |= 1 << i
@@ -484,13 +485,17 @@ func (n *node) decoded(seg string) (next *node, static bool) {
 // request path, split into s, or -1. HEAD falls back to GET, as in
 // net/http.
 func (r *Table) LookupPath(method, path string, s *Segments) int {
-	s.path, s.n, s.filled, s.ok = path, 0, false, false
+	s.path, s.n, s.filled, s.ok, s.escaped = path, 0, false, false, 0
 	if path == "" || path[0] != '/' || len(path) > MaxPathLen {
 		return -1
 	}
 	ep := -1
 	if mi := r.method(method); mi >= 0 {
-		ep = r.roots[mi].lookup(path, s)
+		if len(path) > 1 {
+			ep = r.roots[mi].match(path, s) // lookup, without a call more
+		} else {
+			ep = r.roots[mi].lookup(path, s)
+		}
 	}
 	if ep < 0 && method == "HEAD" {
 		if mi := r.method("GET"); mi >= 0 {
