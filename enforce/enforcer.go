@@ -317,7 +317,7 @@ func (e *Enforcer) unavailable(ctx context.Context, r *Request) (Decision, error
 // causes. An error means the decision could not be made.
 func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes, error) {
 	p := e.policy.Load()
-	d.policy, d.settings, d.method, d.path = p, &e.settings, r.Method, r.Path
+	d.policy, d.settings = p, &e.settings
 	if p == nil {
 		return 1 << CodeUnavailable, ErrNoPolicy
 	}
@@ -348,6 +348,9 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 				tokenOK = true // checked on an earlier request, and nothing changed since
 				break
 			}
+		} else if e.tokens.Check(ctx, t) == nil {
+			tokenOK = true // checkToken's usual answer, without a memo, in line
+			break
 		}
 		code, err := e.checkToken(ctx, r, p, d)
 		if err != nil {
@@ -365,6 +368,7 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	if i := p.lookup(r, &m); i >= 0 {
 		d.ep = p.endpoints[i]
 	} else {
+		d.method, d.path = r.Method, r.Path // what the request names, without an endpoint
 		if p.catalog == nil {
 			// A Policy not made by NewPolicy: its table is empty, so
 			// every request ends here, off the allowed path.
@@ -607,15 +611,20 @@ func tokenErrCode(err error) Code {
 
 // target works out where the permission check applies.
 func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, m *matched) (permission.Target, Code, error) {
-	switch {
-	case ep.Division == "":
-		return permission.OrgWide(), 0, nil
-	case ep.Division == DivisionFromRequest:
-		if r.Division == "" {
+	if ep.divParam < 0 {
+		switch ep.Division {
+		case "":
+			return permission.OrgWide(), 0, nil
+		case DivisionFromRequest:
+			if r.Division == "" {
+				return permission.Target{}, CodeDivisionUnresolved, nil
+			}
+			return permission.In(r.Division), 0, nil
+		default: // NewPolicy refuses a division that names no parameter
 			return permission.Target{}, CodeDivisionUnresolved, nil
 		}
-		return permission.In(r.Division), 0, nil
 	}
+	// A parameter's: the usual case, tested first.
 	param := ep.segs[ep.divParam].Text
 	value := paramValue(r, ep, m)
 	if value == "" || e.src.Divisions == nil {
@@ -662,7 +671,10 @@ func paramValue(r *Request, ep *endpoint, m *matched) string {
 	if !ok || segs.Len() != len(ep.segs) {
 		return ""
 	}
-	return route.Decode(segs.Seg(ep.divParam))
+	if i := ep.divParam; !segs.Escaped(i) {
+		return segs.Seg(i) // its value, without looking for escapes
+	}
+	return segs.Value(ep.divParam)
 }
 
 // causeOrder lists the causes a decision is named after, by precedence:

@@ -111,8 +111,11 @@ func (e *Enforcer) remember(ctx context.Context, m *TokenMemo, p *Policy, t *gra
 // access returns the compiled permissions of the token's subject: the
 // memo's, if the decision has one that holds them.
 func (e *Enforcer) access(ctx context.Context, t *grant.Token, d *Decision) (*permission.Access, error) {
-	if d.memo != nil && d.memo.access != nil {
+	switch {
+	case d.memo != nil && d.memo.access != nil:
 		return d.memo.access, nil
+	case e.cache != nil:
+		return e.cache.Access(ctx, t.Org, subject(t)) // the usual source, without an interface call
 	}
 	return e.src.Access.Access(ctx, t.Org, subject(t))
 }
