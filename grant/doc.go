@@ -96,12 +96,17 @@
 // sweeps expired entries; its zero value is ready to use. Its revocation
 // check takes no lock and allocates nothing, and a revocation costs O(1)
 // amortised. The clock is injectable everywhere ([WithClock],
-// [NewMemStore]). A Validator, and [Token.CheckClaims], compare times on
-// the wall clock, as time.Time's Before and After compare times without a
+// [NewMemStore]). A Validator, and [Token.CheckClaims], compare a token's
+// times with the clock, and with its client's DisabledAt, on the wall
+// clock, as time.Time's Before and After compare times without a
 // monotonic clock reading, and the same way for times centuries from
 // 1970: a monotonic reading, which only a time.Time from this process's
 // time.Now carries, is not consulted, so a token's times mean the same
 // whether it was issued in this process or read back from a string.
+// (Revocation times compare as time.Time values do.) A wall clock stepped
+// back by some minutes therefore lengthens a token's life by as much, and
+// can make a token issued before its client was disabled, then enabled
+// again, look issued after: keep the clock slewed, not stepped.
 //
 // Each type takes the options it understands: an Issuer its
 // [IssuerOption]s ([WithClock], [WithCodeLifetime]), a Validator its

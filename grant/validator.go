@@ -78,7 +78,7 @@ func (v *Validator) Validate(ctx context.Context, t Token) error {
 		if err := t.CheckTime(c.now, v.skew); err != nil {
 			return err
 		}
-		return err // not reached: the same time gives the same answer
+		return err // CheckTime, consulting a monotonic reading, disagreed with the wall clock: still a denial
 	case ErrClientDisabled:
 		switch {
 		case !c.found:
