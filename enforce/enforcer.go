@@ -343,24 +343,21 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 		causes |= 1 << CodeTokenMissing
 	default:
 		d.client, d.org, d.user, d.grantType = t.Client, t.Org, t.User, t.GrantType
-		if r.Memo != nil {
-			if d.memo = r.Memo.current(e, p, t); d.memo != nil {
-				tokenOK = true // checked on an earlier request, and nothing changed since
-				break
-			}
-		} else if e.tokens.Check(ctx, t) == nil {
-			tokenOK = true // checkToken's usual answer, without a memo, in line
+		var err error
+		if r.Memo == nil {
+			err = e.tokens.Check(ctx, t)
+		} else if d.memo = r.Memo.current(e, p, t); d.memo == nil {
+			err = e.checkToken(ctx, r, p, d)
+		} // else checked on an earlier request, and nothing changed since
+		if err == nil {
+			tokenOK = true
 			break
 		}
-		code, err := e.checkToken(ctx, r, p, d)
+		code, err := e.tokenCode(err, t, d)
 		if err != nil {
 			return 1 << CodeUnavailable, err
 		}
-		if code != 0 {
-			causes |= 1 << code
-		} else {
-			tokenOK = true
-		}
+		causes |= 1 << code
 	}
 
 	// 2. The endpoint.
@@ -562,23 +559,26 @@ func accessError(t *grant.Token, err error) error {
 	return fmt.Errorf("enforce: permissions of %s in org %s: %w", t.Subject(), t.Org, err)
 }
 
-// checkToken checks a verified token's claims, times, revocation and
-// client, through the grant validator's allocation-free Check, and fills
-// the request's memo with what it finds when it may (see TokenMemo).
-func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Decision) (Code, error) {
+// checkToken checks a verified token that came with a memo, through the
+// grant validator, and fills the memo with what it finds when it may (see
+// TokenMemo). Without a memo, decide asks the validator's Check itself.
+func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Decision) error {
 	t := &r.Token
-	var err error
-	if r.Memo != nil && r.Memo.fillable(e, t) {
-		var pass grant.Pass
-		if pass, err = e.tokens.Pass(ctx, t); err == nil {
-			d.memo = e.remember(ctx, r.Memo, p, t, pass)
-		}
-	} else {
-		err = e.tokens.Check(ctx, t)
+	if !r.Memo.fillable(e, t) {
+		return e.tokens.Check(ctx, t)
 	}
+	pass, err := e.tokens.Pass(ctx, t)
+	if err == nil {
+		d.memo = e.remember(ctx, r.Memo, p, t, pass)
+	}
+	return err
+}
+
+// tokenCode maps the validator's refusal of t to a code, noting in d the
+// time it names; an error it does not know means the decision could not
+// be made.
+func (e *Enforcer) tokenCode(err error, t *grant.Token, d *Decision) (Code, error) {
 	switch err {
-	case nil:
-		return 0, nil
 	case grant.ErrMalformed:
 		return CodeTokenInvalid, nil
 	case grant.ErrNotYetValid:
@@ -591,9 +591,8 @@ func (e *Enforcer) checkToken(ctx context.Context, r *Request, p *Policy, d *Dec
 		return CodeTokenRevoked, nil
 	case grant.ErrClientDisabled:
 		return CodeClientDisabled, nil
-	default:
-		return 0, fmt.Errorf("enforce: checking the token: %w", err)
 	}
+	return 0, fmt.Errorf("enforce: checking the token: %w", err)
 }
 
 // tokenErrCode maps the consumer's verification error to a code.

@@ -314,3 +314,21 @@ func TestMemoWithLiveScopes(t *testing.T) {
 	require.NoError(t, clients.DeleteAuthorization(ctx, org, app.ID))
 	require.Equal(t, enforce.CodeScopeMissing, decide().Code())
 }
+
+
+// TestRefusedTokenIsCheckedOnce: a token the stores refuse is checked
+// once per decision, with a memo or without, and denied as revoked.
+func TestRefusedTokenIsCheckedOnce(t *testing.T) {
+	f := newFixture(t)
+	revs := &countingRevocations{MemStore: f.grants}
+	e := f.newEnforcer(enforce.Sources{Access: f.sources.Access, Revocations: revs, Clients: f.clients, Divisions: f.sources.Divisions})
+	tok := f.token("agent", "users:readonly")
+	require.NoError(t, f.grants.RevokeToken(ctx, tok))
+	for _, memo := range []*enforce.TokenMemo{nil, new(enforce.TokenMemo)} {
+		revs.calls.Store(0)
+		d, err := e.Enforce(ctx, &enforce.Request{Method: "GET", Path: "/api/v2/users/me", Token: tok, Memo: memo})
+		require.NoError(t, err)
+		require.Equal(t, enforce.CodeTokenRevoked.String(), d.Code().String(), d.Reason())
+		require.Equal(t, int64(1), revs.calls.Load(), "memo %v", memo != nil)
+	}
+}
