@@ -315,7 +315,6 @@ func TestMemoWithLiveScopes(t *testing.T) {
 	require.Equal(t, enforce.CodeScopeMissing, decide().Code())
 }
 
-
 // TestRefusedTokenIsCheckedOnce: a token the stores refuse is checked
 // once per decision, with a memo or without, and denied as revoked.
 func TestRefusedTokenIsCheckedOnce(t *testing.T) {
