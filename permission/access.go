@@ -11,7 +11,7 @@ import (
 // An Access is a subject's permissions in one org, compiled for fast
 // checks: the policies of every role it holds there, directly or through
 // its groups, merged with the divisions each applies in. Checking a
-// requirement costs a few hash probes per permission, however many roles
+// requirement costs a few bit tests per permission, however many roles
 // the subject holds, and allocates nothing.
 //
 // An Access is immutable and safe for concurrent use. It is a snapshot:
@@ -228,15 +228,17 @@ func (a *Access) HasRole(id RoleID, t Target) bool {
 // [Compile] did not make (nil or zero) satisfies nothing, not even
 // [NoneRequired].
 //
-// An ALL requirement costs a few hash probes per permission. An ANY
-// requirement costs about the same whatever its length: the check
-// intersects the requirement's policy keys with the access's, a machine
-// word (64 keys) at a time, and looks at a key on its own only when the
-// subject holds it somewhere but not in all divisions, to see whether it
-// holds it in the target division. (An ANY requirement built after the
-// access was compiled, with keys that no requirement had named before, is
-// checked permission by permission until the access is compiled again,
-// with the same answers.)
+// An ALL requirement costs a few bit tests per permission: one per policy
+// key that could grant it (the permission, and its three wildcard
+// shapes), and for a key held only in some divisions, a count of bits to
+// find the key's divisions. An ANY requirement costs about the same
+// whatever its length: the check intersects the requirement's policy keys
+// with the access's, a machine word (64 keys) at a time, and looks at a
+// key on its own only when the subject holds it somewhere but not in all
+// divisions, to see whether it holds it in the target division. (A
+// requirement built after the access was compiled, with keys that no
+// requirement had named before, is checked by hash probes, key by key,
+// until the access is compiled again, with the same answers.)
 func (a *Access) Check(r Requirement, t Target) (res Result) {
 	// res is the result itself, filled in place: a local Result copied
 	// out at every return costs the hot path.
@@ -264,9 +266,37 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 			}
 		}
 	}
+	if ids := r.r.ids; ids != nil && r.r.idLimit <= a.keys.n {
+		// ALL, or ANY of one, by the keys' numbers (see keys): a bit per
+		// key, and for a key held only in some divisions, its own number
+		// counted from the bits below it. Numbered before a was compiled
+		// (idLimit), every key r names has its bit here.
+		kb := &a.keys
+	numbered:
+		for i := range ids {
+			for _, id := range &ids[i] {
+				w, bit := &kb.words[id/64], uint64(1)<<(id%64)
+				if w.held&bit == 0 {
+					continue
+				}
+				if anywhere || inAll && w.all&bit != 0 {
+					continue numbered
+				}
+				if dn >= 0 {
+					n := int(kb.local[w.rank+uint32(bits.OnesCount64(w.held&(bit-1)))])
+					if a.bits[n*a.words+int(uint(dn)/64)]&(1<<(uint(dn)%64)) != 0 {
+						continue numbered
+					}
+				}
+			}
+			return res
+		}
+		res.ok = true
+		return res
+	}
 	if r.r.kind == All {
-		// a.holds and a.grants, written out: two calls per permission
-		// cost the hot path more than the probe itself.
+		// Not numbered: a.holds and a.grants, written out, as two calls
+		// per permission cost the hot path more than the probe itself.
 		slots, mask := a.perms.slots, uint64(len(a.perms.slots)-1)
 	perms:
 		for i := range r.r.probes {
@@ -386,7 +416,7 @@ func (a *Access) grantsAt(s *slot, pr *probe, anywhere, inAll bool, dn int) (is,
 // the probes for p on every call; on a hot path, build a [Requirement] once
 // and use [Access.Check].
 func (a *Access) Has(p Permission, t Target) bool {
-	r, err := AllOf(p)
+	r, err := newRequirement(All, []Permission{p}, false)
 	return err == nil && a.Check(r, t).Satisfied()
 }
 

@@ -354,18 +354,25 @@ func TestCompileErrors(t *testing.T) {
 	require.ErrorIs(t, err, permission.ErrRoleNotFound)
 }
 
+// TestChecksDoNotAllocate: a check allocates nothing, whether the
+// requirement was built before the access (its keys' numbers known to
+// it) or after (checked by hash probes), and whatever the answer.
 func TestChecksDoNotAllocate(t *testing.T) {
 	s := store(t, []permission.Role{role("r", "directory:user:add", "routing:*:*")}, permission.Grant{Subject: alice, Role: "r", Divisions: divs("home")})
+	before := permission.MustAllOf(p("directory:user:add"), p("routing:queue:view"), p("routing:skill:view"))
 	a, err := permission.Compile(ctx, s, org, alice)
 	require.NoError(t, err)
-	req := permission.MustAllOf(p("directory:user:add"), p("routing:queue:view"), p("routing:skill:view"))
+	after := permission.MustAllOf(p("directory:user:add"), p("routing:queue:view"), p("routing:skill:view"), p("routing:allocs:after"))
 	home, sales := permission.In("home"), permission.In("sales")
-	var res permission.Result
-	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, home) }))
-	require.True(t, res.Satisfied())
-	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, sales) }), "a denial does not allocate either")
-	require.False(t, res.Satisfied())
-	require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, permission.OrgWide()) }))
+	for _, req := range []permission.Requirement{before, after} {
+		var res permission.Result
+		require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, home) }))
+		require.True(t, res.Satisfied())
+		require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, sales) }), "a denial does not allocate either")
+		require.False(t, res.Satisfied())
+		require.Zero(t, testing.AllocsPerRun(100, func() { res = a.Check(req, permission.OrgWide()) }))
+		require.True(t, res.Satisfied())
+	}
 }
 
 // Check and Covers implement the same wildcard rule in two ways (hash

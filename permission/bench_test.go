@@ -153,11 +153,11 @@ func BenchmarkCheckAny(b *testing.B) {
 func BenchmarkCheckRoles(b *testing.B) {
 	for _, roles := range []int{1, 10, 100, 1000} {
 		s, who := benchStore(b, roles)
+		req := permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13)) // before the access, as in BenchmarkCheck
 		a, err := permission.Compile(ctx, s, org, who)
 		if err != nil {
 			b.Fatal(err)
 		}
-		req := permission.MustAllOf(benchPerm(1), benchPerm(7), benchPerm(13))
 		div := permission.In("div0")
 		b.Run(fmt.Sprintf("roles=%d", roles), func(b *testing.B) {
 			b.ReportAllocs()

@@ -116,9 +116,11 @@
 // plain structs: share them freely, but do not modify one while other
 // goroutines read it. The package keeps two pieces of global state: the
 // hash seed it makes at start-up, and the numbers it gives the policy keys
-// that ANY requirements name (a permission and its wildcard shapes), so
+// that requirements name (a permission and its wildcard shapes), so
 // that an access and a requirement built apart share them. The numbers
-// only grow when an ANY requirement names a new key, never on a check or
-// a compilation, and stop at 65,536 keys: a requirement built past that
-// is checked permission by permission, with the same answers.
+// only grow when [AllOf] or [AnyOf] names a new key, never on a check, a
+// compilation or [Access.Has], and stop at 65,536 keys: a requirement
+// built past that is checked by hash probes, key by key, with the same
+// answers. Build requirements once, as a policy does, not per request
+// from what a caller sends.
 package permission

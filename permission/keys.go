@@ -1,29 +1,33 @@
 package permission
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 	"sync"
 )
 
-// keys numbers the policy keys that ANY requirements probe: each
+// keys numbers the policy keys that requirements probe: each
 // permission's own name and its three wildcard shapes. An ANY check is
 // then the intersection of two bit sets over these numbers, the
 // requirement's (sparse, a few words) and the access's (dense), so that
-// its cost does not grow with the length of the list.
+// its cost does not grow with the length of the list; an ALL check tests
+// a bit per key, and finds a key held in some divisions by counting bits,
+// with no hash probe and no compare of strings.
 //
 // The numbers are the package's only state beyond the hash seed. They
-// grow only when an ANY requirement names a key not seen before; compiling
-// an access only looks keys up. At most maxKeys are numbered: past that a
-// requirement is checked permission by permission, as ALL requirements
-// always are, with the same answers.
+// grow only when a requirement names a key not seen before; compiling an
+// access only looks keys up. At most maxKeys are numbered: past that a
+// requirement is checked by hash probes, key by key, with the same
+// answers.
 var keys struct {
 	sync.RWMutex
 	ids map[string]uint32
 }
 
-// maxKeys bounds the numbered keys: 65,536 keys, a bit set of at most
-// 8 KiB per compiled access. A real API's ANY lists name a few thousand.
+// maxKeys bounds the numbered keys: 65,536 keys, bit sets of at most
+// 24 KiB per compiled access: room for 16,384 distinct permissions,
+// four keys each, in the requirements of one process.
 const maxKeys = 1 << 16
 
 // internKeys numbers ks, in order, adding those not seen before. ok is
@@ -62,38 +66,85 @@ func internKeys(ks []string) (ids []uint32, ok bool) {
 	return ids, true
 }
 
-// keyBits is an access's side of the ANY check: which numbered keys it
-// holds as a policy, somewhere and in all divisions.
+// keyBits is an access's side of the checks by number: which numbered
+// keys it holds as a policy, somewhere and in all divisions, and where.
 type keyBits struct {
-	n       uint32   // how many keys were numbered when the access was compiled
-	held    []uint64 // bit id: a policy of key id is held, somewhere
-	heldAll []uint64 // bit id: a policy of key id is held in all divisions
+	n     uint32     // how many keys were numbered when the access was compiled
+	words []heldWord // bit id of word id/64: the key numbered id
+	local []int32    // the access's own number of each key held, in the order of the keys' numbers
+}
+
+// A heldWord is 64 numbered keys: those held as a policy, somewhere and
+// in all divisions, and how many are held in the words before it, so
+// that key id's own number is local[rank + the held bits below id]. One
+// word's three parts sit together, for one bounds check and one load of
+// memory.
+type heldWord struct {
+	held, all uint64
+	rank      uint32
 }
 
 // lookupKeys fills the key bits of an access whose policy keys are ks,
-// allAt[i] telling whether ks[i] is held in all divisions.
+// numbered by their place in ks, allAt[i] telling whether ks[i] is held
+// in all divisions.
 func lookupKeys(ks []string, allAt func(i int) bool) keyBits {
 	keys.RLock()
-	defer keys.RUnlock()
 	n := len(keys.ids)
 	kb := keyBits{n: uint32(n)}
 	if n == 0 {
+		keys.RUnlock()
 		return kb
 	}
-	words := (n + 63) / 64
-	buf := make([]uint64, 2*words)
-	kb.held, kb.heldAll = buf[:words:words], buf[words:]
+	type numbered struct{ id, local uint32 }
+	found := make([]numbered, 0, len(ks))
 	for i, k := range ks {
-		id, ok := keys.ids[k]
-		if !ok {
-			continue
-		}
-		kb.held[id/64] |= 1 << (id % 64)
-		if allAt(i) {
-			kb.heldAll[id/64] |= 1 << (id % 64)
+		if id, ok := keys.ids[k]; ok {
+			found = append(found, numbered{id, uint32(i)})
 		}
 	}
+	keys.RUnlock()
+	kb.words = make([]heldWord, (n+63)/64)
+	for _, f := range found {
+		w := &kb.words[f.id/64]
+		w.held |= 1 << (f.id % 64)
+		if allAt(int(f.local)) {
+			w.all |= 1 << (f.id % 64)
+		}
+	}
+	slices.SortFunc(found, func(a, b numbered) int { return cmp.Compare(a.id, b.id) })
+	kb.local = make([]int32, len(found))
+	for i, f := range found {
+		kb.local[i] = int32(f.local)
+	}
+	sum := 0
+	for i := range kb.words {
+		kb.words[i].rank = uint32(sum)
+		sum += bits.OnesCount64(kb.words[i].held)
+	}
 	return kb
+}
+
+// numberProbes numbers the keys of probes, for an ALL check: nil when the
+// numbers have run out.
+func numberProbes(probes [][shapes]probe) (ids [][shapes]uint32, limit uint32) {
+	ks := make([]string, 0, len(probes)*shapes)
+	for i := range probes {
+		for shape := range shapes {
+			ks = append(ks, probes[i][shape].key)
+		}
+	}
+	flat, ok := internKeys(ks)
+	if !ok {
+		return nil, 0
+	}
+	ids = make([][shapes]uint32, len(probes))
+	for i := range ids {
+		copy(ids[i][:], flat[i*shapes:])
+		for _, id := range ids[i] {
+			limit = max(limit, id+1)
+		}
+	}
+	return ids, limit
 }
 
 // keyIndex is an ANY requirement's side: its probe keys' numbers as a
@@ -171,11 +222,12 @@ func (a *Access) anyHeld(r *requirement, anywhere, inAll bool, dn int) (held, kn
 		return false, false
 	}
 	for _, kw := range x.words {
-		c := a.keys.held[kw.w] & kw.mask
+		hw := &a.keys.words[kw.w]
+		c := hw.held & kw.mask
 		if c == 0 {
 			continue
 		}
-		if anywhere || inAll && a.keys.heldAll[kw.w]&c != 0 {
+		if anywhere || inAll && hw.all&c != 0 {
 			return true, true
 		}
 		if dn < 0 {

@@ -3,6 +3,7 @@ package permission
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -39,6 +40,146 @@ func TestAnyUsesKeyNumbers(t *testing.T) {
 	require.True(t, a.Check(late, In("home-keys")).Satisfied())
 }
 
+// TestAllUsesKeyNumbers: an ALL requirement, or an ANY of one, built
+// before the access is compiled is checked by its keys' numbers; one that
+// names a key numbered after the compilation is checked by the probes,
+// with the same answers.
+func TestAllUsesKeyNumbers(t *testing.T) {
+	const org OrgID = "org-all-keys"
+	s := NewMemStore()
+	divs, err := NewDivisions(Division{ID: "home-all", Name: "Home", Home: true}, Division{ID: "sales-all", Name: "Sales"})
+	require.NoError(t, err)
+	require.NoError(t, s.PutDivisions(org, divs))
+	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("allkeys:entity:view"), MustParse("allkeys:*:edit")}}))
+	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: []DivisionID{"home-all"}}))
+	early := MustAllOf(MustParse("allkeys:entity:view"), MustParse("allkeys:other:edit"))
+	one := MustAnyOf(MustParse("allkeys:entity:view"))
+	a, err := Compile(context.Background(), s, org, User("u"))
+	require.NoError(t, err)
+	late := MustAllOf(MustParse("allkeys:entity:view"), MustParse("allkeys:numbered:late"))
+
+	for _, r := range []Requirement{early, one} {
+		require.NotNil(t, r.r.ids, r.String())
+		require.LessOrEqual(t, r.r.idLimit, a.keys.n, "%s: numbered before the compilation", r)
+		require.True(t, a.Check(r, In("home-all")).Satisfied(), r.String())
+		require.False(t, a.Check(r, In("sales-all")).Satisfied(), r.String())
+		require.True(t, a.Check(r, OrgWide()).Satisfied(), r.String())
+		require.False(t, a.Check(r, AllDivisions()).Satisfied(), r.String())
+	}
+	require.Greater(t, late.r.idLimit, a.keys.n, "a key numbered after the compilation")
+	require.False(t, a.Check(late, In("home-all")).Satisfied())
+	again, err := Compile(context.Background(), s, org, User("u"))
+	require.NoError(t, err)
+	require.LessOrEqual(t, late.r.idLimit, again.keys.n, "compiled again, the access has the new numbers")
+	require.False(t, again.Check(late, In("home-all")).Satisfied())
+}
+
+// TestNumberedChecksAgree: on random subjects (exact, wildcard and legacy
+// policies, granted in some divisions or in all), an ALL requirement and
+// an ANY of one, checked by their keys' numbers, give the Result that the
+// same requirement checked by hash probes gives, at every kind of target.
+func TestNumberedChecksAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(56, 78))
+	universe := []string{"agree_legacy", "agree_other_legacy"}
+	for _, d := range []string{"agreea", "agreeb"} {
+		for _, e := range []string{"queue", "user", "skill"} {
+			for _, act := range []string{"view", "edit", "add"} {
+				universe = append(universe, d+":"+e+":"+act)
+			}
+		}
+	}
+	policy := func() Permission {
+		q := MustParse(universe[rng.IntN(len(universe))])
+		if q.IsLegacy() || rng.IntN(3) > 0 {
+			return q
+		}
+		switch rng.IntN(3) {
+		case 0:
+			return MustParse(q.Domain() + ":" + q.Entity() + ":*")
+		case 1:
+			return MustParse(q.Domain() + ":*:" + q.Action())
+		}
+		return MustParse(q.Domain() + ":*:*")
+	}
+	const org OrgID = "org-agree"
+	named := []DivisionID{"agree-home", "agree-sales", "agree-support"}
+	var ds []Division
+	for i, id := range named {
+		ds = append(ds, Division{ID: id, Name: string(id), Home: i == 0})
+	}
+	divs, err := NewDivisions(ds...)
+	require.NoError(t, err)
+	var lists [][]Permission
+	for range 60 {
+		var list []Permission
+		for range 1 + rng.IntN(6) {
+			list = append(list, MustParse(universe[rng.IntN(len(universe))]))
+		}
+		lists = append(lists, list)
+	}
+	// Built before the accesses, as a policy's are: numbered.
+	var numbered, probed []Requirement
+	for _, list := range lists {
+		for _, k := range []Kind{All, Any} {
+			if k == Any {
+				list = list[:1]
+			}
+			n, err := newRequirement(k, list, true)
+			require.NoError(t, err)
+			p, err := newRequirement(k, list, false)
+			require.NoError(t, err)
+			numbered, probed = append(numbered, n), append(probed, p)
+		}
+	}
+	targets := []Target{In("agree-home"), In("agree-sales"), In("agree-support"), In("agree-elsewhere"), OrgWide(), AllDivisions()}
+	for subject := range 30 {
+		s := NewMemStore()
+		require.NoError(t, s.PutDivisions(org, divs))
+		for r := range 1 + rng.IntN(3) {
+			id := RoleID(fmt.Sprint("role", r))
+			ro := Role{ID: id, Name: string(id)}
+			for range 1 + rng.IntN(8) {
+				ro.Policies = append(ro.Policies, policy())
+			}
+			require.NoError(t, s.PutRole(org, ro))
+			g := Grant{Subject: User("u"), Role: id}
+			if rng.IntN(3) == 0 {
+				g.AllDivisions = true
+			} else {
+				g.Divisions = []DivisionID{named[rng.IntN(len(named))]}
+			}
+			require.NoError(t, s.AddGrant(org, g))
+		}
+		a, err := Compile(context.Background(), s, org, User("u"))
+		require.NoError(t, err)
+		for i := range numbered {
+			require.NotNil(t, numbered[i].r.ids)
+			require.LessOrEqual(t, numbered[i].r.idLimit, a.keys.n)
+			require.Nil(t, probed[i].r.ids)
+			for _, tg := range targets {
+				got, want := a.Check(numbered[i], tg), a.Check(probed[i], tg)
+				require.Equal(t, want.ok, got.ok, "subject %d, %s at %s", subject, numbered[i], tg)
+				require.Equal(t, want.div, got.div, "subject %d, %s at %s", subject, numbered[i], tg)
+			}
+		}
+	}
+}
+
+// TestHasDoesNotNumber: Access.Has builds a requirement for one check; it
+// adds no key to the numbers.
+func TestHasDoesNotNumber(t *testing.T) {
+	keys.RLock()
+	before := len(keys.ids)
+	keys.RUnlock()
+	var a *Access
+	require.False(t, a.Has(MustParse("hasnumbers:entity:view"), OrgWide()))
+	keys.RLock()
+	defer keys.RUnlock()
+	require.Equal(t, before, len(keys.ids))
+	_, found := keys.ids["hasnumbers:entity:view"]
+	require.False(t, found)
+}
+
 // TestKeyNumbersBounded: once maxKeys keys are numbered, a requirement
 // with new keys is still built, and checked permission by permission.
 func TestKeyNumbersBounded(t *testing.T) {
@@ -59,6 +200,9 @@ func TestKeyNumbersBounded(t *testing.T) {
 	r, err := AnyOf(MustParse("bounded:entity:view"), MustParse("bounded:entity:edit"))
 	require.NoError(t, err)
 	require.Zero(t, r.r.keys.limit, "no numbers left")
+	all, err := AllOf(MustParse("bounded:entity:edit"), MustParse("bounded:other:edit"))
+	require.NoError(t, err)
+	require.Nil(t, all.r.ids, "no numbers left")
 	require.Len(t, full, maxKeys, "the table did not grow")
 
 	const org OrgID = "org-bounded"
@@ -71,6 +215,7 @@ func TestKeyNumbersBounded(t *testing.T) {
 	a, err := Compile(context.Background(), s, org, User("u"))
 	require.NoError(t, err)
 	require.True(t, a.Check(r, In("home-bounded")).Satisfied())
+	require.True(t, a.Check(all, In("home-bounded")).Satisfied())
 }
 
 // TestSameKey: keys compare equal exactly when every byte agrees, whatever

@@ -59,6 +59,11 @@ type requirement struct {
 	// keys numbers the probes of an ANY requirement of several
 	// permissions, for a check whose cost does not grow with the list.
 	keys keyIndex
+	// ids[i] are the numbers of probes[i]'s keys, for an ALL requirement
+	// or an ANY of one (see [Access.allHeld]); nil when they are not
+	// numbered. idLimit is the largest number + 1.
+	ids     [][shapes]uint32
+	idLimit uint32
 }
 
 // The four shapes of policy that can grant a concrete permission.
@@ -85,14 +90,16 @@ func NoneRequired() Requirement { return Requirement{noneRequired} }
 // AnyOf returns the requirement that at least one of ps be held. Its
 // check costs about the same whatever the length of the list (see
 // [Access.Check]).
-func AnyOf(ps ...Permission) (Requirement, error) { return newRequirement(Any, ps) }
+func AnyOf(ps ...Permission) (Requirement, error) { return newRequirement(Any, ps, true) }
 
 // AllOf returns the requirement that every one of ps be held.
-func AllOf(ps ...Permission) (Requirement, error) { return newRequirement(All, ps) }
+func AllOf(ps ...Permission) (Requirement, error) { return newRequirement(All, ps, true) }
 
 // newRequirement builds a requirement of kind k. A permission listed
-// again changes nothing, and counts once: real tables repeat some.
-func newRequirement(k Kind, ps []Permission) (Requirement, error) {
+// again changes nothing, and counts once: real tables repeat some. With
+// number false, an ALL requirement's keys are not numbered: for a
+// requirement built for one check, which would only add to the numbers.
+func newRequirement(k Kind, ps []Permission, number bool) (Requirement, error) {
 	if len(ps) == 0 {
 		return Requirement{}, fmt.Errorf("%w: %s of no permission", ErrEmpty, k)
 	}
@@ -127,8 +134,11 @@ func newRequirement(k Kind, ps []Permission) (Requirement, error) {
 		r.perms = append(r.perms, p)
 		r.probes = append(r.probes, pr)
 	}
-	if k == Any && len(r.perms) > 1 {
+	switch {
+	case k == Any && len(r.perms) > 1:
 		r.keys = newKeyIndex(r)
+	case number:
+		r.ids, r.idLimit = numberProbes(r.probes)
 	}
 	return Requirement{r}, nil
 }
