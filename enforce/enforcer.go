@@ -473,7 +473,28 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		d.hidden = hiddenUnscoped
 		return CodePermissionMissing, nil
 	}
-	target, code, err := e.target(ctx, r, ep, t.Org, m)
+	// Where the check applies. The usual case, the division of the
+	// resource a path parameter names, is worked out here, where a call
+	// returning the target would cost the hot path; fixedTarget and
+	// unresolved have the others.
+	var target permission.Target
+	var code Code
+	var err error
+	switch {
+	case ep.divParam < 0:
+		target, code = fixedTarget(r, ep)
+	case e.src.Divisions == nil:
+		code = CodeDivisionUnresolved
+	default:
+		param := ep.segs[ep.divParam].Text
+		if value := paramValue(r, ep, m); value == "" {
+			code = CodeDivisionUnresolved
+		} else if div, rerr := e.src.Divisions.ResolveDivision(ctx, t.Org, ep.route, param, value); rerr == nil && div != "" {
+			target = permission.In(div)
+		} else {
+			code, err = unresolved(ep, param, rerr)
+		}
+	}
 	var access *permission.Access
 	if err == nil && code == 0 {
 		if access, err = e.access(ctx, t, d); err != nil {
@@ -608,40 +629,33 @@ func tokenErrCode(err error) Code {
 	return CodeTokenInvalid
 }
 
-// target works out where the permission check applies.
-func (e *Enforcer) target(ctx context.Context, r *Request, ep *endpoint, org client.OrgID, m *matched) (permission.Target, Code, error) {
-	if ep.divParam < 0 {
-		switch ep.Division {
-		case "":
-			return permission.OrgWide(), 0, nil
-		case DivisionFromRequest:
-			if r.Division == "" {
-				return permission.Target{}, CodeDivisionUnresolved, nil
-			}
-			return permission.In(r.Division), 0, nil
-		default: // NewPolicy refuses a division that names no parameter
-			return permission.Target{}, CodeDivisionUnresolved, nil
+// fixedTarget works out where the permission check applies on an
+// endpoint whose division is not a path parameter's: org-wide, or the
+// division the request names.
+func fixedTarget(r *Request, ep *endpoint) (permission.Target, Code) {
+	switch ep.Division {
+	case "":
+		return permission.OrgWide(), 0
+	case DivisionFromRequest:
+		if r.Division == "" {
+			return permission.Target{}, CodeDivisionUnresolved
 		}
+		return permission.In(r.Division), 0
 	}
-	// A parameter's: the usual case, tested first.
-	param := ep.segs[ep.divParam].Text
-	value := paramValue(r, ep, m)
-	if value == "" || e.src.Divisions == nil {
-		return permission.Target{}, CodeDivisionUnresolved, nil
-	}
-	div, err := e.src.Divisions.ResolveDivision(ctx, org, ep.route, param, value)
-	if err == nil && div != "" { // the usual answer, without errors.Is
-		return permission.In(div), 0, nil
-	}
+	return permission.Target{}, CodeDivisionUnresolved // NewPolicy refuses a division that names no parameter
+}
+
+// unresolved returns the code, or the error, of a division resolver's
+// answer other than a division: no such resource, a failure, or an empty
+// division with no error.
+func unresolved(ep *endpoint, param string, err error) (Code, error) {
 	switch {
 	case errors.Is(err, ErrNoResource):
-		return permission.Target{}, CodeResourceNotFound, nil
+		return CodeResourceNotFound, nil
 	case err != nil:
-		return permission.Target{}, 0, fmt.Errorf("enforce: resolving the division of %s {%s}: %w", ep.route, param, err)
-	case div == "":
-		return permission.Target{}, CodeDivisionUnresolved, nil
+		return 0, fmt.Errorf("enforce: resolving the division of %s {%s}: %w", ep.route, param, err)
 	}
-	return permission.In(div), 0, nil
+	return CodeDivisionUnresolved, nil
 }
 
 // paramValue returns the value of the endpoint's division parameter: from
