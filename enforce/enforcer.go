@@ -500,12 +500,12 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		if access, err = e.access(ctx, t, d); err != nil {
 			return 0, accessError(t, err)
 		}
-		res := access.Check(ep.Permissions, target)
-		d.perm = res
-		switch {
-		case res.Satisfied():
+		// Into d.perm, and read there: a copy of the Result costs more.
+		d.perm = access.Check(ep.Permissions, target)
+		switch perm := &d.perm; {
+		case perm.Satisfied():
 			return 0, nil
-		case !res.DivisionUnknown():
+		case !perm.DivisionUnknown():
 			return CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
 		}
 	}

@@ -242,7 +242,7 @@ func (a *Access) HasRole(id RoleID, t Target) bool {
 func (a *Access) Check(r Requirement, t Target) (res Result) {
 	// res is the result itself, filled in place: a local Result copied
 	// out at every return costs the hot path.
-	res.access, res.req, res.target = a, r.r, t
+	res.access, res.req, res.tdiv, res.orgWide, res.all = a, r.r, t.div, t.orgWide, t.all
 	if a == nil || len(a.perms.slots) == 0 || r.r == nil || !t.IsValid() {
 		return res
 	}
@@ -447,9 +447,13 @@ func (a *Access) heldIn(pr *[shapes]probe) []DivisionID {
 type Result struct {
 	access *Access
 	req    *requirement
-	target Target
-	ok     bool
-	div    divState // whether the target division is the org's, if Check found out
+	// The target, without its hash: Target works it out again, so that
+	// a Result, which Check returns on every request, is two words
+	// shorter.
+	tdiv         DivisionID
+	orgWide, all bool
+	ok           bool
+	div          divState // whether the target division is the org's, if Check found out
 }
 
 // A divState says whether a Result's target division is one of the org's,
@@ -481,7 +485,12 @@ func (r Result) Satisfied() bool { return r.ok }
 func (r Result) Requirement() Requirement { return Requirement{r.req} }
 
 // Target returns where the requirement was checked.
-func (r Result) Target() Target { return r.target }
+func (r Result) Target() Target {
+	if r.tdiv != "" {
+		return In(r.tdiv)
+	}
+	return Target{orgWide: r.orgWide, all: r.all}
+}
 
 // DivisionUnknown reports whether the target is a division that is not
 // one of the org's: another org's, or none at all. Such a target is never
@@ -490,12 +499,12 @@ func (r Result) DivisionUnknown() bool {
 	if r.div != divUnasked { // Check found out: the usual case, in line
 		return r.div == divNotInOrg
 	}
-	return r.access.outside(r.target)
+	return r.access.outside(r.tdiv)
 }
 
-// outside reports whether t is a division that is not one of the org's.
-func (a *Access) outside(t Target) bool {
-	return t.div != "" && a != nil && !a.orgDivs.has(t.hash, t.div)
+// outside reports whether div is a division that is not one of the org's.
+func (a *Access) outside(div DivisionID) bool {
+	return div != "" && a != nil && !a.orgDivs.has(hashKey(string(div)), div)
 }
 
 // Missing lists what the subject lacks: for an ALL requirement the
@@ -508,11 +517,12 @@ func (r Result) Missing() []Missing {
 		return nil
 	}
 	a := r.access
-	checked := a != nil && len(a.perms.slots) > 0 && r.target.IsValid()
+	t := r.Target()
+	checked := a != nil && len(a.perms.slots) > 0 && t.IsValid()
 	var anywhere, inAll bool
 	dn := -1
 	if checked {
-		anywhere, inAll, dn, _ = a.where(r.target)
+		anywhere, inAll, dn, _ = a.where(t)
 	}
 	var out []Missing
 	for i, p := range r.req.perms {
@@ -536,12 +546,12 @@ func (r Result) String() string {
 		return "satisfied"
 	case r.req == nil:
 		return "not satisfied: invalid requirement"
-	case !r.target.IsValid():
+	case !r.Target().IsValid():
 		return "not satisfied: invalid target"
 	case r.access == nil || len(r.access.perms.slots) == 0:
 		return "not satisfied: no access"
 	case r.DivisionUnknown():
-		return "not satisfied: " + string(r.target.div) + " is not a division of org " + string(r.access.org)
+		return "not satisfied: " + string(r.tdiv) + " is not a division of org " + string(r.access.org)
 	}
 	var items []string
 	for _, m := range r.Missing() {
@@ -555,7 +565,7 @@ func (r Result) String() string {
 		}
 		items = append(items, m.Permission.s+" ("+held+")")
 	}
-	where := r.target.String()
+	where := r.Target().String()
 	if r.req.kind == Any {
 		return "needs any of them " + where + ", holds none: " + strings.Join(items, ", ")
 	}
