@@ -403,13 +403,11 @@ func (e *Enforcer) decide(ctx context.Context, r *Request, d *Decision) (Causes,
 	}
 
 	// 5. The permission, in the resource's division.
-	code, err := e.checkPermission(ctx, r, ep, t, &m, scopeOK, d)
+	missing, err := e.checkPermission(ctx, r, ep, t, &m, scopeOK, d)
 	if err != nil {
 		return 1 << CodeUnavailable, err
 	}
-	if code != 0 {
-		causes |= 1 << code
-	}
+	causes |= missing
 	if d.reported && ep.divParam >= 0 {
 		// What enforcement would have answered is found as it would be.
 		if d.unscoped, err = e.unscopedMissing(ctx, ep, t); err != nil {
@@ -453,9 +451,10 @@ func (e *Enforcer) checkScope(ctx context.Context, p *Policy, ep *endpoint, t *g
 }
 
 // checkPermission checks the endpoint's permission requirement at the
-// resource's division, recording the result in d, and returns the code of
-// what is missing, or 0.
-func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, m *matched, scopeOK bool, d *Decision) (Code, error) {
+// resource's division, recording the result in d, and returns the cause
+// of what is missing, as a set of one, or none: a constant set costs the
+// usual denial less than a code made into one.
+func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint, t *grant.Token, m *matched, scopeOK bool, d *Decision) (Causes, error) {
 	if ep.Permissions.Kind() == permission.None {
 		return 0, nil
 	}
@@ -471,7 +470,7 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 			return 0, nil
 		}
 		d.hidden = hiddenUnscoped
-		return CodePermissionMissing, nil
+		return 1 << CodePermissionMissing, nil
 	}
 	// Where the check applies. The usual case, the division of the
 	// resource a path parameter names, is worked out here, where a call
@@ -506,13 +505,17 @@ func (e *Enforcer) checkPermission(ctx context.Context, r *Request, ep *endpoint
 		case perm.Satisfied():
 			return 0, nil
 		case !perm.DivisionUnknown():
-			return CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
+			return 1 << CodePermissionMissing, nil // the usual denial: held elsewhere, or nowhere
 		}
 	}
 	if err != nil {
 		return 0, err
 	}
-	return e.denyPermission(ctx, ep, t, code, access, d)
+	code, err = e.denyPermission(ctx, ep, t, code, access, d)
+	if code == 0 || err != nil {
+		return 0, err
+	}
+	return 1 << code, nil
 }
 
 // unscopedMissing reports whether, without the scope, the permission
