@@ -113,11 +113,15 @@ func benchUser(tb testing.TB) *permission.MemStore {
 	return s
 }
 
-// divResolver resolves every resource to div0, except "other", in div1.
+// divResolver resolves every resource to div0, except o-1, in div1. The
+// allowed requests name t-1, of the same length, so that both values are
+// compared, as a real resolver looks up every value: a denial and an
+// allowance then differ only in the answer, not in the work of the test's
+// resolver or in the length of the path.
 type divResolver struct{}
 
 func (divResolver) ResolveDivision(_ context.Context, _ client.OrgID, _, _, value string) (permission.DivisionID, error) {
-	if value == "other" {
+	if value == "o-1" {
 		return "div1", nil
 	}
 	return "div0", nil
@@ -208,7 +212,7 @@ func enforceCases(tb testing.TB, env benchEnv) []enforceCase {
 	expired.ExpiresAt = env.now
 	noScope := tok
 	noScope.Scopes = scope.MustParseSet("fam1:readonly")
-	const otherDivision = "/api/v2/target/other/sub0/s-1/leaf/l-1"
+	const otherDivision = "/api/v2/target/o-1/sub0/s-1/leaf/l-1" // targetPath, in div1
 	served := servedRequest(tb, "GET /api/v2/target/{id}/sub0/{subId}/leaf/{leafId}", targetPath)
 	return []enforceCase{
 		{"allow/path", enforce.Request{Method: "GET", Path: targetPath, Token: tok}, enforce.CodeAllowed},

@@ -252,13 +252,16 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 	}
 	// Where a grant applies, as where says; written out here, where a
 	// call would cost the hot path.
+	// Unlike where, Check also asks the org's list when no grant in all
+	// divisions could use the answer: the check then fails, and the
+	// caller asks whether the division is the org's (DivisionUnknown),
+	// which is cheaper here, with the target's hash at hand.
 	anywhere, inAll, dn := t.orgWide, t.all, -1
 	if t.div != "" {
 		dn = a.divs.find(t.hash, string(t.div))
-		switch {
-		case dn >= 0:
+		if dn >= 0 {
 			inAll, res.div = true, divInOrg
-		case a.hasAll:
+		} else {
 			inAll = a.orgDivs.has(t.hash, t.div)
 			res.div = divNotInOrg
 			if inAll {
