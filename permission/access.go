@@ -278,6 +278,9 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 	numbered:
 		for i := range ids {
 			for _, id := range &ids[i] {
+				if int(id/64) >= len(kb.words) {
+					continue // past the highest key held
+				}
 				w, bit := &kb.words[id/64], uint64(1)<<(id%64)
 				if w.held&bit == 0 {
 					continue

@@ -70,7 +70,7 @@ func internKeys(ks []string) (ids []uint32, ok bool) {
 // keys it holds as a policy, somewhere and in all divisions, and where.
 type keyBits struct {
 	n     uint32     // how many keys were numbered when the access was compiled
-	words []heldWord // bit id of word id/64: the key numbered id
+	words []heldWord // bit id of word id/64: the key numbered id; up to the highest held
 	local []int32    // the access's own number of each key held, in the order of the keys' numbers
 }
 
@@ -103,7 +103,14 @@ func lookupKeys(ks []string, allAt func(i int) bool) keyBits {
 		}
 	}
 	keys.RUnlock()
-	kb.words = make([]heldWord, (n+63)/64)
+	// Words up to the highest key held, not the table's: requirements
+	// built later, or from callers' input, do not make every access
+	// larger. A key past the last word is not held.
+	top := uint32(0)
+	for _, f := range found {
+		top = max(top, f.id/64+1)
+	}
+	kb.words = make([]heldWord, top)
 	for _, f := range found {
 		w := &kb.words[f.id/64]
 		w.held |= 1 << (f.id % 64)
@@ -222,6 +229,9 @@ func (a *Access) anyHeld(r *requirement, anywhere, inAll bool, dn int) (held, kn
 		return false, false
 	}
 	for _, kw := range x.words {
+		if int(kw.w) >= len(a.keys.words) {
+			break // this word and those after it: none held
+		}
 		hw := &a.keys.words[kw.w]
 		c := hw.held & kw.mask
 		if c == 0 {

@@ -56,7 +56,8 @@ func TestAllUsesKeyNumbers(t *testing.T) {
 	one := MustAnyOf(MustParse("allkeys:entity:view"))
 	a, err := Compile(context.Background(), s, org, User("u"))
 	require.NoError(t, err)
-	late := MustAllOf(MustParse("allkeys:entity:view"), MustParse("allkeys:numbered:late"))
+	// Held through allkeys:*:edit, but its own key numbered only now.
+	late := MustAllOf(MustParse("allkeys:entity:view"), MustParse("allkeys:numberedlate:edit"))
 
 	for _, r := range []Requirement{early, one} {
 		require.NotNil(t, r.r.ids, r.String())
@@ -67,11 +68,53 @@ func TestAllUsesKeyNumbers(t *testing.T) {
 		require.False(t, a.Check(r, AllDivisions()).Satisfied(), r.String())
 	}
 	require.Greater(t, late.r.idLimit, a.keys.n, "a key numbered after the compilation")
-	require.False(t, a.Check(late, In("home-all")).Satisfied())
 	again, err := Compile(context.Background(), s, org, User("u"))
 	require.NoError(t, err)
 	require.LessOrEqual(t, late.r.idLimit, again.keys.n, "compiled again, the access has the new numbers")
-	require.False(t, again.Check(late, In("home-all")).Satisfied())
+	for _, acc := range []*Access{a, again} {
+		require.True(t, acc.Check(late, In("home-all")).Satisfied())
+		require.False(t, acc.Check(late, In("sales-all")).Satisfied())
+	}
+}
+
+// TestKeyBitsGrowWithHeldKeys: an access keeps key bits up to the highest
+// key it holds, not for every key numbered since: requirements built later
+// do not make accesses larger, and a key past its bits is not held, by an
+// ALL check or an ANY one.
+func TestKeyBitsGrowWithHeldKeys(t *testing.T) {
+	const org OrgID = "org-key-bits"
+	s := NewMemStore()
+	divs, err := NewDivisions(Division{ID: "home-bits", Name: "Home", Home: true})
+	require.NoError(t, err)
+	require.NoError(t, s.PutDivisions(org, divs))
+	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("keybits:entity:view")}}))
+	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: []DivisionID{"home-bits"}}))
+	held := MustAllOf(MustParse("keybits:entity:view"))
+	keys.RLock()
+	before := len(keys.ids)
+	keys.RUnlock()
+	lists := make([][]Permission, 5)
+	for i := range 5 * (MaxRequirement - 1) {
+		lists[i%5] = append(lists[i%5], MustParse(fmt.Sprintf("keybits:later%d:view", i)))
+	}
+	allLater, anyLater := MustAllOf(lists[0]...), MustAnyOf(lists[1]...)
+	anyWithHeld := MustAnyOf(append(lists[2], MustParse("keybits:entity:view"))...)
+	MustAllOf(lists[3]...)
+	MustAnyOf(lists[4]...)
+	a, err := Compile(context.Background(), s, org, User("u"))
+	require.NoError(t, err)
+
+	keys.RLock()
+	id := keys.ids["keybits:entity:view"]
+	keys.RUnlock()
+	require.Len(t, a.keys.words, int(id/64)+1, "bits up to the key held, not the keys numbered after it")
+	require.Greater(t, int(a.keys.n), before+2000)
+	home := In("home-bits")
+	require.True(t, a.Check(held, home).Satisfied())
+	require.False(t, a.Check(allLater, home).Satisfied())
+	require.False(t, a.Check(anyLater, home).Satisfied())
+	require.True(t, a.Check(anyWithHeld, home).Satisfied())
+	require.True(t, a.Check(anyWithHeld, OrgWide()).Satisfied())
 }
 
 // TestNumberedChecksAgree: on random subjects (exact, wildcard and legacy

@@ -60,7 +60,7 @@ type requirement struct {
 	// permissions, for a check whose cost does not grow with the list.
 	keys keyIndex
 	// ids[i] are the numbers of probes[i]'s keys, for an ALL requirement
-	// or an ANY of one (see [Access.allHeld]); nil when they are not
+	// or an ANY of one (see [Access.Check]); nil when they are not
 	// numbered. idLimit is the largest number + 1.
 	ids     [][shapes]uint32
 	idLimit uint32
@@ -89,10 +89,15 @@ func NoneRequired() Requirement { return Requirement{noneRequired} }
 
 // AnyOf returns the requirement that at least one of ps be held. Its
 // check costs about the same whatever the length of the list (see
-// [Access.Check]).
+// [Access.Check]). Like [AllOf], it numbers its policy keys in a table
+// the package shares, for accesses compiled after it: build requirements
+// once, as a policy does, not per request from names a caller sends,
+// which would only grow the table (see the package doc, Concurrency).
 func AnyOf(ps ...Permission) (Requirement, error) { return newRequirement(Any, ps, true) }
 
-// AllOf returns the requirement that every one of ps be held.
+// AllOf returns the requirement that every one of ps be held. An access
+// compiled after it checks it with a few bit tests per permission (see
+// [Access.Check]); see [AnyOf] on building requirements once.
 func AllOf(ps ...Permission) (Requirement, error) { return newRequirement(All, ps, true) }
 
 // newRequirement builds a requirement of kind k. A permission listed
