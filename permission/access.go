@@ -252,10 +252,6 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 	}
 	// Where a grant applies, as where says; written out here, where a
 	// call would cost the hot path.
-	// Unlike where, Check also asks the org's list when no grant in all
-	// divisions could use the answer: the check then fails, and the
-	// caller asks whether the division is the org's (DivisionUnknown),
-	// which is cheaper here, with the target's hash at hand.
 	anywhere, inAll, dn := t.orgWide, t.all, -1
 	if t.div != "" {
 		dn = a.divs.find(t.hash, string(t.div))
@@ -352,19 +348,18 @@ func (a *Access) Check(r Requirement, t Target) (res Result) {
 // where says where a grant applies for target t: anywhere (org-wide),
 // in all divisions (held in all divisions, and the target is one of the
 // org's divisions or all of them), or in local division dn (-1 when a has
-// no grant in the target division); and, when it had to find out,
-// whether the target division is the org's.
+// no grant in the target division); and for a division, whether it is
+// the org's. A division the subject holds something in is the org's; for
+// another, the org's list is asked, with the target's hash at hand: if
+// the check then fails, the caller asks the same (DivisionUnknown).
+// Check writes this out in line.
 func (a *Access) where(t Target) (anywhere, inAll bool, dn int, div divState) {
 	anywhere, inAll, dn = t.orgWide, t.all, -1
 	if t.div != "" {
 		dn = a.divs.find(t.hash, string(t.div))
-		// A division the subject holds something in is the org's; else
-		// ask the org's list, and only when a grant in all divisions
-		// could use the answer.
-		switch {
-		case dn >= 0:
+		if dn >= 0 {
 			inAll, div = true, divInOrg
-		case a.hasAll:
+		} else {
 			inAll = a.orgDivs.has(t.hash, t.div)
 			div = divNotInOrg
 			if inAll {

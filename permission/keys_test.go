@@ -16,12 +16,7 @@ import (
 // back to the probes.
 func TestAnyUsesKeyNumbers(t *testing.T) {
 	const org OrgID = "org-keys"
-	s := NewMemStore()
-	divs, err := NewDivisions(Division{ID: "home-keys", Name: "Home", Home: true})
-	require.NoError(t, err)
-	require.NoError(t, s.PutDivisions(org, divs))
-	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("keys:entity:view")}}))
-	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: []DivisionID{"home-keys"}}))
+	s := oneRoleStore(t, org, []DivisionID{"home-keys"}, []DivisionID{"home-keys"}, "keys:entity:view")
 	var list []Permission
 	for i := range 70 {
 		list = append(list, MustParse(fmt.Sprintf("keys:entity%d:view", i)))
@@ -46,12 +41,7 @@ func TestAnyUsesKeyNumbers(t *testing.T) {
 // with the same answers.
 func TestAllUsesKeyNumbers(t *testing.T) {
 	const org OrgID = "org-all-keys"
-	s := NewMemStore()
-	divs, err := NewDivisions(Division{ID: "home-all", Name: "Home", Home: true}, Division{ID: "sales-all", Name: "Sales"})
-	require.NoError(t, err)
-	require.NoError(t, s.PutDivisions(org, divs))
-	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("allkeys:entity:view"), MustParse("allkeys:*:edit")}}))
-	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: []DivisionID{"home-all"}}))
+	s := oneRoleStore(t, org, []DivisionID{"home-all", "sales-all"}, []DivisionID{"home-all"}, "allkeys:entity:view", "allkeys:*:edit")
 	early := MustAllOf(MustParse("allkeys:entity:view"), MustParse("allkeys:other:edit"))
 	one := MustAnyOf(MustParse("allkeys:entity:view"))
 	a, err := Compile(context.Background(), s, org, User("u"))
@@ -83,12 +73,7 @@ func TestAllUsesKeyNumbers(t *testing.T) {
 // ALL check or an ANY one.
 func TestKeyBitsGrowWithHeldKeys(t *testing.T) {
 	const org OrgID = "org-key-bits"
-	s := NewMemStore()
-	divs, err := NewDivisions(Division{ID: "home-bits", Name: "Home", Home: true})
-	require.NoError(t, err)
-	require.NoError(t, s.PutDivisions(org, divs))
-	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("keybits:entity:view")}}))
-	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: []DivisionID{"home-bits"}}))
+	s := oneRoleStore(t, org, []DivisionID{"home-bits"}, []DivisionID{"home-bits"}, "keybits:entity:view")
 	held := MustAllOf(MustParse("keybits:entity:view"))
 	keys.RLock()
 	before := len(keys.ids)
@@ -249,12 +234,7 @@ func TestKeyNumbersBounded(t *testing.T) {
 	require.Len(t, full, maxKeys, "the table did not grow")
 
 	const org OrgID = "org-bounded"
-	s := NewMemStore()
-	divs, err := NewDivisions(Division{ID: "home-bounded", Name: "Home", Home: true})
-	require.NoError(t, err)
-	require.NoError(t, s.PutDivisions(org, divs))
-	require.NoError(t, s.PutRole(org, Role{ID: "r", Name: "r", Policies: []Permission{MustParse("bounded:*:edit")}}))
-	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", AllDivisions: true}))
+	s := oneRoleStore(t, org, []DivisionID{"home-bounded"}, nil, "bounded:*:edit")
 	a, err := Compile(context.Background(), s, org, User("u"))
 	require.NoError(t, err)
 	require.True(t, a.Check(r, In("home-bounded")).Satisfied())
@@ -281,4 +261,26 @@ func TestSameKey(t *testing.T) {
 			}
 		}
 	}
+}
+
+// oneRoleStore returns a store where org has divisions divs (the first its
+// home) and user u holds role r, of the policies given, in the divisions
+// grantIn, or in all divisions when grantIn is nil.
+func oneRoleStore(t *testing.T, org OrgID, divs []DivisionID, grantIn []DivisionID, policies ...string) *MemStore {
+	t.Helper()
+	var ds []Division
+	for i, id := range divs {
+		ds = append(ds, Division{ID: id, Name: string(id), Home: i == 0})
+	}
+	d, err := NewDivisions(ds...)
+	require.NoError(t, err)
+	s := NewMemStore()
+	require.NoError(t, s.PutDivisions(org, d))
+	ro := Role{ID: "r", Name: "r"}
+	for _, p := range policies {
+		ro.Policies = append(ro.Policies, MustParse(p))
+	}
+	require.NoError(t, s.PutRole(org, ro))
+	require.NoError(t, s.AddGrant(org, Grant{Subject: User("u"), Role: "r", Divisions: grantIn, AllDivisions: grantIn == nil}))
+	return s
 }
